@@ -1,0 +1,25 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "roster",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "roster", targets: ["roster"]),
+        .library(name: "RosterKit", targets: ["RosterKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // The system's libsqlite3 through its C API (apt-get install libsqlite3-dev).
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        .target(name: "RosterKit", dependencies: ["CSQLite"]),
+        .executableTarget(
+            name: "roster",
+            dependencies: ["RosterKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(name: "RosterKitTests", dependencies: ["RosterKit", "CSQLite"]),
+        .testTarget(name: "RosterCLITests", dependencies: ["RosterKit"]),
+    ]
+)

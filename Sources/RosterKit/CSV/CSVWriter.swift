@@ -1,0 +1,86 @@
+import Foundation
+
+/// Writes RFC 4180 CSV (CRLF-free: LF line ends, quoting where needed) to a file created
+/// with mode 0600 whatever the umask, or to standard output. Buffered.
+public final class CSVWriter {
+    private let descriptor: Int32
+    private let ownsDescriptor: Bool
+    private var buffer: [UInt8] = []
+    public let path: String?
+
+    /// Creates (or truncates) `path` with mode 0600: the files hold PHI (SPEC 5).
+    public init(path: String) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        if fd < 0 { throw FileError.cannotRead(path: path, reason: "cannot write: " + String(cString: strerror(errno))) }
+        fchmod(fd, 0o600)
+        descriptor = fd
+        ownsDescriptor = true
+        self.path = path
+        buffer.reserveCapacity(1 << 16)
+    }
+
+    /// Writes to an open descriptor (standard output).
+    public init(descriptor: Int32) {
+        self.descriptor = descriptor
+        ownsDescriptor = false
+        path = nil
+    }
+
+    deinit {
+        try? flush()
+        if ownsDescriptor { close(descriptor) }
+    }
+
+    public func write(row: [String]) throws {
+        for (i, field) in row.enumerated() {
+            if i > 0 { buffer.append(UInt8(ascii: ",")) }
+            let utf8 = Array(field.utf8)
+            if utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D })
+                || field.first?.isWhitespace == true || field.last?.isWhitespace == true {
+                buffer.append(0x22)
+                for b in utf8 {
+                    if b == 0x22 { buffer.append(0x22) }
+                    buffer.append(b)
+                }
+                buffer.append(0x22)
+            } else {
+                buffer.append(contentsOf: utf8)
+            }
+        }
+        buffer.append(0x0A)
+        if buffer.count >= 1 << 16 { try flush() }
+    }
+
+    public func flush() throws {
+        var offset = 0
+        while offset < buffer.count {
+            let n = buffer[offset...].withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw FileError.cannotRead(path: path ?? "standard output", reason: "cannot write: " + String(cString: strerror(errno)))
+            }
+            offset += n
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+}
+
+/// Spreadsheet formula neutralising (issue 7): a text cell starting with `=`, `+`, `-`
+/// or `@` is exported behind a `'` so a spreadsheet shows it as text, and reading a file
+/// drops that one `'` again, so export → merge gives the original value back.
+public enum FormulaGuard {
+    static let triggers: Set<Character> = ["=", "+", "-", "@"]
+
+    public static func escape(_ value: String) -> String {
+        let afterQuotes = value.drop(while: { $0 == "'" })
+        if let first = afterQuotes.first, triggers.contains(first) { return "'" + value }
+        return value
+    }
+
+    public static func unescape(_ cell: String) -> String {
+        guard cell.first == "'" else { return cell }
+        let afterQuotes = cell.drop(while: { $0 == "'" })
+        if let first = afterQuotes.first, triggers.contains(first) { return String(cell.dropFirst()) }
+        return cell
+    }
+}

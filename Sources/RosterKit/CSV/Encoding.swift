@@ -1,0 +1,225 @@
+import Foundation
+
+/// The text encodings a contact file may come in (SPEC 2).
+public enum SourceEncoding: String, Sendable, Equatable {
+    case utf8, utf8BOM, utf16LE, utf16BE, windows1252
+
+    var bomLength: Int {
+        switch self {
+        case .utf8BOM: 3
+        case .utf16LE, .utf16BE: 2
+        case .utf8, .windows1252: 0
+        }
+    }
+}
+
+/// Problems with a whole file: thrown, so nothing is written (SPEC 8's exit status).
+public enum FileError: Error, Equatable, CustomStringConvertible {
+    case cannotRead(path: String, reason: String)
+    case empty
+    case truncatedCharacter
+    case invalidUTF16(row: Int)
+    case unbalancedQuote(row: Int)
+    case tooManyColumns(count: Int, limit: Int)
+
+    public var description: String {
+        switch self {
+        case .cannotRead(let path, let reason): "cannot read \(path): \(reason)"
+        case .empty: "the file is empty: export the list again, with its header row"
+        case .truncatedCharacter:
+            "the file ends in the middle of a character, so it looks cut short: export or copy it again"
+        case .invalidUTF16(let row):
+            "the file says it is UTF-16 but row \(row) is not valid UTF-16: export it again as CSV UTF-8"
+        case .unbalancedQuote(let row):
+            "row \(row) opens a quoted cell that is never closed, so the rest of the file would be read into one cell: fix the quote in row \(row) and import again"
+        case .tooManyColumns(let count, let limit):
+            "the file has \(count) or more columns; a contact list has at most \(limit): check that it is the right file"
+        }
+    }
+}
+
+/// Reads a file in fixed-size chunks: never the whole file in memory.
+final class ChunkedFile {
+    private let descriptor: Int32
+    static let chunkSize = 1 << 16
+
+    init(path: String) throws {
+        descriptor = open(path, O_RDONLY)
+        if descriptor < 0 { throw FileError.cannotRead(path: path, reason: String(cString: strerror(errno))) }
+        var info = stat()
+        if fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+            close(descriptor)
+            throw FileError.cannotRead(path: path, reason: "it is a folder, not a file")
+        }
+    }
+
+    deinit { close(descriptor) }
+
+    /// The next chunk, empty at the end of the file.
+    func next(into buffer: inout [UInt8]) throws -> Int {
+        if buffer.count < Self.chunkSize { buffer = [UInt8](repeating: 0, count: Self.chunkSize) }
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, Self.chunkSize) }
+            if n >= 0 { return n }
+            if errno != EINTR { throw FileError.cannotRead(path: "the file", reason: String(cString: strerror(errno))) }
+        }
+    }
+}
+
+/// What one pass over the raw bytes learns before anything is decided: the SHA-256 of
+/// the file (the same-file guard, SPEC 4) and its encoding.
+public struct FileFingerprint: Equatable, Sendable {
+    public let sha256: String
+    public let encoding: SourceEncoding
+    public let byteCount: Int
+
+    public static func scan(path: String) throws -> FileFingerprint {
+        let file = try ChunkedFile(path: path)
+        var hash = SHA256()
+        var validator = UTF8Validator()
+        var buffer: [UInt8] = []
+        var head: [UInt8] = []
+        var total = 0
+        while true {
+            let n = try file.next(into: &buffer)
+            if n == 0 { break }
+            buffer.withUnsafeBytes { raw in
+                let chunk = UnsafeRawBufferPointer(rebasing: raw[0..<n])
+                hash.update(chunk)
+                if head.count < 3 { head.append(contentsOf: chunk.prefix(3 - head.count)) }
+                validator.feed(chunk)
+            }
+            total += n
+        }
+        if total == 0 { throw FileError.empty }
+        let encoding: SourceEncoding
+        if head.starts(with: [0xEF, 0xBB, 0xBF]) {
+            encoding = .utf8BOM
+        } else if head.starts(with: [0xFF, 0xFE]) {
+            encoding = .utf16LE
+        } else if head.starts(with: [0xFE, 0xFF]) {
+            encoding = .utf16BE
+        } else if validator.isValid {
+            encoding = .utf8
+        } else if validator.failedOnlyAtEnd {
+            throw FileError.truncatedCharacter
+        } else {
+            encoding = .windows1252
+        }
+        if encoding == .utf8BOM, !validator.isValid {
+            if validator.failedOnlyAtEnd { throw FileError.truncatedCharacter }
+        }
+        return FileFingerprint(sha256: hash.finish(), encoding: encoding, byteCount: total)
+    }
+}
+
+/// An incremental UTF-8 validity check (rejects overlongs and surrogates).
+struct UTF8Validator {
+    private var need = 0
+    private var lower: UInt8 = 0x80, upper: UInt8 = 0xBF
+    private(set) var sawError = false
+
+    var isValid: Bool { !sawError && need == 0 }
+    /// The only problem is a sequence cut off by the end of the file.
+    var failedOnlyAtEnd: Bool { !sawError && need > 0 }
+
+    mutating func feed(_ bytes: UnsafeRawBufferPointer) {
+        if sawError { return }
+        for b in bytes {
+            if need == 0 {
+                switch b {
+                case 0x00...0x7F: continue
+                case 0xC2...0xDF: need = 1; lower = 0x80; upper = 0xBF
+                case 0xE0: need = 2; lower = 0xA0; upper = 0xBF
+                case 0xE1...0xEC, 0xEE...0xEF: need = 2; lower = 0x80; upper = 0xBF
+                case 0xED: need = 2; lower = 0x80; upper = 0x9F
+                case 0xF0: need = 3; lower = 0x90; upper = 0xBF
+                case 0xF1...0xF3: need = 3; lower = 0x80; upper = 0xBF
+                case 0xF4: need = 3; lower = 0x80; upper = 0x8F
+                default: sawError = true; return
+                }
+            } else {
+                guard b >= lower && b <= upper else { sawError = true; return }
+                need -= 1
+                lower = 0x80; upper = 0xBF
+            }
+        }
+    }
+}
+
+/// Turns a file's bytes into UTF-8, chunk by chunk.
+struct Transcoder {
+    let encoding: SourceEncoding
+    private var skip: Int
+    private var carry: [UInt8] = []
+    private var highSurrogate: UInt32?
+    /// Count of record ends seen so far, for the row number in a UTF-16 error.
+    var rowHint = 1
+
+    init(encoding: SourceEncoding) {
+        self.encoding = encoding
+        skip = encoding.bomLength
+    }
+
+    /// Windows-1252's 0x80–0x9F; other bytes are Latin-1. Undefined bytes keep their C1
+    /// code point, which the field rules refuse as a control character.
+    private static let cp1252: [UInt32] = [
+        0x20AC, 0x81, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8D, 0x017D, 0x8F,
+        0x90, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x9D, 0x017E, 0x0178,
+    ]
+
+    mutating func transcode(_ input: ArraySlice<UInt8>, into output: inout [UInt8], atEnd: Bool) throws {
+        var bytes = input
+        if skip > 0 {
+            let dropped = min(skip, bytes.count)
+            bytes = bytes.dropFirst(dropped)
+            skip -= dropped
+        }
+        switch encoding {
+        case .utf8, .utf8BOM:
+            output.append(contentsOf: bytes)
+        case .windows1252:
+            for b in bytes {
+                if b < 0x80 { output.append(b) }
+                else if b < 0xA0 { appendScalar(Self.cp1252[Int(b - 0x80)], to: &output) }
+                else { appendScalar(UInt32(b), to: &output) }
+            }
+        case .utf16LE, .utf16BE:
+            carry.append(contentsOf: bytes)
+            let usable = carry.count - carry.count % 2
+            var i = 0
+            while i < usable {
+                let unit = encoding == .utf16LE ? UInt32(carry[i]) | UInt32(carry[i + 1]) << 8
+                                                : UInt32(carry[i]) << 8 | UInt32(carry[i + 1])
+                i += 2
+                if let high = highSurrogate {
+                    guard (0xDC00...0xDFFF).contains(unit) else { throw FileError.invalidUTF16(row: rowHint) }
+                    appendScalar(0x10000 + ((high - 0xD800) << 10) + (unit - 0xDC00), to: &output)
+                    highSurrogate = nil
+                } else if (0xD800...0xDBFF).contains(unit) {
+                    highSurrogate = unit
+                } else if (0xDC00...0xDFFF).contains(unit) {
+                    throw FileError.invalidUTF16(row: rowHint)
+                } else {
+                    if unit == 0x0A { rowHint += 1 }
+                    appendScalar(unit, to: &output)
+                }
+            }
+            carry.removeFirst(usable)
+            if atEnd && (!carry.isEmpty || highSurrogate != nil) { throw FileError.truncatedCharacter }
+        }
+    }
+
+    private func appendScalar(_ v: UInt32, to out: inout [UInt8]) {
+        switch v {
+        case 0..<0x80: out.append(UInt8(v))
+        case 0x80..<0x800:
+            out.append(UInt8(0xC0 | (v >> 6))); out.append(UInt8(0x80 | (v & 0x3F)))
+        case 0x800..<0x10000:
+            out.append(UInt8(0xE0 | (v >> 12))); out.append(UInt8(0x80 | ((v >> 6) & 0x3F))); out.append(UInt8(0x80 | (v & 0x3F)))
+        default:
+            out.append(UInt8(0xF0 | (v >> 18))); out.append(UInt8(0x80 | ((v >> 12) & 0x3F)))
+            out.append(UInt8(0x80 | ((v >> 6) & 0x3F))); out.append(UInt8(0x80 | (v & 0x3F)))
+        }
+    }
+}

@@ -1,0 +1,67 @@
+/// Date Of Birth (SPEC 3): `m/d/yyyy`, `mm/dd/yyyy` or `yyyy-mm-dd`; a real date from 1900
+/// to today; stored `yyyy-mm-dd`. `today` is passed in: field rules never read the clock.
+public enum DateOfBirth {
+    public struct Day: Equatable, Comparable, Sendable {
+        public let year: Int, month: Int, day: Int
+        public init(year: Int, month: Int, day: Int) { (self.year, self.month, self.day) = (year, month, day) }
+        public static func < (a: Day, b: Day) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }
+        public var iso: String { String(format: "%04d-%02d-%02d", year, month, day) }
+        public var us: String { String(format: "%02d/%02d/%04d", month, day, year) }
+    }
+
+    public static func normalise(_ trimmed: String, today: Day) -> FieldOutcome {
+        if trimmed.isEmpty { return .accepted(nil) }
+        let parsed: Day
+        if trimmed.contains("-") {
+            let parts = trimmed.split(separator: "-", omittingEmptySubsequences: false)
+            guard parts.count == 3, parts[0].count == 4, (1...2).contains(parts[1].count), (1...2).contains(parts[2].count),
+                  let y = number(parts[0]), let m = number(parts[1]), let d = number(parts[2]) else {
+                return .invalid("is not a date; write it as mm/dd/yyyy (08/15/1991) or yyyy-mm-dd")
+            }
+            parsed = Day(year: y, month: m, day: d)
+        } else if trimmed.contains("/") {
+            let parts = trimmed.split(separator: "/", omittingEmptySubsequences: false)
+            guard parts.count == 3, let m = number(parts[0]), let d = number(parts[1]), let y = number(parts[2]),
+                  (1...2).contains(parts[0].count), (1...2).contains(parts[1].count) else {
+                return .invalid("is not a date; write it as mm/dd/yyyy (08/15/1991)")
+            }
+            if parts[2].count != 4 {
+                return .invalid("has a \(parts[2].count)-digit year; write the full year, as mm/dd/yyyy (08/15/1991)")
+            }
+            if m > 12 && d <= 12 {
+                return .invalid("reads as day first; dates are month first: write mm/dd/yyyy (08/15/1991)")
+            }
+            parsed = Day(year: y, month: m, day: d)
+        } else {
+            return .invalid("is not a date; write it as mm/dd/yyyy (08/15/1991) or yyyy-mm-dd")
+        }
+        guard (1...12).contains(parsed.month), parsed.day >= 1, parsed.day <= daysIn(parsed.month, parsed.year) else {
+            return .invalid("is not a real calendar date; check the month and day (mm/dd/yyyy)")
+        }
+        if parsed.year < 1900 { return .invalid("is before 1900; check the year") }
+        if parsed > today { return .invalid("is in the future; check the year") }
+        return .accepted(parsed.iso)
+    }
+
+    /// The day a stored `yyyy-mm-dd` names.
+    public static func day(iso: String) -> Day? {
+        let p = iso.split(separator: "-")
+        guard p.count == 3, let y = number(p[0]), let m = number(p[1]), let d = number(p[2]) else { return nil }
+        return Day(year: y, month: m, day: d)
+    }
+
+    private static func number(_ s: Substring) -> Int? {
+        guard !s.isEmpty, s.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        return Int(s)
+    }
+
+    private static func daysIn(_ month: Int, _ year: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+}
+
+import Foundation

@@ -1,0 +1,54 @@
+/// Email (SPEC 3): one address of plausible syntax. Stored as given; identity uses it
+/// lower-cased. Quoted local parts, comments and IP literals are technically valid
+/// (RFC 5322) but never typed by a patient, so they are refused.
+public enum Email {
+    static let maxLength = 254
+    private static let localSpecials = Set("!#$%&'*+-/=?^_`{|}~".unicodeScalars)
+
+    public static func normalise(_ trimmed: String) -> FieldOutcome {
+        if trimmed.isEmpty { return .accepted(nil) }
+        if let problem = problem(trimmed) { return .invalid(problem) }
+        return .accepted(trimmed)
+    }
+
+    /// Why `address` is not a plausible email address, or nil.
+    static func problem(_ address: String) -> String? {
+        if Text.length(address) > maxLength { return "is longer than \(maxLength) characters; enter one address" }
+        if address.contains(where: { $0.isWhitespace }) {
+            return "contains a space; enter one address such as name@example.com"
+        }
+        if address.contains(",") || address.contains(";") {
+            return "holds more than one address; keep one (put others in Notes)"
+        }
+        let parts = address.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2 else {
+            return parts.count < 2 ? "has no @; enter an address such as name@example.com"
+                                   : "has more than one @; enter one address such as name@example.com"
+        }
+        let local = parts[0], domain = parts[1]
+        guard !local.isEmpty, local.unicodeScalars.count <= 64 else {
+            return local.isEmpty ? "has nothing before the @" : "has more than 64 characters before the @"
+        }
+        if local.hasPrefix(".") || local.hasSuffix(".") || local.contains("..") {
+            return "has a misplaced dot before the @"
+        }
+        for scalar in local.unicodeScalars where !(scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
+                                                   || scalar == "." || localSpecials.contains(scalar)) {
+            return "has a character that cannot appear before the @"
+        }
+        let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
+        guard labels.count >= 2 else { return "needs a domain with a dot after the @, such as example.com" }
+        for label in labels {
+            if label.isEmpty { return "has a misplaced dot in the domain" }
+            if label.unicodeScalars.count > 63 { return "has a domain part longer than 63 characters" }
+            if label.hasPrefix("-") || label.hasSuffix("-") { return "has a domain part that starts or ends with a dash" }
+            for scalar in label.unicodeScalars where !(scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "-") {
+                return "has a character that cannot appear in the domain"
+            }
+        }
+        if let last = labels.last, last.allSatisfy({ $0.isNumber }) {
+            return "ends in a number, not a domain such as .com"
+        }
+        return nil
+    }
+}

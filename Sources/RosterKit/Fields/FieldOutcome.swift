@@ -1,0 +1,68 @@
+/// What a field rule made of one raw cell (SPEC 3): a small pure function's answer.
+public enum FieldOutcome: Equatable, Sendable {
+    /// Kept as given (after trimming, which the caller reports); nil when empty.
+    case accepted(String?)
+    /// Changed to a value the tool is sure of; `kind` names the change for the readout.
+    case corrected(String?, kind: CorrectionKind)
+    /// Cannot be stored; `reason` says what to fix, without echoing the value.
+    case invalid(String)
+
+    public var value: String? {
+        switch self {
+        case .accepted(let v), .corrected(let v, _): v
+        case .invalid: nil
+        }
+    }
+}
+
+/// The kinds of correction, so the readout can group them ("capitalised 41 names").
+public enum CorrectionKind: String, Sendable, Codable, CaseIterable {
+    case trimmed = "trimmed spaces"
+    case capitalised = "capitalised names"
+    case collapsedSpaces = "collapsed spaces in names"
+    case paddedPostalCode = "restored leading zeros of ZIP codes"
+    case formattedPostalCode = "formatted postal codes"
+    case spelledOutSex = "spelled out sex"
+    case stateCode = "wrote states as their codes"
+    case countryCode = "wrote countries as their codes"
+    case phaseName = "wrote phases by their names"
+    case homePhoneAsPhone = "used home phones as Phone (Mobile)"
+    case defaultCountry = "filled empty countries with --default-country"
+}
+
+/// Helpers every rule shares. All values are trimmed (SPEC 3).
+enum Text {
+    static func trim(_ raw: String) -> String {
+        raw.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Control characters other than tab and line breaks are never stored: they are
+    /// what binary garbage and NUL bytes look like once decoded.
+    static func hasForbiddenControl(_ s: String) -> Bool {
+        s.unicodeScalars.contains { v in
+            (v.value < 0x20 && v.value != 0x09 && v.value != 0x0A && v.value != 0x0D) || v.value == 0x7F
+        }
+    }
+
+    static func length(_ s: String) -> Int { s.unicodeScalars.count }
+}
+
+/// Free text (Nickname, Address, Address Line 2, City, Insurance Carrier, Notes).
+public enum FreeText {
+    public static let defaultLimit = 255
+    public static let notesLimit = 30_000
+
+    public static func normalise(_ trimmed: String, limit: Int = defaultLimit) -> FieldOutcome {
+        if trimmed.isEmpty { return .accepted(nil) }
+        if Text.hasForbiddenControl(trimmed) {
+            return .invalid("contains control characters (such as NUL bytes); retype the value or re-export the file")
+        }
+        let length = Text.length(trimmed)
+        if length > limit {
+            return .invalid("is \(length) characters long; the limit is \(limit)")
+        }
+        return .accepted(trimmed)
+    }
+}
+
+import Foundation

@@ -1,0 +1,79 @@
+/// What a header cell names (SPEC 2).
+public enum Column: Equatable, Hashable, Sendable {
+    case field(TemplateField)
+    case contactID
+    /// Read-only status columns of `export --with-status`; a merge never applies them.
+    case textStatus, emailStatus
+    /// The `Reason` column of a `--report` file: read and ignored, so a fixed report
+    /// file imports as it is.
+    case reason
+
+    public var header: String {
+        switch self {
+        case .field(let f): f.header
+        case .contactID: "Contact ID"
+        case .textStatus: "Text Status"
+        case .emailStatus: "Email Status"
+        case .reason: "Reason"
+        }
+    }
+}
+
+/// Header names and their aliases, matched case-insensitively ignoring spaces and
+/// punctuation (SPEC 2). The one table: add an alias here and in the README's list.
+public enum HeaderAliases {
+    static let table: [Column: [String]] = [
+        .contactID: ["Contact ID", "ID", "ContactID", "Roster ID"],
+        .field(.firstName): ["First Name", "First", "FName", "Given Name", "Forename", "Patient First Name"],
+        .field(.lastName): ["Last Name", "Last", "LName", "Surname", "Family Name", "Patient Last Name"],
+        .field(.nickname): ["Nickname", "Nick Name", "Preferred Name", "Goes By"],
+        .field(.email): ["Email", "E-mail", "Email Address", "E-mail Address", "Mail"],
+        .field(.phone): ["Phone (Mobile)", "Phone", "Mobile", "Cell", "Mobile Phone", "Cell Phone",
+                         "Phone Number", "Mobile Number", "Cell Number", "Phone Mobile"],
+        .field(.homePhone): ["Home Phone", "Home", "Home Number", "Home Phone Number", "Landline"],
+        .field(.address): ["Address", "Address 1", "Address Line 1", "Street", "Street Address", "Address1"],
+        .field(.addressLine2): ["Address Line 2", "Address 2", "Address2", "Apt", "Unit", "Suite"],
+        .field(.city): ["City", "Town"],
+        .field(.state): ["State", "Province", "State/Province", "Region"],
+        .field(.country): ["Country"],
+        .field(.sex): ["Sex", "Gender"],
+        .field(.postalCode): ["Postal Code", "Zip", "ZIP Code", "Zipcode", "Postcode", "Post Code", "Postal"],
+        .field(.dateOfBirth): ["Date Of Birth", "DOB", "Birthday", "Birth Date", "Birthdate", "Date Of Birth (mm/dd/yyyy)"],
+        .field(.insuranceCarrier): ["Insurance Carrier", "Insurance", "Carrier", "Insurance Company", "Insurance Provider", "Payer"],
+        .field(.phase): ["Phase", "Current Phase"],
+        .field(.notes): ["Notes", "Note", "Comments", "Comment"],
+        .textStatus: ["Text Status"],
+        .reason: ["Reason"],
+        .emailStatus: ["Email Status"],
+    ]
+
+    /// Lower-cased letters and digits only: `Phone (Mobile)` → `phonemobile`.
+    public static func key(_ header: String) -> String {
+        String(header.lowercased().unicodeScalars.filter { $0.properties.isAlphabetic || ("0"..."9").contains($0) }
+            .map(Character.init))
+    }
+
+    static let columnOfKey: [String: Column] = {
+        var map: [String: Column] = [:]
+        for (column, names) in table { for name in names { map[key(name)] = column } }
+        return map
+    }()
+
+    public static func column(for header: String) -> Column? { columnOfKey[key(header)] }
+
+    /// Headers that look like data the tool never keeps (SPEC 2): named in the error and
+    /// never stored, whatever the flags.
+    static let sensitiveExact: Set<String> = ["ssn", "sin", "mrn", "ein", "itin", "tin", "dl", "drivers", "passport",
+                                              "cvv", "cvc", "pin"]
+    static let sensitiveParts = ["socialsecurity", "ssn", "memberid", "membernumber", "medicalrecord", "mrn",
+                                 "policynumber", "policyid", "policy", "cardnumber", "creditcard", "debitcard",
+                                 "driverslicense", "driverlicense", "driverslicence", "passport", "subscriberid",
+                                 "subscribernumber", "accountnumber", "bankaccount", "routingnumber", "taxid",
+                                 "insuranceid", "insurancenumber", "groupnumber", "medicaidid", "medicareid",
+                                 "medicarenumber", "medicaidnumber", "healthplanid", "mbi", "securitycode"]
+
+    public static func isSensitive(_ header: String) -> Bool {
+        let k = key(header)
+        return sensitiveExact.contains(k) || sensitiveParts.contains { k.contains($0) }
+    }
+}

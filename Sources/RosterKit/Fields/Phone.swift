@@ -1,0 +1,58 @@
+/// Phone (Mobile) and Home Phone (SPEC 3): US/Canada (NANP) numbers, stored E.164.
+public enum Phone {
+    public static func normalise(_ trimmed: String) -> FieldOutcome {
+        if trimmed.isEmpty { return .accepted(nil) }
+        switch parse(trimmed) {
+        case .success(let e164): return .accepted(e164)
+        case .failure(let problem): return .invalid(problem.message)
+        }
+    }
+
+    public struct Problem: Error, Equatable {
+        public let message: String
+    }
+
+    /// `+1NXXNXXXXXX` from any common US/CA spelling, or why not.
+    public static func parse(_ text: String) -> Result<String, Problem> {
+        let upper = text.uppercased()
+        if upper.contains("E+") || upper.contains("E-") || (upper.contains(".") && upper.contains("E")) {
+            return .failure(Problem(message: "was turned into a number by a spreadsheet (scientific notation); format the column as text, retype the number and export again"))
+        }
+        if upper.contains("EXT") || upper.contains("X") || upper.contains("#") {
+            return .failure(Problem(message: "has an extension; enter a 10-digit mobile number without it"))
+        }
+        var digits: [UInt8] = []
+        for (offset, scalar) in text.unicodeScalars.enumerated() {
+            switch scalar {
+            case "0"..."9": digits.append(UInt8(scalar.value) - 48)
+            case " ", "(", ")", "-", ".", "\u{2013}", "\u{2011}", "\u{00A0}": continue
+            case "+" where offset == 0: continue
+            default:
+                return .failure(Problem(message: "has characters that are not part of a phone number; enter 10 digits such as (603) 555-0123"))
+            }
+        }
+        if text.hasPrefix("+") && !text.hasPrefix("+1") {
+            return .failure(Problem(message: "is not a US or Canada number; only +1 numbers can be stored"))
+        }
+        if digits.count == 11 && digits[0] == 1 { digits.removeFirst() }
+        guard digits.count == 10 else {
+            return .failure(Problem(message: "has \(digits.count) digits; a US or Canada number has 10, such as (603) 555-0123"))
+        }
+        guard digits[0] >= 2 else {
+            return .failure(Problem(message: "has an area code starting with \(digits[0]); US and Canada area codes start with 2 to 9"))
+        }
+        guard digits[3] >= 2 else {
+            return .failure(Problem(message: "has an exchange (digits 4 to 6) starting with \(digits[3]); it must start with 2 to 9"))
+        }
+        return .success("+1" + digits.map(String.init).joined())
+    }
+
+    /// `(603) 555-0123` from a stored `+16035550123`; a spreadsheet keeps that as text.
+    public static func national(_ e164: String) -> String {
+        let digits = Array(e164.utf8.filter { $0 >= 48 && $0 <= 57 }.dropFirst(e164.hasPrefix("+1") ? 1 : 0))
+        guard digits.count == 10 else { return e164 }
+        let s = String(decoding: digits, as: UTF8.self)
+        let a = s.prefix(3), b = s.dropFirst(3).prefix(3), c = s.suffix(4)
+        return "(\(a)) \(b)-\(c)"
+    }
+}

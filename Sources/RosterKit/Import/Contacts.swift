@@ -1,0 +1,160 @@
+import Foundation
+
+/// A contact as `show` and `find` print it.
+public struct ContactView: Equatable, Sendable {
+    public var id: String
+    public var practice: String
+    public var values: ContactValues
+    public var memberships: [Membership]
+    public var history: [StatusChange]
+
+    /// `show --json` (SPEC 10): id, the template fields by snake_case name (null when
+    /// empty), and locations with their statuses.
+    public var jsonObject: [String: Any] {
+        var object: [String: Any] = ["id": id, "practice": practice]
+        for field in TemplateField.allCases { object[field.snakeName] = values[field] ?? NSNull() }
+        object["locations"] = memberships.map { ["location": $0.locationName, "text": $0.text.rawValue, "email": $0.email.rawValue] }
+        object["status_history"] = history.map {
+            ["location": $0.location, "channel": $0.channel, "from": $0.from ?? NSNull(), "to": $0.to, "reason": $0.reason, "at": $0.at] as [String: Any]
+        }
+        return object
+    }
+}
+
+/// What `copy` did (SPEC 6).
+public struct CopyReadout: Equatable, Sendable, Encodable {
+    public var from: String
+    public var to: String
+    public var copied = 0
+    public var alreadyThere = 0
+    public var textsMoved = 0
+    public var moved = 0
+    public var contacts: [String] = []
+
+    enum CodingKeys: String, CodingKey {
+        case from, to, copied, contacts, moved
+        case alreadyThere = "already_there"
+        case textsMoved = "texts_moved"
+    }
+}
+
+/// Contact-level operations: show, find, copy, subscribe and unsubscribe.
+public struct Contacts {
+    public let store: any ContactStore
+    public let clock: Clock
+
+    public init(store: any ContactStore, clock: Clock = .system) {
+        self.store = store
+        self.clock = clock
+    }
+
+    /// The contact with this ID in any practice of this database. Contact IDs are unique
+    /// across the database; an ID that does not decode is simply not found.
+    public func show(_ id: String, practice: String? = nil) throws -> ContactView {
+        let practices = try practice.map { [try store.practice(named: $0)] } ?? store.practices()
+        guard let number = store.idCodec.decode(id) else { throw StoreError.contactNotFound(Text.trim(id)) }
+        return try store.read { tx in
+            for p in practices {
+                if let contact = try tx.contact(number: number, practiceID: p.id) {
+                    return ContactView(id: store.idCodec.encode(number), practice: p.name, values: contact.values,
+                                       memberships: try tx.memberships(contact: number), history: try tx.statusChanges(contact: number))
+                }
+            }
+            throw StoreError.contactNotFound(Text.trim(id))
+        }
+    }
+
+    /// Contacts whose name, email or phone (any common format) matches `text`.
+    public func find(_ text: String, practice: String? = nil, limit: Int = 200) throws -> [ContactView] {
+        let query = Text.trim(text)
+        guard !query.isEmpty else { return [] }
+        let practices = try store.practices()
+        let practiceID = try practice.map { try store.practice(named: $0).id }
+        let phone = try? Phone.parse(query).get()
+        return try store.read { tx in
+            try tx.findContacts(practiceID: practiceID, text: query, phone: phone, limit: limit).map { c in
+                ContactView(id: store.idCodec.encode(c.number), practice: practices.first { $0.id == c.practiceID }?.name ?? "",
+                            values: c.values, memberships: try tx.memberships(contact: c.number), history: [])
+            }
+        }
+    }
+
+    /// Resolves IDs to contact numbers of `practiceID`, refusing any other (never saying
+    /// whether it exists elsewhere).
+    private func numbers(_ ids: [String], practiceID: Int64, _ tx: any ContactTransaction) throws -> [(String, Int64)] {
+        try ids.map { id in
+            guard let n = store.idCodec.decode(id), try tx.contact(number: n, practiceID: practiceID) != nil else {
+                throw StoreError.contactNotFound(Text.trim(id))
+            }
+            return (store.idCodec.encode(n), n)
+        }
+    }
+
+    /// Copies contacts from A to B of one practice (SPEC 6): email status kept from A,
+    /// texts follow the text rule, opt-outs travel; `move` then removes them from A.
+    public func copy(from: String, to: String, practice: String?, ids: [String]?, move: Bool) throws -> CopyReadout {
+        let source = try store.location(named: from, practice: practice)
+        let target = try store.location(named: to, practice: practice ?? source.practiceName)
+        guard source.practiceID == target.practiceID else {
+            throw StoreError.unknownLocation(to, known: try store.locations(practice: source.practiceName).map(\.name))
+        }
+        guard source.id != target.id else {
+            throw ImportError.invalidOption("--from and --to name the same location (\(source.name)): name two locations")
+        }
+        let at = Clock.timestamp(clock.now())
+        return try store.write(commit: true) { tx in
+            let operation = try tx.beginOperation(kind: move ? "move" : "copy", practiceID: source.practiceID, location: target.id,
+                                                  file: nil, sha256: nil, consent: nil, at: at)
+            let chosen: [(String, Int64)] = try ids.map { try numbers($0, practiceID: source.practiceID, tx) }
+                ?? tx.contactNumbers(location: source.id).map { (store.idCodec.encode($0), $0) }
+            var readout = CopyReadout(from: source.name, to: target.name)
+            var counts = OperationCounts()
+            for (id, number) in chosen {
+                counts.rows += 1
+                let memberships = try tx.memberships(contact: number)
+                guard let inSource = memberships.first(where: { $0.locationID == source.id }) else {
+                    throw StoreError.notInLocation(contact: id, location: source.name)
+                }
+                let text: Status = inSource.text == .subscribed ? .subscribed : .unsubscribed
+                let reason = (move ? "moved" : "copied") + " from \(source.name)"
+                let added = try TextRule.addMembership(tx, contact: number, location: target, text: text, email: inSource.email,
+                                                       reason: reason, operation: operation, at: at)
+                if added.added {
+                    readout.copied += 1
+                    counts.copied += 1
+                    readout.contacts.append(id)
+                    readout.textsMoved += added.textsMovedFrom.count
+                } else {
+                    readout.alreadyThere += 1
+                    counts.unchanged += 1
+                }
+                if move {
+                    try tx.deleteMembership(contact: number, location: source.id)
+                    readout.moved += 1
+                }
+            }
+            try tx.finishOperation(operation, counts: counts)
+            return readout
+        }
+    }
+
+    /// Sets one status by hand. `subscribe` is the person's renewed consent: the only
+    /// thing that lifts an opt-out (SPEC 1).
+    public func setStatus(_ id: String, location: String, practice: String?, channel: Channel, status: Status) throws -> (from: Status, movedFrom: [String]) {
+        let loc = try store.location(named: location, practice: practice)
+        let at = Clock.timestamp(clock.now())
+        return try store.write(commit: true) { tx in
+            let (canonical, number) = try numbers([id], practiceID: loc.practiceID, tx)[0]
+            guard try tx.memberships(contact: number).contains(where: { $0.locationID == loc.id }) else {
+                throw StoreError.notInLocation(contact: canonical, location: loc.name)
+            }
+            let reason = switch status {
+            case .subscribed: "subscribed by hand (renewed consent)"
+            case .unsubscribed: "unsubscribed by hand"
+            case .optedOut: "opted out by the person's choice"
+            }
+            return try TextRule.setStatus(tx, contact: number, location: loc, channel: channel, status: status,
+                                          reason: reason, operation: nil, at: at)
+        }
+    }
+}

@@ -1,0 +1,74 @@
+/// `roster export` (SPEC 5): Contact ID and the 17 template columns, one row per contact
+/// of the location, oldest first. Phones in national format and dates as mm/dd/yyyy, so
+/// a spreadsheet keeps them as text; text cells that a spreadsheet would run as
+/// formulas are neutralised (FormulaGuard).
+public struct ExportRequest: Sendable {
+    public var location: String
+    public var practice: String?
+    public var phases: [String] = []
+    public var insuranceCarriers: [String] = []
+    public var textStatuses: [Status] = []
+    public var emailStatuses: [Status] = []
+    public var withStatus = false
+
+    public init(location: String, practice: String? = nil) {
+        self.location = location
+        self.practice = practice
+    }
+}
+
+public struct Exporter {
+    public let store: any ContactStore
+
+    public init(store: any ContactStore) { self.store = store }
+
+    public static func header(withStatus: Bool) -> [String] {
+        ["Contact ID"] + TemplateField.allCases.map(\.header) + (withStatus ? ["Text Status", "Email Status"] : [])
+    }
+
+    /// The cells of one contact as exported.
+    public static func cells(id: String, values: ContactValues) -> [String] {
+        [id] + TemplateField.allCases.map { field in
+            guard let value = values[field] else { return "" }
+            switch field {
+            case .phone, .homePhone: return Phone.national(value)
+            case .dateOfBirth: return DateOfBirth.day(iso: value)?.us ?? value
+            default: return FormulaGuard.escape(value)
+            }
+        }
+    }
+
+    /// Writes the export to `writer`; returns the number of contacts written.
+    @discardableResult
+    public func export(_ request: ExportRequest, to writer: CSVWriter) throws -> Int {
+        let location = try store.location(named: request.location, practice: request.practice)
+        let phases = try Set(request.phases.map { phase -> String in
+            guard let name = Phase.normalise(Text.trim(phase)).value else {
+                throw ImportError.invalidOption("--phase \(phase) is not a phase; use one of: \(Phase.names.joined(separator: ", "))")
+            }
+            return name
+        })
+        let carriers = Set(request.insuranceCarriers.map { Text.trim($0).lowercased() })
+        return try store.read { tx in
+            try writer.write(row: Self.header(withStatus: request.withStatus))
+            var count = 0
+            for number in try tx.contactNumbers(location: location.id) {
+                guard let contact = try tx.contact(number: number, practiceID: location.practiceID) else { continue }
+                if !phases.isEmpty && !phases.contains(contact.values[.phase] ?? Phase.none) { continue }
+                if !carriers.isEmpty && !carriers.contains((contact.values[.insuranceCarrier] ?? "").lowercased()) { continue }
+                var membership: Membership?
+                if request.withStatus || !request.textStatuses.isEmpty || !request.emailStatuses.isEmpty {
+                    membership = try tx.memberships(contact: number).first { $0.locationID == location.id }
+                }
+                if !request.textStatuses.isEmpty, let m = membership, !request.textStatuses.contains(m.text) { continue }
+                if !request.emailStatuses.isEmpty, let m = membership, !request.emailStatuses.contains(m.email) { continue }
+                var row = Self.cells(id: store.idCodec.encode(number), values: contact.values)
+                if request.withStatus { row += [membership?.text.rawValue ?? "", membership?.email.rawValue ?? ""] }
+                try writer.write(row: row)
+                count += 1
+            }
+            try writer.flush()
+            return count
+        }
+    }
+}

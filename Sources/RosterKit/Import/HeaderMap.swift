@@ -1,0 +1,67 @@
+/// How a file's header maps onto the template (SPEC 2).
+public struct HeaderMap: Equatable, Sendable {
+    /// The column each position means; nil for a column whose data is dropped.
+    public var columns: [Column?]
+    public var index: [Column: Int]
+    public var headers: [String]
+    public var warnings: [String]
+    public var unnamed: Set<Int>
+
+    public func position(of field: TemplateField) -> Int? { index[.field(field)] }
+    public var hasContactID: Bool { index[.contactID] != nil }
+
+    public struct Options: Equatable, Sendable {
+        public var ignoreUnknownColumns = false
+        public var strictTemplate = false
+        public init(ignoreUnknownColumns: Bool = false, strictTemplate: Bool = false) {
+            self.ignoreUnknownColumns = ignoreUnknownColumns
+            self.strictTemplate = strictTemplate
+        }
+    }
+
+    public init(header: [String], options: Options) throws {
+        headers = header
+        columns = []
+        index = [:]
+        warnings = []
+        unnamed = []
+        var sensitive: [String] = [], unknown: [String] = []
+        var byColumn: [Column: [String]] = [:]
+        for (position, raw) in header.enumerated() {
+            let name = Text.trim(raw.hasPrefix("\u{FEFF}") ? String(raw.dropFirst()) : raw)
+            if name.isEmpty {
+                unnamed.insert(position)
+                columns.append(nil)
+                continue
+            }
+            if HeaderAliases.isSensitive(name) {
+                sensitive.append(name)
+                columns.append(nil)
+            } else if let column = HeaderAliases.column(for: name) {
+                byColumn[column, default: []].append(name)
+                if index[column] == nil { index[column] = position }
+                columns.append(column)
+            } else {
+                unknown.append(name)
+                columns.append(nil)
+            }
+        }
+        if !sensitive.isEmpty { throw ImportError.sensitiveColumns(sensitive) }
+        if let (column, names) = byColumn.first(where: { $0.value.count > 1 }).map({ ($0.key, $0.value) }) {
+            throw ImportError.duplicateColumns(field: column.header, headers: names)
+        }
+        if !unknown.isEmpty {
+            if !options.ignoreUnknownColumns { throw ImportError.unknownColumns(unknown) }
+            warnings.append("ignored column(s) \(ImportError.quote(unknown)) (--ignore-unknown-columns): their data was dropped, not stored")
+        }
+        guard index[.field(.firstName)] != nil else { throw ImportError.missingFirstNameColumn }
+        guard [TemplateField.email, .phone, .homePhone].contains(where: { index[.field($0)] != nil }) else {
+            throw ImportError.missingReachColumn
+        }
+        let missing = TemplateField.allCases.filter { index[.field($0)] == nil }.map(\.header)
+        if !missing.isEmpty {
+            if options.strictTemplate { throw ImportError.missingTemplateColumns(missing) }
+            warnings.append("the file has no column(s) \(ImportError.quote(missing)); they were read as empty")
+        }
+    }
+}

@@ -1,0 +1,47 @@
+/// File-level problems of import and merge: thrown before anything is written, each
+/// message saying what to do (SPEC 8).
+public enum ImportError: Error, Equatable, CustomStringConvertible {
+    case noHeader
+    case sensitiveColumns([String])
+    case unknownColumns([String])
+    case duplicateColumns(field: String, headers: [String])
+    case missingFirstNameColumn
+    case missingReachColumn
+    case missingTemplateColumns([String])
+    case missingContactIDColumn
+    case tooManyRows(count: Int, limit: Int)
+    case practiceMissing(field: String, option: String, practice: String)
+    case invalidOption(String)
+
+    public var description: String {
+        switch self {
+        case .noHeader:
+            return "the file has no header row: the first row must name the columns (`roster template` prints them)"
+        case .sensitiveColumns(let names):
+            return "the file has column(s) \(Self.quote(names)) that look like sensitive data roster never stores (SSN, member, record, licence or card numbers): delete these columns from the file and import again"
+        case .unknownColumns(let names):
+            return "the file has column(s) roster does not know: \(Self.quote(names)). Rename them to template names (`roster template` prints them), delete them, or add --ignore-unknown-columns to drop their data"
+        case .duplicateColumns(let field, let headers):
+            return "columns \(Self.quote(headers)) both mean \(field): keep one of them and import again"
+        case .missingFirstNameColumn:
+            return "the file has no First Name column: every contact needs one (`roster template` prints the header)"
+        case .missingReachColumn:
+            return "the file has none of Email, Phone (Mobile) or Home Phone: every contact needs a way to reach them"
+        case .missingTemplateColumns(let names):
+            return "--strict-template: the file lacks column(s) \(Self.quote(names)); add them (they may be empty) or leave out --strict-template"
+        case .missingContactIDColumn:
+            return "a merge needs a Contact ID column: export the location with `roster export`, edit that file and merge it back"
+        case .tooManyRows(let count, let limit):
+            return "the file has \(count) data rows, over the limit of \(limit): nothing was imported. Split the file, or raise the limit with --max-rows \(count)"
+        case .practiceMissing(let field, let option, let practice):
+            return "the welcome email needs the practice's \(field), and \(practice) has none: nothing was imported. Set it with `roster practice set \"\(practice)\" \(option) ...`, or import with --consent that leaves out email"
+        case .invalidOption(let message):
+            return message
+        }
+    }
+
+    static func quote(_ names: [String]) -> String {
+        let shown = names.prefix(20).map { "\"\($0)\"" }.joined(separator: ", ")
+        return names.count > 20 ? shown + " and \(names.count - 20) more" : shown
+    }
+}

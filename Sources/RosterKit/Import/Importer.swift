@@ -1,0 +1,307 @@
+import Foundation
+
+/// One run of `import` or `merge`, as the library takes it.
+public struct ImportRequest: Sendable {
+    public enum Mode: String, Sendable { case importRows = "import", merge }
+
+    public var path: String
+    public var mode: Mode
+    public var location: String
+    public var practice: String?
+    public var consent: Consent
+    public var dryRun = false
+    public var maxRows = 10_000
+    public var defaultCountry: Country?
+    public var again = false
+    public var headerOptions = HeaderMap.Options()
+    public var clearEmpty = false
+    public var reportPath: String?
+    public var plan = false
+
+    public init(path: String, mode: Mode = .importRows, location: String, practice: String? = nil, consent: Consent) {
+        self.path = path
+        self.mode = mode
+        self.location = location
+        self.practice = practice
+        self.consent = consent
+    }
+}
+
+/// Import and merge (SPEC 4, 5): read → normalise → decide → apply, row by row in file
+/// order, in one transaction. Each row is decided against the store, which already
+/// holds the rows of the same file accepted before it.
+public struct Importer {
+    public let store: any ContactStore
+    public let clock: Clock
+
+    public init(store: any ContactStore, clock: Clock = .system) {
+        self.store = store
+        self.clock = clock
+    }
+
+    public func run(_ request: ImportRequest) throws -> Readout {
+        let location = try store.location(named: request.location, practice: request.practice)
+        let practice = try store.practice(named: location.practiceName)
+        let fingerprint = try FileFingerprint.scan(path: request.path)
+        let reader = try CSVReader(path: request.path, encoding: fingerprint.encoding)
+        guard let headerRecord = try firstNonBlank(reader) else { throw ImportError.noHeader }
+        let header = try HeaderMap(header: headerRecord.fields, options: request.headerOptions)
+        if request.mode == .merge && !header.hasContactID { throw ImportError.missingContactIDColumn }
+
+        let now = clock.now()
+        let at = Clock.timestamp(now)
+        var readout = Readout(kind: request.mode.rawValue, file: (request.path as NSString).lastPathComponent,
+                              sha256: fingerprint.sha256, practice: practice.name, location: location.name,
+                              consent: request.consent.description, encoding: fingerprint.encoding.rawValue,
+                              dryRun: request.dryRun)
+        if request.plan { readout.plan = [] }
+        readout.warnings = header.warnings
+        if fingerprint.encoding == .windows1252 {
+            readout.warnings.append("the file is not UTF-8, so it was read as Windows-1252 (what Excel saves as \"CSV\"): check accented names, or save as \"CSV UTF-8\" next time")
+        }
+        if header.index[.textStatus] != nil || header.index[.emailStatus] != nil {
+            readout.warnings.append("the Text Status and Email Status columns are read-only and were not applied: statuses change only through --consent, copy and subscribe/unsubscribe")
+        }
+
+        let report = try request.reportPath.map { try ReportWriter(path: $0, header: headerRecord.fields) }
+        do {
+            try store.write(commit: !request.dryRun) { tx in
+                if !request.again, let earlier = try tx.previousRun(location: location.id, sha256: fingerprint.sha256) {
+                    throw StoreError.sameFile(at: earlier, location: location.name)
+                }
+                let operation = try tx.beginOperation(kind: request.mode.rawValue, practiceID: practice.id, location: location.id,
+                                                      file: readout.file, sha256: fingerprint.sha256,
+                                                      consent: request.consent.description, at: at)
+                var run = Run(tx: tx, request: request, practice: practice, location: location, header: header,
+                              normaliser: RowNormaliser(header: header, today: Clock.today(now), defaultCountry: request.defaultCountry),
+                              codec: store.idCodec, operation: operation, at: at, report: report)
+                var dataRows = 0
+                while let record = try reader.next() {
+                    if record.isBlank { continue }
+                    dataRows += 1
+                    if dataRows > request.maxRows { continue }
+                    try run.decide(record, into: &readout)
+                }
+                if dataRows > request.maxRows { throw ImportError.tooManyRows(count: dataRows, limit: request.maxRows) }
+                if dataRows == 0 { readout.warnings.append("the file has a header but no rows") }
+                try tx.finishOperation(operation, counts: readout.counts)
+                if !request.dryRun { readout.historyID = operation }
+            }
+            try report?.finish()
+        } catch {
+            report?.discard()
+            throw error
+        }
+        return readout
+    }
+
+    private func firstNonBlank(_ reader: CSVReader) throws -> CSVRecord? {
+        while let record = try reader.next() {
+            if !record.isBlank { return record }
+        }
+        return nil
+    }
+}
+
+/// The state of one run: the transaction, what the file holds so far, the report.
+private struct Run {
+    let tx: any ContactTransaction
+    let request: ImportRequest
+    let practice: Practice
+    let location: Location
+    let header: HeaderMap
+    let normaliser: RowNormaliser
+    let codec: ContactIDCodec
+    let operation: Int64
+    let at: String
+    let report: ReportWriter?
+    /// Merge rows seen so far: Contact number → spreadsheet row.
+    var seenIDs: [Int64: Int] = [:]
+    lazy var welcomeMissing: [(field: String, option: String)] = (try? WelcomeEmail.missingPracticeValues(practice)) ?? []
+
+    init(tx: any ContactTransaction, request: ImportRequest, practice: Practice, location: Location, header: HeaderMap,
+         normaliser: RowNormaliser, codec: ContactIDCodec, operation: Int64, at: String, report: ReportWriter?) {
+        (self.tx, self.request, self.practice, self.location, self.header) = (tx, request, practice, location, header)
+        (self.normaliser, self.codec, self.operation, self.at, self.report) = (normaliser, codec, operation, at, report)
+    }
+
+    mutating func decide(_ record: CSVRecord, into readout: inout Readout) throws {
+        readout.rows += 1
+        let idCell = Text.trim(normaliser.cell(record, .contactID))
+        if !idCell.isEmpty {
+            try merge(record, id: idCell, into: &readout)
+        } else if request.mode == .merge {
+            var parsed = normaliser.normalise(record)
+            parsed.problems = [RowNormaliser.Problem(field: Column.contactID.header, message: "Contact ID is empty: merge only updates contacts; add new people with `roster import`")]
+            try fail(record, parsed, .invalid, into: &readout)
+        } else {
+            try importRow(record, into: &readout)
+        }
+    }
+
+    // MARK: import rows (SPEC 4)
+
+    mutating func importRow(_ record: CSVRecord, into readout: inout Readout) throws {
+        let parsed = normaliser.normalise(record)
+        guard parsed.isValid else { return try fail(record, parsed, .invalid, into: &readout) }
+        let values = parsed.values
+        let firstKey = (values[.firstName] ?? "").lowercased(), lastKey = (values[.lastName] ?? "").lowercased()
+        let emailKey = values[.email]?.lowercased(), phone = values[.phone]
+
+        // 1. True duplicate: same name and same email (or, with no email, same phone).
+        let sameName = try tx.contacts(practiceID: practice.id, firstKey: firstKey, lastKey: lastKey)
+        if let twin = sameName.first(where: { c in
+            if let emailKey { return c.values[.email]?.lowercased() == emailKey }
+            return phone != nil && c.values[.phone] == phone
+        }) {
+            let id = codec.encode(twin.number)
+            let memberships = try tx.memberships(contact: twin.number)
+            if memberships.contains(where: { $0.locationID == location.id }) {
+                readout.skipped += 1
+                plan(&readout, record.row, "skipped", id, "already in \(location.name)")
+                return
+            }
+            let statuses = TextRule.statuses(consent: request.consent, values: twin.values)
+            let added = try TextRule.addMembership(tx, contact: twin.number, location: location, text: statuses.text,
+                                                   email: statuses.email, reason: "import of \(readout.file)",
+                                                   operation: operation, at: at)
+            readout.copied += 1
+            readout.textsMoved += added.textsMovedFrom.count
+            let from = memberships.map(\.locationName).joined(separator: ", ")
+            readout.copiedFrom[from, default: 0] += 1
+            plan(&readout, record.row, "copied", id, "copied from \(from)")
+            return
+        }
+        // 2. Email in use by another contact.
+        if let emailKey, let other = try tx.contactsUsingEmail(practiceID: practice.id, emailKey: emailKey).first {
+            let reason: FailureReason = phone == nil ? .alreadyExistsEmail : .duplicateEmail
+            return try fail(record, parsed, reason, field: TemplateField.email.header,
+                            message: "Email is already used by contact \(codec.encode(other)), who has another name: to update that contact, export the location and merge by Contact ID; for a different person, use their own email", into: &readout)
+        }
+        // 3. Phone in use by another contact with the same first name.
+        if let phone, let other = try tx.contactsUsingPhone(practiceID: practice.id, phone: phone, firstKey: firstKey).first {
+            let reason: FailureReason = emailKey == nil ? .alreadyExistsPhone : .duplicatePhone
+            return try fail(record, parsed, reason, field: TemplateField.phone.header,
+                            message: "Phone is already used by contact \(codec.encode(other)) with the same first name: to update that contact, merge by Contact ID; family members sharing a phone need different first names", into: &readout)
+        }
+        // 4. A new contact.
+        let wantsWelcome = request.consent.email && values[.email] != nil
+        if wantsWelcome, let missing = welcomeMissing.first {
+            throw ImportError.practiceMissing(field: missing.field, option: missing.option, practice: practice.name)
+        }
+        let number = try tx.insertContact(practiceID: practice.id, values: values, at: at)
+        let statuses = TextRule.statuses(consent: request.consent, values: values)
+        _ = try TextRule.addMembership(tx, contact: number, location: location, text: statuses.text, email: statuses.email,
+                                       reason: "import of \(readout.file) (consent: \(request.consent))",
+                                       operation: operation, at: at)
+        if wantsWelcome, let email = values[.email] {
+            try tx.queueWelcome(contact: number, to: email, operation: operation, at: at)
+            readout.welcomeEmailsQueued += 1
+        }
+        readout.created += 1
+        readout.corrections += parsed.corrections
+        plan(&readout, record.row, "created", codec.encode(number), nil)
+    }
+
+    // MARK: merge rows (SPEC 5)
+
+    mutating func merge(_ record: CSVRecord, id: String, into readout: inout Readout) throws {
+        guard let number = codec.decode(id), let stored = try tx.contact(number: number, practiceID: practice.id) else {
+            // Another practice's ID reads exactly like one that never existed.
+            var parsed = RowNormaliser.Result(row: record.row)
+            parsed.problems = [.init(field: Column.contactID.header, message: "Contact ID \(id) is not a contact of \(practice.name): check the ID, or export the location again for current IDs")]
+            return try fail(record, parsed, .unknownContactID, into: &readout)
+        }
+        if let first = seenIDs[number] {
+            var parsed = RowNormaliser.Result(row: record.row)
+            parsed.problems = [.init(field: Column.contactID.header, message: "Contact ID \(id) is also in row \(first) of this file: keep one row per contact")]
+            return try fail(record, parsed, .invalid, into: &readout)
+        }
+        seenIDs[number] = record.row
+        let parsed = normaliser.normalise(record, base: stored.values, clearEmpty: request.clearEmpty)
+        guard parsed.isValid else { return try fail(record, parsed, .invalid, into: &readout) }
+        let values = parsed.values
+        let firstKey = (values[.firstName] ?? "").lowercased()
+        if let emailKey = values[.email]?.lowercased(),
+           let other = try tx.contactsUsingEmail(practiceID: practice.id, emailKey: emailKey).first(where: { $0 != number }) {
+            let reason: FailureReason = values[.phone] == nil ? .alreadyExistsEmail : .duplicateEmail
+            return try fail(record, parsed, reason, field: TemplateField.email.header,
+                            message: "Email is already used by contact \(codec.encode(other)): each contact needs its own email", into: &readout)
+        }
+        if let phone = values[.phone],
+           let other = try tx.contactsUsingPhone(practiceID: practice.id, phone: phone, firstKey: firstKey).first(where: { $0 != number }) {
+            let reason: FailureReason = values[.email] == nil ? .alreadyExistsPhone : .duplicatePhone
+            return try fail(record, parsed, reason, field: TemplateField.phone.header,
+                            message: "Phone is already used by contact \(codec.encode(other)) with the same first name: family members sharing a phone need different first names", into: &readout)
+        }
+        let changed = TemplateField.allCases.filter { values[$0] != stored.values[$0] }
+        if !changed.isEmpty {
+            try tx.updateContact(number: number, values: values, at: at)
+            for field in changed {
+                readout.changes.append(Change(row: record.row, contactID: id, field: field.header,
+                                              from: stored.values[field], to: values[field]))
+            }
+            let changedHeaders = Set(changed.map(\.header))
+            readout.corrections += parsed.corrections.filter { changedHeaders.contains($0.field) }
+        }
+        let statuses = TextRule.statuses(consent: request.consent, values: values)
+        let added = try TextRule.addMembership(tx, contact: number, location: location, text: statuses.text, email: statuses.email,
+                                               reason: "merge of \(readout.file) (consent: \(request.consent))",
+                                               operation: operation, at: at)
+        readout.textsMoved += added.textsMovedFrom.count
+        if !changed.isEmpty {
+            readout.updated += 1
+            plan(&readout, record.row, "updated", id, changed.map(\.header).joined(separator: ", "))
+        } else if added.added {
+            readout.copied += 1
+            plan(&readout, record.row, "copied", id, "added to \(location.name)")
+        } else {
+            readout.unchanged += 1
+            plan(&readout, record.row, "unchanged", id, nil)
+        }
+    }
+
+    // MARK: failures
+
+    mutating func fail(_ record: CSVRecord, _ parsed: RowNormaliser.Result, _ reason: FailureReason,
+                       field: String? = nil, message: String? = nil, into readout: inout Readout) throws {
+        let first = Text.trim(normaliser.cell(record, .field(.firstName)))
+        let last = Text.trim(normaliser.cell(record, .field(.lastName)))
+        let text = message ?? parsed.problems.map(\.message).joined(separator: "; ")
+        let failure = Failure(row: record.row, reason: reason, field: field ?? parsed.problems.first?.field, message: text,
+                              name: [first, last].filter { !$0.isEmpty }.joined(separator: " "))
+        readout.failed += 1
+        readout.failures.append(failure)
+        plan(&readout, record.row, "failed", nil, "\(reason.rawValue): \(text)")
+        try report?.write(record, failure: failure)
+    }
+
+    func plan(_ readout: inout Readout, _ row: Int, _ action: String, _ id: String?, _ detail: String?) {
+        if readout.plan != nil { readout.plan?.append(PlannedRow(row: row, action: action, contactID: id, detail: detail)) }
+    }
+}
+
+/// `--report FILE`: the failed rows with the file's own header and cells as given, plus a
+/// Reason column (the reason, then what to fix), so a person can fix and import it.
+final class ReportWriter {
+    private let writer: CSVWriter
+    private let path: String
+    private let width: Int
+
+    init(path: String, header: [String]) throws {
+        self.path = path
+        writer = try CSVWriter(path: path)
+        width = header.count
+        try writer.write(row: header + ["Reason"])
+    }
+
+    func write(_ record: CSVRecord, failure: Failure) throws {
+        var cells = Array(record.fields.prefix(width))
+        while cells.count < width { cells.append("") }
+        try writer.write(row: cells + ["\(failure.reason.rawValue): \(failure.message)"])
+    }
+
+    func finish() throws { try writer.flush() }
+
+    func discard() { unlink(path) }
+}

@@ -1,0 +1,40 @@
+/// A welcome email as the outbox shows it and a sender takes it (SPEC 7).
+public struct OutboxMessage: Equatable, Sendable, Encodable {
+    public var id: Int64
+    public var contactID: String
+    public var to: String
+    public var subject: String
+    public var body: String
+    public var sent: Bool
+    public var sentAt: String?
+    public var queuedAt: String
+    public var dropReason: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, to, subject, body, sent
+        case contactID = "contact_id"
+        case sentAt = "sent_at"
+        case queuedAt = "queued_at"
+        case dropReason = "drop_reason"
+    }
+}
+
+public struct Outbox {
+    public let store: any ContactStore
+    public init(store: any ContactStore) { self.store = store }
+
+    /// Every queued message, rendered now from the practice's current values.
+    public func messages() throws -> [OutboxMessage] {
+        try store.outbox().map { entry in
+            OutboxMessage(id: entry.id, contactID: store.idCodec.encode(entry.contactNumber), to: entry.to,
+                          subject: try WelcomeEmail.subject(firstName: entry.firstName, practice: entry.practice),
+                          body: try WelcomeEmail.body(firstName: entry.firstName, practice: entry.practice),
+                          sent: entry.sentAt != nil, sentAt: entry.sentAt, queuedAt: entry.queuedAt, dropReason: entry.dropReason)
+        }
+    }
+
+    /// Marks messages sent (by outbox id); explicit, so nothing is marked by reading.
+    public func markSent(ids: [Int64], clock: Clock = .system) throws {
+        try store.markSent(ids: ids, at: Clock.timestamp(clock.now()))
+    }
+}

@@ -1,0 +1,108 @@
+/// The six reasons a row fails (SPEC 4, 5), spelled exactly.
+public enum FailureReason: String, Sendable, Codable, CaseIterable {
+    case alreadyExistsEmail = "Already Exists Email"
+    case alreadyExistsPhone = "Already Exists Phone"
+    case duplicateEmail = "Duplicate Email"
+    case duplicatePhone = "Duplicate Phone"
+    case invalid = "Invalid"
+    case unknownContactID = "Unknown Contact ID"
+}
+
+/// A failed row: the spreadsheet row, the reason, the field (or nil) and what to fix.
+public struct Failure: Equatable, Sendable, Encodable {
+    public var row: Int
+    public var reason: FailureReason
+    public var field: String?
+    public var message: String
+    /// The first and last name as given, for the readout's table (never logged).
+    public var name: String?
+
+    enum CodingKeys: String, CodingKey { case row, reason, field, message }
+}
+
+/// A value the tool changed: from the cell as given to what was stored (SPEC 3).
+public struct Correction: Equatable, Sendable, Encodable {
+    public var row: Int
+    public var field: String
+    public var from: String
+    public var to: String
+    public var kind: CorrectionKind
+
+    enum CodingKeys: String, CodingKey { case row, field, from, to }
+}
+
+/// A field a merge row changed (issue 4).
+public struct Change: Equatable, Sendable, Encodable {
+    public var row: Int
+    public var contactID: String
+    public var field: String
+    public var from: String?
+    public var to: String?
+
+    enum CodingKeys: String, CodingKey {
+        case row, field, from, to
+        case contactID = "contact_id"
+    }
+}
+
+/// What one row became, for `--plan`.
+public struct PlannedRow: Equatable, Sendable, Encodable {
+    public var row: Int
+    public var action: String
+    public var contactID: String?
+    public var detail: String?
+
+    enum CodingKeys: String, CodingKey {
+        case row, action, detail
+        case contactID = "contact_id"
+    }
+}
+
+/// The readout of one import or merge (SPEC 8). Counts always add up:
+/// rows = created + updated + copied + unchanged + skipped + failed.
+public struct Readout: Equatable, Sendable, Encodable {
+    public var kind: String
+    public var file: String
+    public var sha256: String
+    public var practice: String
+    public var location: String
+    public var consent: String
+    public var encoding: String
+    public var rows = 0
+    public var created = 0
+    public var updated = 0
+    public var copied = 0
+    public var unchanged = 0
+    public var skipped = 0
+    public var failed = 0
+    public var failures: [Failure] = []
+    public var corrections: [Correction] = []
+    public var changes: [Change] = []
+    public var warnings: [String] = []
+    public var welcomeEmailsQueued = 0
+    public var textsMoved = 0
+    public var dryRun: Bool
+    public var historyID: Int64?
+    public var plan: [PlannedRow]?
+    /// Locations that true duplicates were copied from, with counts ("12 copied from Hudson").
+    public var copiedFrom: [String: Int] = [:]
+
+    enum CodingKeys: String, CodingKey {
+        case kind, file, sha256, practice, location, consent, encoding, rows, created, updated, copied, unchanged,
+             skipped, failed, failures, corrections, changes, warnings, plan
+        case welcomeEmailsQueued = "welcome_emails_queued"
+        case textsMoved = "texts_moved"
+        case dryRun = "dry_run"
+        case historyID = "history_id"
+        case copiedFrom = "copied_from"
+    }
+
+    public var countsAddUp: Bool { rows == created + updated + copied + unchanged + skipped + failed }
+
+    var counts: OperationCounts {
+        var c = OperationCounts()
+        (c.rows, c.created, c.updated, c.copied, c.unchanged, c.skipped, c.failed) =
+            (rows, created, updated, copied, unchanged, skipped, failed)
+        return c
+    }
+}

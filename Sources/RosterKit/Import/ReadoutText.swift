@@ -1,0 +1,102 @@
+import Foundation
+
+/// The readout as a person reads it (SPEC 8, issue 8): the summary in words first,
+/// corrections grouped by kind, warnings, then the failed rows as a table with their
+/// reason on the right and what to fix beneath, cut after a screenful.
+public struct ReadoutText {
+    public var maxFailedRows = 40
+    public var colour = false
+    public var reportPath: String?
+
+    public init(maxFailedRows: Int = 40, colour: Bool = false, reportPath: String? = nil) {
+        self.maxFailedRows = maxFailedRows
+        self.colour = colour
+        self.reportPath = reportPath
+    }
+
+    static func number(_ n: Int) -> String {
+        let digits = String(n)
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return out
+    }
+
+    private func paint(_ s: String, _ code: String) -> String { colour ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
+
+    public func render(_ r: Readout) -> String {
+        var lines: [String] = []
+        let verb = r.kind == "merge" ? "Merged" : "Imported"
+        let title = (r.dryRun ? "Dry run (nothing written): " + verb.lowercased() : verb)
+            + " \(r.file) into \(r.location) (\(r.practice)), consent: \(r.consent)"
+        lines.append(paint(title, "1"))
+        var parts: [String] = []
+        if r.created > 0 || r.kind == "import" { parts.append("\(Self.number(r.created)) created") }
+        if r.updated > 0 || r.kind == "merge" { parts.append("\(Self.number(r.updated)) updated") }
+        if r.copied > 0 {
+            let from = r.copiedFrom.count == 1 && r.kind == "import" ? " from \(r.copiedFrom.keys.first ?? "")" : ""
+            parts.append("\(Self.number(r.copied)) copied\(from)")
+        }
+        if r.unchanged > 0 || r.kind == "merge" { parts.append("\(Self.number(r.unchanged)) unchanged") }
+        if r.skipped > 0 { parts.append("\(Self.number(r.skipped)) skipped as true duplicates already here") }
+        parts.append(paint("\(Self.number(r.failed)) failed", r.failed > 0 ? "31" : "32"))
+        lines.append("\(Self.number(r.rows)) rows: " + parts.joined(separator: ", "))
+        if r.welcomeEmailsQueued > 0 { lines.append("\(Self.number(r.welcomeEmailsQueued)) welcome emails queued (`roster outbox` lists them)") }
+        if r.textsMoved > 0 { lines.append("\(Self.number(r.textsMoved)) contacts' texts moved here from another location (the text rule)") }
+        if let id = r.historyID { lines.append("Recorded in history as #\(id).") }
+
+        if !r.changes.isEmpty {
+            lines.append("")
+            lines.append("Changes (\(Self.number(r.changes.count))):")
+            for change in r.changes {
+                lines.append("  row \(change.row) \(change.contactID) \(change.field): \"\(change.from ?? "")\" → \"\(change.to ?? "")\"")
+            }
+        }
+        if !r.corrections.isEmpty {
+            lines.append("")
+            lines.append("Corrections (\(Self.number(r.corrections.count)) values):")
+            var byKind: [CorrectionKind: Int] = [:]
+            for c in r.corrections { byKind[c.kind, default: 0] += 1 }
+            for kind in CorrectionKind.allCases where byKind[kind] != nil {
+                lines.append("  \(kind.rawValue): \(Self.number(byKind[kind] ?? 0))")
+            }
+            lines.append("  (`--json` lists each one, with the row, field, from and to)")
+        }
+        if !r.warnings.isEmpty {
+            lines.append("")
+            lines.append("Warnings:")
+            for w in r.warnings { lines.append("  - " + w) }
+        }
+        if !r.failures.isEmpty {
+            lines.append("")
+            lines.append(paint("Failed rows (\(Self.number(r.failures.count))):", "1"))
+            let shown = Array(r.failures.prefix(maxFailedRows))
+            let rowWidth = max(3, shown.map { String($0.row).count }.max() ?? 3)
+            let nameWidth = min(28, max(4, shown.map { ($0.name ?? "").count }.max() ?? 4))
+            let fieldWidth = max(5, shown.map { ($0.field ?? "").count }.max() ?? 5)
+            func pad(_ s: String, _ n: Int) -> String {
+                let cut = s.count > n ? String(s.prefix(n - 1)) + "…" : s
+                return cut + String(repeating: " ", count: max(0, n - cut.count))
+            }
+            lines.append("  " + pad("Row", rowWidth) + "  " + pad("Name", nameWidth) + "  " + pad("Field", fieldWidth) + "  Reason")
+            for f in shown {
+                lines.append("  " + pad(String(f.row), rowWidth) + "  " + pad(f.name ?? "", nameWidth) + "  "
+                             + pad(f.field ?? "", fieldWidth) + "  " + paint(f.reason.rawValue, "31"))
+                lines.append("  " + String(repeating: " ", count: rowWidth) + "  fix: " + f.message)
+            }
+            if r.failures.count > shown.count {
+                let rest = r.failures.count - shown.count
+                if let reportPath {
+                    lines.append("  … \(Self.number(rest)) more: all \(Self.number(r.failures.count)) are in \(reportPath)")
+                } else {
+                    lines.append("  … \(Self.number(rest)) more: add --report FILE to write all \(Self.number(r.failures.count)) to a CSV you can fix and import")
+                }
+            } else if let reportPath {
+                lines.append("  Written to \(reportPath) with a Reason column: fix the rows there and import that file.")
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

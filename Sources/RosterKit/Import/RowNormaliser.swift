@@ -1,0 +1,136 @@
+/// Turns one record into template values, by the field rules of SPEC 3. Pure: no store,
+/// no clock (today is passed in).
+public struct RowNormaliser: Sendable {
+    public var header: HeaderMap
+    public var today: DateOfBirth.Day
+    public var defaultCountry: Country?
+
+    public init(header: HeaderMap, today: DateOfBirth.Day, defaultCountry: Country? = nil) {
+        self.header = header
+        self.today = today
+        self.defaultCountry = defaultCountry
+    }
+
+    /// A row's problem: the field (nil for the row as a whole) and what to fix.
+    public struct Problem: Equatable, Sendable {
+        public var field: String?
+        public var message: String
+    }
+
+    public struct Result: Equatable, Sendable {
+        public var row: Int
+        /// The Contact ID cell, trimmed; nil when absent or empty.
+        public var contactID: String?
+        public var values = ContactValues()
+        public var corrections: [Correction] = []
+        public var problems: [Problem] = []
+        /// The template fields whose cells were not empty.
+        public var provided: Set<TemplateField> = []
+        public var isValid: Bool { problems.isEmpty }
+    }
+
+    /// The cell under `column`, as given (untrimmed), or "" when the row is short.
+    public func cell(_ record: CSVRecord, _ column: Column) -> String {
+        guard let i = header.index[column], i < record.fields.count else { return "" }
+        return record.fields[i]
+    }
+
+    /// Normalises `record`. For a merge row, `base` holds the stored values: empty cells
+    /// keep them (or clear them with `clearEmpty`), non-empty cells replace them.
+    public func normalise(_ record: CSVRecord, base: ContactValues? = nil, clearEmpty: Bool = false) -> Result {
+        var result = Result(row: record.row)
+        let idCell = Text.trim(cell(record, .contactID))
+        result.contactID = idCell.isEmpty ? nil : idCell
+
+        // Cells the header cannot hold.
+        let extra = record.fields.dropFirst(header.columns.count).filter { !Text.trim($0).isEmpty }.count
+            + record.droppedNonEmptyFields
+        if extra > 0 {
+            result.problems.append(Problem(field: nil, message: "has \(extra) more non-empty cell(s) than the header has columns: a comma inside an unquoted cell splits it; quote that cell or remove the extra cells"))
+        }
+        for position in header.unnamed.sorted() where position < record.fields.count && !Text.trim(record.fields[position]).isEmpty {
+            result.problems.append(Problem(field: nil, message: "has a value in column \(position + 1), which has no header: name the column or clear it"))
+        }
+
+        var values = base ?? ContactValues()
+        let given: [TemplateField: String] = Dictionary(uniqueKeysWithValues: TemplateField.allCases.compactMap { field in
+            guard let i = header.position(of: field), i < record.fields.count else { return nil }
+            if record.overlongFields.contains(i) {
+                result.problems.append(Problem(field: field.header, message: "is far too long (over \(CSVReader.defaultFieldByteLimit / 1024) KiB): check the file; the limit is \(field == .notes ? FreeText.notesLimit : FreeText.defaultLimit) characters"))
+                return nil
+            }
+            return (field, record.fields[i])
+        })
+        for (field, raw) in given where !Text.trim(raw).isEmpty { result.provided.insert(field) }
+
+        // Country first: State and Postal Code must fit it.
+        let order: [TemplateField] = [.country] + TemplateField.allCases.filter { $0 != .country }
+        for field in order {
+            guard let raw = given[field] else { continue }
+            let trimmed = FormulaGuard.unescape(Text.trim(raw))
+            if trimmed.isEmpty {
+                if base != nil && clearEmpty && field != .firstName && field != .phase { values[field] = nil }
+                if base == nil && field == .phase { values[.phase] = Phase.none }
+                continue
+            }
+            let outcome = rule(field, trimmed, country: values[.country])
+            switch outcome {
+            case .invalid(let message):
+                result.problems.append(Problem(field: field.header, message: "\(field.header) \(message)"))
+            case .accepted(let value):
+                values[field] = value
+                if trimmed != raw && FormulaGuard.escape(trimmed) != Text.trim(raw), let value { result.corrections.append(Correction(row: record.row, field: field.header, from: raw, to: value, kind: .trimmed)) }
+            case .corrected(let value, let kind):
+                values[field] = value
+                result.corrections.append(Correction(row: record.row, field: field.header, from: raw, to: value ?? "", kind: kind))
+            }
+        }
+        if values[.phase] == nil { values[.phase] = Phase.none }
+
+        // Rules of the row as a whole.
+        if values[.firstName] == nil, !result.problems.contains(where: { $0.field == TemplateField.firstName.header }) {
+            result.problems.append(Problem(field: TemplateField.firstName.header, message: "First Name is empty; every contact needs a first name"))
+        }
+        if values[.country] == nil, let defaultCountry {
+            values[.country] = defaultCountry.rawValue
+            result.corrections.append(Correction(row: record.row, field: TemplateField.country.header, from: "", to: defaultCountry.rawValue, kind: .defaultCountry))
+            if let postal = given[.postalCode], values[.postalCode] != nil || !Text.trim(postal).isEmpty {
+                // Re-check the postal code against the country now known.
+                if case .invalid(let message) = PostalCode.normalise(Text.trim(postal), country: defaultCountry.rawValue) {
+                    result.problems.append(Problem(field: TemplateField.postalCode.header, message: "Postal Code \(message)"))
+                }
+            }
+        }
+        if values[.address] != nil && values[.country] == nil
+            && !result.problems.contains(where: { $0.field == TemplateField.country.header }) {
+            result.problems.append(Problem(field: TemplateField.country.header, message: "Country is required when Address is given: write US or CA, or import with --default-country US"))
+        }
+        if values[.phone] == nil, let home = values[.homePhone], !result.problems.contains(where: { $0.field == TemplateField.homePhone.header }) {
+            values[.phone] = home
+            result.corrections.append(Correction(row: record.row, field: TemplateField.phone.header, from: "", to: home, kind: .homePhoneAsPhone))
+        }
+        let reachFailed = result.problems.contains { [TemplateField.email.header, TemplateField.phone.header, TemplateField.homePhone.header].contains($0.field) }
+        if values[.email] == nil && values[.phone] == nil && !reachFailed {
+            result.problems.append(Problem(field: nil, message: "has no Email and no phone: add an email address or a phone number"))
+        }
+        result.values = values
+        return result
+    }
+
+    func rule(_ field: TemplateField, _ trimmed: String, country: String?) -> FieldOutcome {
+        switch field {
+        case .firstName: PersonName.normalise(trimmed, required: true)
+        case .lastName: PersonName.normalise(trimmed, required: false)
+        case .email: Email.normalise(trimmed)
+        case .phone, .homePhone: Phone.normalise(trimmed)
+        case .state: State.normalise(trimmed, country: country)
+        case .country: Country.normalise(trimmed)
+        case .postalCode: PostalCode.normalise(trimmed, country: country)
+        case .sex: Sex.normalise(trimmed)
+        case .dateOfBirth: DateOfBirth.normalise(trimmed, today: today)
+        case .phase: Phase.normalise(trimmed)
+        case .notes: FreeText.normalise(trimmed, limit: FreeText.notesLimit)
+        case .nickname, .address, .addressLine2, .city, .insuranceCarrier: FreeText.normalise(trimmed)
+        }
+    }
+}

@@ -1,0 +1,78 @@
+/// The text rule and the travelling opt-out (SPEC 1), in one place. Every operation that
+/// adds a contact to a location (import, merge, copy) or subscribes one to texts goes
+/// through here, so a person is never texted by two locations of one practice.
+public enum TextRule {
+    /// What adding a membership did.
+    public struct Added: Equatable, Sendable {
+        /// False when the contact was already in the location (left as it is).
+        public var added: Bool
+        /// Locations whose text status became `unsubscribed` (moved to the new one).
+        public var textsMovedFrom: [String]
+    }
+
+    /// Adds `contact` to `location` with the wanted statuses, except that a channel the
+    /// person opted out of anywhere in the practice starts `opted-out`; then, if it is
+    /// text-subscribed there, unsubscribes texts everywhere else.
+    public static func addMembership(_ tx: any ContactTransaction, contact: Int64, location: Location,
+                                     text: Status, email: Status, reason: String, operation: Int64?,
+                                     at: String) throws -> Added {
+        let existing = try tx.memberships(contact: contact)
+        if existing.contains(where: { $0.locationID == location.id }) { return Added(added: false, textsMovedFrom: []) }
+        let textStatus = existing.contains { $0.text == .optedOut } ? Status.optedOut : text
+        let emailStatus = existing.contains { $0.email == .optedOut } ? Status.optedOut : email
+        try tx.insertMembership(contact: contact, location: location.id, text: textStatus, email: emailStatus, at: at)
+        let textReason = textStatus == .optedOut && text != .optedOut ? "opted out in another location" : reason
+        let emailReason = emailStatus == .optedOut && email != .optedOut ? "opted out in another location" : reason
+        try tx.recordStatusChange(contact: contact, location: location.id, channel: .text, from: nil, to: textStatus,
+                                  reason: textReason, operation: operation, at: at)
+        try tx.recordStatusChange(contact: contact, location: location.id, channel: .email, from: nil, to: emailStatus,
+                                  reason: emailReason, operation: operation, at: at)
+        var moved: [String] = []
+        if textStatus == .subscribed {
+            moved = try unsubscribeTextsElsewhere(tx, contact: contact, keeping: location, memberships: existing,
+                                                  operation: operation, at: at)
+        }
+        return Added(added: true, textsMovedFrom: moved)
+    }
+
+    /// Sets one status by hand (`subscribe` / `unsubscribe`). Subscribing is the person's
+    /// renewed consent, so it lifts an opt-out; subscribing texts moves them here.
+    public static func setStatus(_ tx: any ContactTransaction, contact: Int64, location: Location, channel: Channel,
+                                 status: Status, reason: String, operation: Int64?, at: String) throws -> (from: Status, movedFrom: [String]) {
+        let memberships = try tx.memberships(contact: contact)
+        guard let current = memberships.first(where: { $0.locationID == location.id }) else {
+            throw StoreError.unsupportedDatabase("not a member")
+        }
+        let from = current.status(channel)
+        if from != status {
+            try tx.setStatus(contact: contact, location: location.id, channel: channel, status: status, at: at)
+            try tx.recordStatusChange(contact: contact, location: location.id, channel: channel, from: from, to: status,
+                                      reason: reason, operation: operation, at: at)
+        }
+        var moved: [String] = []
+        if channel == .text && status == .subscribed {
+            moved = try unsubscribeTextsElsewhere(tx, contact: contact, keeping: location, memberships: memberships,
+                                                  operation: operation, at: at)
+        }
+        return (from, moved)
+    }
+
+    static func unsubscribeTextsElsewhere(_ tx: any ContactTransaction, contact: Int64, keeping location: Location,
+                                          memberships: [Membership], operation: Int64?, at: String) throws -> [String] {
+        var moved: [String] = []
+        for other in memberships where other.locationID != location.id && other.text == .subscribed {
+            try tx.setStatus(contact: contact, location: other.locationID, channel: .text, status: .unsubscribed, at: at)
+            try tx.recordStatusChange(contact: contact, location: other.locationID, channel: .text, from: .subscribed,
+                                      to: .unsubscribed, reason: "moved to \(location.name)", operation: operation, at: at)
+            moved.append(other.locationName)
+        }
+        return moved
+    }
+
+    /// The statuses `--consent` gives a new membership (SPEC 4): subscribed on a
+    /// consented channel the contact can be reached on, else unsubscribed.
+    public static func statuses(consent: Consent, values: ContactValues) -> (text: Status, email: Status) {
+        (consent.text && values[.phone] != nil ? .subscribed : .unsubscribed,
+         consent.email && values[.email] != nil ? .subscribed : .unsubscribed)
+    }
+}

@@ -1,0 +1,183 @@
+import Foundation
+
+/// A contact as stored, with its identity in the practice.
+public struct StoredContact: Equatable, Sendable {
+    public var number: Int64
+    public var practiceID: Int64
+    public var values: ContactValues
+}
+
+/// A past import or merge (`roster history`).
+public struct OperationRecord: Equatable, Sendable, Codable {
+    public var id: Int64
+    public var kind: String
+    public var file: String?
+    public var sha256: String?
+    public var practice: String
+    public var location: String?
+    public var consent: String?
+    public var at: String
+    public var rows: Int, created: Int, updated: Int, copied: Int, unchanged: Int, skipped: Int, failed: Int
+}
+
+/// Counts of one finished operation, recorded in history.
+public struct OperationCounts: Equatable, Sendable {
+    public var rows = 0, created = 0, updated = 0, copied = 0, unchanged = 0, skipped = 0, failed = 0
+    public init() {}
+}
+
+/// A queued welcome email, with what rendering it needs.
+public struct OutboxEntry: Equatable, Sendable {
+    public var id: Int64
+    public var contactNumber: Int64
+    public var to: String
+    public var firstName: String
+    public var practice: Practice
+    public var queuedAt: String
+    public var sentAt: String?
+    public var dropReason: String?
+}
+
+/// Problems with places and IDs that a person fixes by naming the right one.
+public enum StoreError: Error, Equatable, CustomStringConvertible {
+    case practiceExists(String)
+    case unknownPractice(String, known: [String])
+    case practiceRequired(location: String, practices: [String])
+    case locationExists(String, practice: String)
+    case unknownLocation(String, known: [String])
+    case noPractices
+    case contactNotFound(String)
+    case notInLocation(contact: String, location: String)
+    case emptyName(String)
+    case busy
+    case diskFull
+    case sameFile(at: String, location: String)
+    case unsupportedDatabase(String)
+
+    public var description: String {
+        switch self {
+        case .practiceExists(let name):
+            "a practice named \"\(name)\" already exists: use `roster practice set` to change it"
+        case .unknownPractice(let name, let known):
+            "no practice named \"\(name)\"" + Self.list("known practices", known) + Self.suggest(name, known)
+        case .practiceRequired(let location, let practices):
+            "more than one practice has a location named \"\(location)\": add --practice with one of: \(practices.joined(separator: ", "))"
+        case .locationExists(let name, let practice):
+            "\(practice) already has a location named \"\(name)\""
+        case .unknownLocation(let name, let known):
+            "no location named \"\(name)\"" + Self.list("known locations", known) + Self.suggest(name, known)
+                + (known.isEmpty ? "; add one with `roster location add NAME --practice P`" : "")
+        case .noPractices:
+            "there are no practices yet: add one with `roster practice add NAME --owner \"FULL NAME\"`"
+        case .contactNotFound(let id):
+            "Unknown Contact ID \(id): no contact with this ID in this practice (`roster find` looks contacts up)"
+        case .notInLocation(let id, let location):
+            "contact \(id) is not in \(location): `roster show \(id)` lists its locations"
+        case .emptyName(let what):
+            "the \(what) name is empty: give a name"
+        case .busy:
+            "the database is busy: another roster process is writing to it. Wait for it to finish and run the command again"
+        case .diskFull:
+            "the disk is full: nothing was written. Free some space and run the command again"
+        case .sameFile(let at, let location):
+            "this file was already imported into \(location) on \(at): importing it again would change nothing. Add --again to import it anyway"
+        case .unsupportedDatabase(let what):
+            what
+        }
+    }
+
+    static func list(_ title: String, _ names: [String]) -> String {
+        names.isEmpty ? "" : "; \(title): \(names.joined(separator: ", "))"
+    }
+
+    /// The nearest known name, when one is close enough to be a typo.
+    static func suggest(_ name: String, _ known: [String]) -> String {
+        let target = name.lowercased()
+        let best = known.map { ($0, editDistance(target, $0.lowercased())) }.min { $0.1 < $1.1 }
+        guard let best, best.1 <= max(2, target.count / 3) else { return "" }
+        return ". Did you mean \"\(best.0)\"?"
+    }
+
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        if a.isEmpty { return b.count }
+        var previous = Array(0...b.count)
+        for i in 1...a.count {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in stride(from: 1, through: b.count, by: 1) {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return previous[b.count]
+    }
+}
+
+/// The store, as the domain sees it: whole operations on places, and a transaction for
+/// the row-by-row work of import, merge and copy. Nothing above it knows SQL, so a
+/// PostgreSQL store can join the SQLite one (issue 9).
+public protocol ContactStore: AnyObject {
+    var idCodec: ContactIDCodec { get }
+
+    func addPractice(name: String, details: PracticeDetails, at: String) throws -> Practice
+    func updatePractice(name: String, details: PracticeDetails) throws -> Practice
+    func practices() throws -> [Practice]
+    func practice(named: String) throws -> Practice
+    func addLocation(name: String, practice: String, at: String) throws -> Location
+    func locations(practice: String?) throws -> [Location]
+    /// The location named `name` (in `practice` when given, else unique in the database).
+    func location(named name: String, practice: String?) throws -> Location
+
+    func history(practice: String?, location: String?) throws -> [OperationRecord]
+    func outbox() throws -> [OutboxEntry]
+    func markSent(ids: [Int64], at: String) throws
+
+    /// Runs `body` in one write transaction: committed when it returns and `commit` is
+    /// true, rolled back when it throws or `commit` is false (`--dry-run`).
+    func write<T>(commit: Bool, _ body: (any ContactTransaction) throws -> T) throws -> T
+    /// Runs `body` in a read transaction: a consistent view.
+    func read<T>(_ body: (any ContactTransaction) throws -> T) throws -> T
+}
+
+/// What one operation may read and change, inside one transaction.
+public protocol ContactTransaction: AnyObject {
+    func contact(number: Int64, practiceID: Int64) throws -> StoredContact?
+    /// Contacts with this first and last name (lower-cased keys).
+    func contacts(practiceID: Int64, firstKey: String, lastKey: String) throws -> [StoredContact]
+    /// Contact numbers using this lower-cased email, excluding `excluding`.
+    func contactsUsingEmail(practiceID: Int64, emailKey: String) throws -> [Int64]
+    /// Contact numbers using this phone with this lower-cased first name.
+    func contactsUsingPhone(practiceID: Int64, phone: String, firstKey: String) throws -> [Int64]
+    /// Contacts matching a free-text search of name, email or phone.
+    func findContacts(practiceID: Int64?, text: String, phone: String?, limit: Int) throws -> [StoredContact]
+
+    func insertContact(practiceID: Int64, values: ContactValues, at: String) throws -> Int64
+    func updateContact(number: Int64, values: ContactValues, at: String) throws
+
+    func memberships(contact: Int64) throws -> [Membership]
+    func insertMembership(contact: Int64, location: Int64, text: Status, email: Status, at: String) throws
+    func deleteMembership(contact: Int64, location: Int64) throws
+    func setStatus(contact: Int64, location: Int64, channel: Channel, status: Status, at: String) throws
+    func recordStatusChange(contact: Int64, location: Int64, channel: Channel, from: Status?, to: Status,
+                            reason: String, operation: Int64?, at: String) throws
+    func statusChanges(contact: Int64) throws -> [StatusChange]
+    /// Contact numbers in a location, in a stable order.
+    func contactNumbers(location: Int64) throws -> [Int64]
+    func location(id: Int64) throws -> Location?
+
+    func previousRun(location: Int64, sha256: String) throws -> String?
+    func beginOperation(kind: String, practiceID: Int64, location: Int64?, file: String?, sha256: String?,
+                        consent: String?, at: String) throws -> Int64
+    func finishOperation(_ id: Int64, counts: OperationCounts) throws
+    func queueWelcome(contact: Int64, to: String, operation: Int64, at: String) throws
+}
+
+/// One recorded status change: when and why (issue 5).
+public struct StatusChange: Equatable, Sendable, Codable {
+    public var location: String
+    public var channel: String
+    public var from: String?
+    public var to: String
+    public var reason: String
+    public var at: String
+}

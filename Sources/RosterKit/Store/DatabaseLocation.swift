@@ -1,0 +1,23 @@
+/// Where the database is (SPEC 9): `--db PATH`, else `$ROSTER_DB`, else
+/// `$XDG_DATA_HOME/roster/roster.sqlite` (default `~/.local/share/roster/`).
+public enum DatabaseLocation {
+    public static func resolve(explicit: String?, environment: [String: String]) -> String {
+        if let explicit, !explicit.isEmpty { return explicit }
+        if let fromEnvironment = environment["ROSTER_DB"], !fromEnvironment.isEmpty { return fromEnvironment }
+        let dataHome = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? ((environment["HOME"] ?? "~") + "/.local/share")
+        return dataHome + "/roster/roster.sqlite"
+    }
+
+    public static func isPostgreSQL(_ location: String) -> Bool {
+        location.hasPrefix("postgresql://") || location.hasPrefix("postgres://")
+    }
+
+    /// Opens the store a location names.
+    public static func open(_ location: String) throws -> any ContactStore {
+        if isPostgreSQL(location) {
+            throw StoreError.unsupportedDatabase("PostgreSQL databases are not supported by this version of roster yet: use a SQLite file path with --db")
+        }
+        return try SQLiteStore(path: location)
+    }
+}

@@ -1,0 +1,158 @@
+import CSQLite
+import Foundation
+
+/// A failure from SQLite. The message never carries bound values (SPEC 11: errors name
+/// rows and fields, never a contact's values); SQLite's own messages name only schema
+/// objects and constraints.
+public struct SQLiteError: Error, Equatable, CustomStringConvertible {
+    public let code: Int32
+    public let message: String
+    public var description: String { "database error \(code): \(message)" }
+
+    var isBusy: Bool { code & 0xFF == SQLITE_BUSY || code & 0xFF == SQLITE_LOCKED }
+    var isFull: Bool { code & 0xFF == SQLITE_FULL }
+}
+
+private let SQLITE_TRANSIENT = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+/// One SQLite connection: open, prepare, bind, step. Our own small wrapper over the C API
+/// (measured faster to build and run than GRDB here; see issue 3).
+final class SQLiteConnection {
+    private(set) var handle: OpaquePointer?
+
+    init(path: String) throws {
+        var db: OpaquePointer?
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        guard rc == SQLITE_OK, let db else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
+            sqlite3_close_v2(db)
+            throw SQLiteError(code: rc, message: message)
+        }
+        handle = db
+        sqlite3_extended_result_codes(db, 1)
+    }
+
+    deinit {
+        statements.values.forEach { sqlite3_finalize($0.pointer) }
+        sqlite3_close_v2(handle)
+    }
+
+    func error(_ rc: Int32) -> SQLiteError {
+        SQLiteError(code: rc, message: handle.map { String(cString: sqlite3_errmsg($0)) } ?? "closed")
+    }
+
+    func execute(_ sql: String) throws {
+        var errorMessage: UnsafeMutablePointer<CChar>?
+        let rc = sqlite3_exec(handle, sql, nil, nil, &errorMessage)
+        if rc != SQLITE_OK {
+            let message = errorMessage.map { String(cString: $0) } ?? ""
+            sqlite3_free(errorMessage)
+            throw SQLiteError(code: rc, message: message)
+        }
+    }
+
+    /// Statements are prepared once per connection and reused across rows (issue 3).
+    private var statements: [String: Statement] = [:]
+
+    func statement(_ sql: String) throws -> Statement {
+        if let cached = statements[sql] {
+            cached.reset()
+            return cached
+        }
+        var pointer: OpaquePointer?
+        let rc = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &pointer, nil)
+        guard rc == SQLITE_OK, let pointer else { throw error(rc) }
+        let statement = Statement(pointer: pointer, connection: self)
+        statements[sql] = statement
+        return statement
+    }
+
+    var changes: Int { Int(sqlite3_changes(handle)) }
+    var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+}
+
+/// A prepared statement. Values are bound by position (`?`), never spliced into SQL.
+final class Statement {
+    let pointer: OpaquePointer
+    unowned let connection: SQLiteConnection
+
+    init(pointer: OpaquePointer, connection: SQLiteConnection) {
+        self.pointer = pointer
+        self.connection = connection
+    }
+
+    func reset() {
+        sqlite3_reset(pointer)
+        sqlite3_clear_bindings(pointer)
+    }
+
+    @discardableResult
+    func bind(_ values: [SQLValue]) -> Statement {
+        for (offset, value) in values.enumerated() {
+            let index = Int32(offset + 1)
+            switch value {
+            case .null: sqlite3_bind_null(pointer, index)
+            case .int(let v): sqlite3_bind_int64(pointer, index, v)
+            case .text(let v): sqlite3_bind_text(pointer, index, v, -1, SQLITE_TRANSIENT)
+            }
+        }
+        return self
+    }
+
+    /// Steps once; true when a row is available.
+    func step() throws -> Bool {
+        let rc = sqlite3_step(pointer)
+        switch rc {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
+        default: throw connection.error(rc)
+        }
+    }
+
+    func run(_ values: [SQLValue] = []) throws {
+        bind(values)
+        while try step() {}
+        sqlite3_reset(pointer)
+    }
+
+    /// All rows, each read by `read`.
+    func rows<T>(_ values: [SQLValue] = [], _ read: (Row) throws -> T) throws -> [T] {
+        bind(values)
+        var result: [T] = []
+        while try step() { result.append(try read(Row(pointer: pointer))) }
+        sqlite3_reset(pointer)
+        return result
+    }
+
+    func first<T>(_ values: [SQLValue] = [], _ read: (Row) throws -> T) throws -> T? {
+        bind(values)
+        defer { sqlite3_reset(pointer) }
+        return try step() ? try read(Row(pointer: pointer)) : nil
+    }
+}
+
+/// A value bound to or read from a statement.
+enum SQLValue {
+    case null
+    case int(Int64)
+    case text(String)
+
+    init(_ text: String?) { self = text.map { .text($0) } ?? .null }
+    init(_ int: Int) { self = .int(Int64(int)) }
+    init(_ int: Int64?) { self = int.map { .int($0) } ?? .null }
+}
+
+/// The current row of a statement.
+struct Row {
+    let pointer: OpaquePointer
+
+    func text(_ column: Int32) -> String? {
+        guard let bytes = sqlite3_column_text(pointer, column) else { return nil }
+        return String(cString: bytes)
+    }
+
+    func string(_ column: Int32) -> String { text(column) ?? "" }
+    func int(_ column: Int32) -> Int64 { sqlite3_column_int64(pointer, column) }
+    func isNull(_ column: Int32) -> Bool { sqlite3_column_type(pointer, column) == SQLITE_NULL }
+}

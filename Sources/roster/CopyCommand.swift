@@ -1,0 +1,103 @@
+import ArgumentParser
+import Foundation
+import RosterKit
+
+struct CopyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "copy",
+        abstract: "Copy (or move) contacts from one location to another of the same practice.",
+        discussion: """
+            The new membership keeps the contact's email status from the first location; texts follow the \
+            text rule (subscribed at the new location if they were at the old one, then unsubscribed there). \
+            Opt-outs travel with the person. A contact already in the target is left as it is.
+
+            Example:
+              roster copy --from Nashua --to Hudson --contact C7KM29PXQ4
+              roster copy --from Nashua --to Hudson --all --move
+            """
+    )
+
+    @Option(help: "The location to copy from.") var from: String
+    @Option(help: "The location to copy to.") var to: String
+    @Option(help: "The practice (needed only when location names are not unique).") var practice: String?
+    @Option(name: .customLong("contact"), help: "A Contact ID to copy (repeatable).") var contacts: [String] = []
+    @Flag(help: "Copy every contact of --from.") var all = false
+    @Flag(help: "Also remove the contacts from --from.") var move = false
+    @Flag(help: "Print the readout as JSON.") var json = false
+    @OptionGroup var database: DatabaseOptions
+
+    func validate() throws {
+        if all == !contacts.isEmpty {
+            throw ValidationError("name the contacts to copy with --contact ID (repeatable), or copy them all with --all")
+        }
+    }
+
+    func run() throws {
+        try runReporting {
+            let readout = try Contacts(store: database.open()).copy(from: from, to: to, practice: practice,
+                                                                     ids: all ? nil : contacts, move: move)
+            if json { return try printJSON(readout) }
+            print("\(move ? "Moved" : "Copied") \(readout.copied) contacts from \(readout.from) to \(readout.to); \(readout.alreadyThere) already there.")
+            if readout.textsMoved > 0 { print("\(readout.textsMoved) contacts' texts moved to \(readout.to) (the text rule).") }
+            if move && readout.moved > 0 { print("Removed \(readout.moved) contacts from \(readout.from).") }
+        }
+    }
+}
+
+/// `subscribe` and `unsubscribe` share these.
+struct StatusOptions: ParsableArguments {
+    @Argument(help: "The Contact ID.") var id: String
+    @Option(help: "The location.") var location: String
+    @Option(help: "The practice (needed only when location names are not unique).") var practice: String?
+    @Option(help: "text or email.") var channel: Channel
+    @OptionGroup var database: DatabaseOptions
+}
+
+struct SubscribeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "subscribe",
+        abstract: "Subscribe a contact on one channel at one location (the person's renewed consent).",
+        discussion: """
+            The only command that lifts an opt-out. Subscribing to texts unsubscribes texts at the contact's \
+            other locations (the text rule).
+
+            Example:
+              roster subscribe C7KM29PXQ4 --location Nashua --channel text
+            """
+    )
+    @OptionGroup var options: StatusOptions
+
+    func run() throws {
+        try runReporting {
+            let result = try Contacts(store: options.database.open()).setStatus(options.id, location: options.location, practice: options.practice,
+                                                                                channel: options.channel, status: .subscribed)
+            print("\(options.channel.rawValue) at \(options.location): \(result.from.rawValue) → subscribed.")
+            if !result.movedFrom.isEmpty { print("Texts unsubscribed at \(result.movedFrom.joined(separator: ", ")) (the text rule).") }
+        }
+    }
+}
+
+struct UnsubscribeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "unsubscribe",
+        abstract: "Unsubscribe a contact on one channel at one location.",
+        discussion: """
+            With --opt-out the status becomes opted-out: the person's own choice, which no import, merge or \
+            copy turns back, and which follows the person to every location they are added to.
+
+            Example:
+              roster unsubscribe C7KM29PXQ4 --location Nashua --channel email --opt-out
+            """
+    )
+    @OptionGroup var options: StatusOptions
+    @Flag(name: .customLong("opt-out"), help: "Record it as the person's own opt-out.") var optOut = false
+
+    func run() throws {
+        try runReporting {
+            let status: Status = optOut ? .optedOut : .unsubscribed
+            let result = try Contacts(store: options.database.open()).setStatus(options.id, location: options.location, practice: options.practice,
+                                                                                channel: options.channel, status: status)
+            print("\(options.channel.rawValue) at \(options.location): \(result.from.rawValue) → \(status.rawValue).")
+        }
+    }
+}

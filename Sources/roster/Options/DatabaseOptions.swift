@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+import RosterKit
+
+/// `--db`, shared by every command.
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The database file (default: $ROSTER_DB, else $XDG_DATA_HOME/roster/roster.sqlite).", valueName: "path"))
+    var db: String?
+
+    var location: String {
+        DatabaseLocation.resolve(explicit: db, environment: ProcessInfo.processInfo.environment)
+    }
+
+    func open() throws -> any ContactStore {
+        try DatabaseLocation.open(location)
+    }
+}
+
+/// Runs a command body, turning the library's errors into a message on stderr and a
+/// non-zero exit (SPEC 8): the message says what to do; it never holds contact values.
+func runReporting(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as ExitCode {
+        throw error
+    } catch let error as CleanExit {
+        throw error
+    } catch {
+        let message = (error as? CustomStringConvertible)?.description ?? String(describing: error)
+        FileHandle.standardError.write(Data("roster: error: \(message)\n".utf8))
+        throw ExitCode(1)
+    }
+}
+
+func printJSON<T: Encodable>(_ value: T) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+}
+
+func printJSONObject(_ value: Any, pretty: Bool = false) throws {
+    var options: JSONSerialization.WritingOptions = [.sortedKeys, .withoutEscapingSlashes]
+    if pretty { options.insert(.prettyPrinted) }
+    print(String(decoding: try JSONSerialization.data(withJSONObject: value, options: options), as: UTF8.self))
+}
+
+func parseConsent(_ raw: String) throws -> Consent {
+    guard let consent = Consent(parsing: raw) else {
+        throw ValidationError("--consent \(raw) is not one of: email, text, email,text, none. Say what the people on this list agreed to receive.")
+    }
+    return consent
+}
+
+extension Channel: ExpressibleByArgument {}
+extension Status: ExpressibleByArgument {}
+extension Country: ExpressibleByArgument {
+    public init?(argument: String) {
+        guard let value = Country(rawValue: argument.uppercased()) else { return nil }
+        self = value
+    }
+}
+
+/// Colour only on a terminal, and never with NO_COLOR set.
+var stdoutWantsColour: Bool {
+    isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+        && ProcessInfo.processInfo.environment["TERM"] != "dumb"
+}

@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import RosterKit
+
+struct ShowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "Print one contact with its locations and statuses.",
+        discussion: "Example:\n  roster show C7KM29PXQ4 --json"
+    )
+    @Argument(help: "The Contact ID.") var id: String
+    @Option(help: "Look only in this practice.") var practice: String?
+    @Flag(help: "Print one JSON object.") var json = false
+    @OptionGroup var database: DatabaseOptions
+
+    func run() throws {
+        try runReporting {
+            let view = try Contacts(store: database.open()).show(id, practice: practice)
+            if json { return try printJSONObject(view.jsonObject) }
+            print(ContactText.render(view, withHistory: true), terminator: "")
+        }
+    }
+}
+
+struct FindCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "find",
+        abstract: "Find contacts by name, email or phone (any common format).",
+        discussion: "Example:\n  roster find \"mary smith\"\n  roster find \"603-555-0123\" --json"
+    )
+    @Argument(help: "Part of a name or email, or a phone number.") var text: String
+    @Option(help: "Look only in this practice.") var practice: String?
+    @Flag(help: "Print a JSON list.") var json = false
+    @OptionGroup var database: DatabaseOptions
+
+    func run() throws {
+        try runReporting {
+            let found = try Contacts(store: database.open()).find(text, practice: practice)
+            if json { return try printJSONObject(found.map(\.jsonObject)) }
+            if found.isEmpty { print("No contact matches.") }
+            for view in found { print(ContactText.line(view)) }
+        }
+    }
+}
+
+enum ContactText {
+    static func line(_ v: ContactView) -> String {
+        let name = [v.values[.firstName], v.values[.lastName]].compactMap { $0 }.joined(separator: " ")
+        let locations = v.memberships.map { "\($0.locationName) (text \($0.text.rawValue), email \($0.email.rawValue))" }
+        return "\(v.id)  \(name)  \(v.values[.email] ?? "-")  \(v.values[.phone].map(Phone.national) ?? "-")  \(locations.joined(separator: "; "))"
+    }
+
+    static func render(_ v: ContactView, withHistory: Bool) -> String {
+        var lines = ["Contact \(v.id) (\(v.practice))"]
+        for field in TemplateField.allCases {
+            guard let value = v.values[field] else { continue }
+            let shown = field == .phone || field == .homePhone ? Phone.national(value) : value
+            lines.append("  \(field.header): \(shown)")
+        }
+        lines.append("Locations:")
+        if v.memberships.isEmpty { lines.append("  none") }
+        for m in v.memberships { lines.append("  \(m.locationName): text \(m.text.rawValue), email \(m.email.rawValue)") }
+        if withHistory && !v.history.isEmpty {
+            lines.append("Status history:")
+            for h in v.history {
+                lines.append("  \(h.at)  \(h.location) \(h.channel): \(h.from ?? "new") → \(h.to) (\(h.reason))")
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
