@@ -54,14 +54,21 @@ public struct HeaderMap: Equatable, Sendable {
             if !options.ignoreUnknownColumns { throw ImportError.unknownColumns(unknown) }
             warnings.append("ignored column(s) \(ImportError.quote(unknown)) (--ignore-unknown-columns): their data was dropped, not stored")
         }
-        guard index[.field(.firstName)] != nil else { throw ImportError.missingFirstNameColumn }
-        guard [TemplateField.email, .phone, .homePhone].contains(where: { index[.field($0)] != nil }) else {
-            throw ImportError.missingReachColumn
+        // A file of merge rows may carry only the columns being changed: its empty cells
+        // keep the stored values, which already satisfy these rules (SPEC 5).
+        let mergeFile = index[.contactID] != nil
+        if !mergeFile {
+            guard index[.field(.firstName)] != nil else { throw ImportError.missingFirstNameColumn }
+            guard [TemplateField.email, .phone, .homePhone].contains(where: { index[.field($0)] != nil }) else {
+                throw ImportError.missingReachColumn
+            }
         }
         let missing = TemplateField.allCases.filter { index[.field($0)] == nil }.map(\.header)
         if !missing.isEmpty {
             if options.strictTemplate { throw ImportError.missingTemplateColumns(missing) }
-            warnings.append("the file has no column(s) \(ImportError.quote(missing)); they were read as empty")
+            warnings.append(mergeFile
+                ? "the file has no column(s) \(ImportError.quote(missing)); rows with a Contact ID keep their stored values there"
+                : "the file has no column(s) \(ImportError.quote(missing)); they were read as empty")
         }
     }
 }

@@ -94,10 +94,12 @@ public struct RowNormaliser: Sendable {
         if values[.country] == nil, let defaultCountry {
             values[.country] = defaultCountry.rawValue
             result.corrections.append(Correction(row: record.row, field: TemplateField.country.header, from: "", to: defaultCountry.rawValue, kind: .defaultCountry))
-            if let postal = given[.postalCode], values[.postalCode] != nil || !Text.trim(postal).isEmpty {
-                // Re-check the postal code against the country now known.
-                if case .invalid(let message) = PostalCode.normalise(Text.trim(postal), country: defaultCountry.rawValue) {
-                    result.problems.append(Problem(field: TemplateField.postalCode.header, message: "Postal Code \(message)"))
+            // Re-check State and Postal Code against the country now known.
+            for field in [TemplateField.state, .postalCode] {
+                guard let raw = given[field], !Text.trim(raw).isEmpty,
+                      !result.problems.contains(where: { $0.field == field.header }) else { continue }
+                if case .invalid(let message) = rule(field, Text.trim(raw), country: defaultCountry.rawValue) {
+                    result.problems.append(Problem(field: field.header, message: "\(field.header) \(message)"))
                 }
             }
         }

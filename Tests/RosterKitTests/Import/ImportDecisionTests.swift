@@ -1,0 +1,286 @@
+import Foundation
+import Testing
+@testable import RosterKit
+
+/// SPEC 4: rows decided in file order against the practice and the file's earlier rows.
+@Suite struct ImportDecisionTests {
+    let header = "First Name,Last Name,Email,Phone (Mobile)\n"
+
+    @Test func newRowsAreCreatedWithConsentStatuses() throws {
+        let f = try Fixture()
+        let r = try f.importCSV(header + "Mary,Smith,mary@example.com,(603) 555-0123\nAnn,Lee,,603-555-0124\nBo,Ray,bo@example.com,\n")
+        #expect((r.rows, r.created, r.failed) == (3, 3, 0))
+        #expect(try f.membership("Mary", "Nashua") == Membership(locationID: 1, locationName: "Nashua", text: .subscribed, email: .subscribed))
+        // Text only with a phone, email only with an email.
+        #expect(try f.membership("Ann", "Nashua")?.email == .unsubscribed)
+        #expect(try f.membership("Ann", "Nashua")?.text == .subscribed)
+        #expect(try f.membership("Bo", "Nashua")?.text == .unsubscribed)
+        #expect(try f.contact(named: "Mary").values[.phone] == "+16035550123")
+    }
+
+    @Test(arguments: [
+        ("email", Status.subscribed, Status.unsubscribed),
+        ("text", .unsubscribed, .subscribed),
+        ("email,text", .subscribed, .subscribed),
+        ("text,email", .subscribed, .subscribed),
+        ("none", .unsubscribed, .unsubscribed),
+    ])
+    func consentVariants(consent: String, email: Status, text: Status) throws {
+        let f = try Fixture()
+        try f.importCSV(header + "Mary,Smith,mary@example.com,(603) 555-0123\n", consent: consent)
+        let m = try #require(try f.membership("Mary", "Nashua"))
+        #expect(m.email == email)
+        #expect(m.text == text)
+    }
+
+    @Test func consentParsingRefusesOtherWords() {
+        #expect(Consent(parsing: "sms") == nil)
+        #expect(Consent(parsing: "email,email") == nil)
+        #expect(Consent(parsing: "") == nil)
+        #expect(Consent(parsing: "EMAIL, Text") == Consent(email: true, text: true))
+    }
+
+    @Test func emailInUseByAnotherName() throws {
+        let f = try Fixture()
+        let r = try f.importCSV(header + """
+            Mary,Smith,mary@example.com,(603) 555-0123
+            Jane,Roe,MARY@example.com,
+            Jill,Roe,mary@example.com,(603) 555-0125
+            """ + "\n")
+        #expect(r.created == 1)
+        #expect(r.failures.map(\.reason) == [.alreadyExistsEmail, .duplicateEmail])
+        #expect(r.failures.map(\.row) == [3, 4])
+        #expect(r.failures.allSatisfy { $0.field == "Email" })
+        #expect(try f.count("contact") == 1)
+    }
+
+    @Test func familySharesAPhoneButNotAFirstName() throws {
+        let f = try Fixture()
+        let r = try f.importCSV(header + """
+            Mary,Smith,,(603) 555-0123
+            John,Smith,,(603) 555-0123
+            Mary,Jones,,(603) 555-0123
+            Mary,Brown,mb@example.com,603.555.0123
+            """ + "\n")
+        #expect(r.created == 2)
+        #expect(r.failures.map(\.reason) == [.alreadyExistsPhone, .duplicatePhone])
+        #expect(r.failures.allSatisfy { $0.field == "Phone (Mobile)" })
+    }
+
+    @Test func trueDuplicateIsSkippedInTheSameLocation() throws {
+        let f = try Fixture()
+        try f.importCSV(header + "Mary,Smith,mary@example.com,(603) 555-0123\n")
+        let r = try f.importCSV(header + "MARY,smith,Mary@Example.com,(603) 555-0199\n")
+        #expect((r.skipped, r.created, r.copied) == (1, 0, 0))
+        // R's other values are not applied: updates go through IDs.
+        #expect(try f.contact(named: "Mary").values[.phone] == "+16035550123")
+    }
+
+    @Test func trueDuplicateWithoutEmailMatchesByPhone() throws {
+        let f = try Fixture()
+        try f.importCSV(header + "Ann,Lee,,(603) 555-0124\n")
+        let r = try f.importCSV(header + "ann,LEE,,6035550124\n")
+        #expect(r.skipped == 1)
+    }
+
+    @Test func inFileTrueDuplicateIsSkipped() throws {
+        let f = try Fixture()
+        let r = try f.importCSV(header + "Mary,Smith,mary@example.com,\nMary,Smith,mary@example.com,\n")
+        #expect((r.created, r.skipped) == (1, 1))
+    }
+
+    @Test func trueDuplicateFromAnotherLocationIsCopiedUnderTheTextRule() throws {
+        let f = try Fixture()
+        try f.importCSV(header + "Mary,Smith,mary@example.com,(603) 555-0123\n", into: "Nashua")
+        let r = try f.importCSV(header + "Mary,Smith,mary@example.com,(603) 555-0123\n", into: "Hudson", consent: "text")
+        #expect((r.copied, r.created, r.textsMoved) == (1, 0, 1))
+        #expect(r.copiedFrom == ["Nashua": 1])
+        #expect(r.welcomeEmailsQueued == 0)
+        #expect(try f.membership("Mary", "Hudson")?.text == .subscribed)
+        #expect(try f.membership("Mary", "Hudson")?.email == .unsubscribed)
+        #expect(try f.membership("Mary", "Nashua")?.text == .unsubscribed)
+        // Email statuses elsewhere are not touched.
+        #expect(try f.membership("Mary", "Nashua")?.email == .subscribed)
+        #expect(try f.contacts.show(f.contact(named: "Mary").id).history.last?.reason == "moved to Hudson")
+    }
+
+    @Test func copyWithoutTextConsentLeavesTextsWhereTheyWere() throws {
+        let f = try Fixture()
+        try f.importCSV(header + "Mary,Smith,mary@example.com,(603) 555-0123\n", into: "Nashua")
+        try f.importCSV(header + "Mary,Smith,mary@example.com,(603) 555-0123\n", into: "Hudson", consent: "email")
+        #expect(try f.membership("Mary", "Nashua")?.text == .subscribed)
+        #expect(try f.membership("Mary", "Hudson")?.text == .unsubscribed)
+    }
+
+    @Test func optOutTravelsAndIsNeverOverridden() throws {
+        let f = try Fixture()
+        try f.importCSV(header + "Mary,Smith,mary@example.com,(603) 555-0123\n", into: "Nashua")
+        let id = try f.contact(named: "Mary").id
+        _ = try f.contacts.setStatus(id, location: "Nashua", practice: nil, channel: .email, status: .optedOut)
+        _ = try f.contacts.setStatus(id, location: "Nashua", practice: nil, channel: .text, status: .optedOut)
+        try f.importCSV(header + "Mary,Smith,mary@example.com,(603) 555-0123\n", into: "Hudson", consent: "email,text")
+        #expect(try f.membership("Mary", "Hudson") == Membership(locationID: 2, locationName: "Hudson", text: .optedOut, email: .optedOut))
+        #expect(try f.membership("Mary", "Nashua")?.text == .optedOut)
+    }
+
+    @Test func invalidRowsWriteNothingAndNameTheField() throws {
+        let f = try Fixture()
+        let r = try f.importCSV(header + "Mary2,Smith,mary@example.com,\nJo,Li,jo@example,\n,Nobody,n@example.com,\nNo,Reach,,\n")
+        #expect(r.failed == 4)
+        #expect(r.failures.map(\.field) == ["First Name", "Email", "First Name", nil])
+        #expect(r.failures.allSatisfy { $0.reason == .invalid })
+        #expect(try f.count("contact") == 0)
+        #expect(try f.count("membership") == 0)
+    }
+
+    @Test func dryRunWritesNothing() throws {
+        let f = try Fixture()
+        try f.importCSV(header + "Mary,Smith,mary@example.com,(603) 555-0123\n")
+        let before = try f.snapshot()
+        let historyBefore = try f.store.history(practice: nil, location: nil)
+        let r = try f.importCSV(header + "Ann,Lee,ann@example.com,\nMary,Smith,mary@example.com,\n", into: "Hudson") { $0.dryRun = true }
+        #expect((r.created, r.copied, r.dryRun) == (1, 1, true))
+        #expect(r.historyID == nil)
+        #expect(try f.snapshot() == before)
+        #expect(try f.store.history(practice: nil, location: nil) == historyBefore)
+    }
+
+    @Test func sameFileIsRefusedUnlessAgain() throws {
+        let f = try Fixture()
+        let path = f.scratch.file("list.csv", header + "Mary,Smith,mary@example.com,\n")
+        let request = ImportRequest(path: path, location: "Nashua", consent: Consent(email: true, text: false))
+        _ = try f.importer.run(request)
+        #expect(throws: StoreError.sameFile(at: "2026-11-25T12:00:00Z", location: "Nashua")) { try f.importer.run(request) }
+        // Into another location it is a new import.
+        var hudson = request
+        hudson.location = "Hudson"
+        #expect(try f.importer.run(hudson).copied == 1)
+        var again = request
+        again.again = true
+        let r = try f.importer.run(again)
+        #expect(r.skipped == 1)
+        #expect(try f.count("contact") == 1)
+    }
+
+    @Test func maxRowsRefusesBeforeWriting() throws {
+        let f = try Fixture()
+        let names = ["Ann", "Bea", "Cal", "Dot", "Eve", "Fay", "Gus", "Hal", "Ida", "Jo", "Kit", "Lu"]
+        let rows = names.enumerated().map { "\($1),Smith,p\($0)@example.com,\n" }.joined()
+        let path = f.scratch.file("big.csv", header + rows)
+        var request = ImportRequest(path: path, location: "Nashua", consent: Consent(email: true, text: false))
+        request.maxRows = 10
+        #expect(throws: ImportError.tooManyRows(count: 12, limit: 10)) { try f.importer.run(request) }
+        #expect(try f.count("contact") == 0)
+        #expect(try f.count("operation") == 0)
+        #expect(ImportError.tooManyRows(count: 12, limit: 10).description.contains("12"))
+        request.maxRows = 12
+        #expect(try f.importer.run(request).created == 12)
+    }
+
+    @Test func blankRowsAreSkippedAndNotCounted() throws {
+        let f = try Fixture()
+        let r = try f.importCSV(header + "Mary,Smith,mary@example.com,\n\n,,,\n  ,,,\nAnn,Lee,ann@example.com,\n")
+        #expect(r.rows == 2)
+        #expect(r.created == 2)
+    }
+
+    @Test func rowNumbersAreSpreadsheetRows() throws {
+        let f = try Fixture()
+        let r = try f.importCSV("First Name,Last Name,Email,Notes\nMary,Smith,mary@example.com,\"two\nlines\"\n\nBad1,X,x@example.com,\n")
+        #expect(r.failures.map(\.row) == [4])
+    }
+
+    @Test func raggedRows() throws {
+        let f = try Fixture()
+        let r = try f.importCSV("First Name,Email,Phone,City\nMary,mary@example.com\nAnn,ann@example.com,,Nashua,extra\nBo,bo@example.com,,,,\n")
+        #expect(r.created == 2)
+        #expect(r.failures.map(\.row) == [3])
+        #expect(r.failures.first?.reason == .invalid)
+    }
+
+    @Test func welcomeEmailIsRenderedExactlyAndQueuedOnlyForCreatedContacts() throws {
+        let f = try Fixture()
+        try f.importCSV(header + "Zoë,Núñez,zoe@example.com,\nAnn,Lee,,(603) 555-0124\n")
+        try f.importCSV(header + "Zoë,Núñez,zoe@example.com,\n", into: "Hudson")
+        let messages = try Outbox(store: f.store).messages()
+        #expect(messages.count == 1)
+        let m = try #require(messages.first)
+        #expect(m.to == "zoe@example.com")
+        #expect(m.subject == "Hi Zoë! We're here for you")
+        #expect(m.body == """
+            Hello Zoë,
+            This is Phil Jones from Phil's Physical Therapy and we appreciate you as a part of our community.
+            We recently updated our email system and wanted to let you know that we are going to start sharing more tips and exclusive opportunities for our client base. We're excited to help you solve your health challenges naturally!
+            To manage your contact preferences, click here.
+            Regards,
+            Phil Jones
+            Phil's Physical Therapy
+            (603) 555-0100
+            1 Main St, Nashua, NH 03060
+            PS - Are you experiencing any health or activity issues right now? If so, reply to this email and let us know how we can help.
+            """)
+        #expect(m.sent == false)
+        try Outbox(store: f.store).markSent(ids: [m.id], clock: fixedClock)
+        #expect(try Outbox(store: f.store).messages().first?.sent == true)
+    }
+
+    @Test func noWelcomeEmailWithoutEmailConsent() throws {
+        let f = try Fixture()
+        let r = try f.importCSV(header + "Mary,Smith,mary@example.com,\n", consent: "text")
+        #expect(r.welcomeEmailsQueued == 0)
+        #expect(try f.count("outbox") == 0)
+    }
+
+    @Test func practiceWithoutOwnerRefusesEmailImportBeforeWriting() throws {
+        let f = try Fixture(withOwner: false)
+        #expect(throws: ImportError.practiceMissing(field: "owner's full name", option: "--owner", practice: f.practice)) {
+            try f.importCSV(header + "Ann,Lee,,(603) 555-0124\nMary,Smith,mary@example.com,\n")
+        }
+        #expect(try f.count("contact") == 0)
+        #expect(ImportError.practiceMissing(field: "owner's full name", option: "--owner", practice: f.practice).description
+            .contains("roster practice set \"Phil's Physical Therapy\" --owner"))
+        // Without email consent nothing is queued, so nothing is missing.
+        #expect(try f.importCSV(header + "Mary,Smith,mary@example.com,\n", consent: "text").created == 1)
+    }
+
+    @Test func welcomeTemplateUnknownFieldIsAnError() throws {
+        #expect(throws: WelcomeEmail.TemplateError.unknownField("Contact.Age")) {
+            try WelcomeEmail.render("Hi [Contact.Age]", firstName: "A", practice: Practice(id: 1, name: "P"))
+        }
+        #expect(try WelcomeEmail.render("Hi [contact.FIRSTNAME]", firstName: "Ann", practice: Practice(id: 1, name: "P")) == "Hi Ann")
+    }
+
+    @Test func filesWithContactIDsMergeInImport() throws {
+        let f = try Fixture()
+        try f.importCSV(header + "Mary,Smith,mary@example.com,\n")
+        let id = try f.contact(named: "Mary").id
+        let r = try f.importCSV("Contact ID," + header + "\(id),Mary,Smith,mary@example.com,(603) 555-0123\n,Ann,Lee,ann@example.com,\n")
+        #expect((r.updated, r.created) == (1, 1))
+    }
+
+    @Test func correctionsAreReportedFromTheCellAsGiven() throws {
+        let f = try Fixture()
+        let r = try f.importCSV("First Name,Last Name,Email,Home Phone,Sex,Postal Code,State,Country\n  MARY ,o'neil,m@example.com,603-555-0123,F,3060,New Hampshire,usa\n")
+        let byField = Dictionary(r.corrections.map { ($0.field, $0) }, uniquingKeysWith: { a, _ in a })
+        #expect(byField["First Name"].map { ($0.from, $0.to) } ?? ("", "") == ("  MARY ", "Mary"))
+        #expect(byField["Last Name"]?.to == "O'Neil")
+        #expect(byField["Sex"]?.to == "Female")
+        #expect(byField["Postal Code"]?.to == "03060")
+        #expect(byField["State"]?.to == "NH")
+        #expect(byField["Country"]?.to == "US")
+        #expect(byField["Phone (Mobile)"]?.to == "+16035550123")
+        #expect(byField["Phone (Mobile)"]?.kind == .homePhoneAsPhone)
+    }
+
+    @Test func defaultCountryFillsEmptyCountries() throws {
+        let f = try Fixture()
+        let r = try f.importCSV("First Name,Email,Address,Country,Postal Code\nMary,m@example.com,1 Elm St,,3060\nAnn,a@example.com,2 Elm St,,\n") {
+            $0.defaultCountry = .us
+        }
+        #expect(r.created == 2)
+        #expect(try f.contact(named: "Mary").values[.country] == "US")
+        let g = try Fixture()
+        let refused = try g.importCSV("First Name,Email,Address,Country\nMary,m@example.com,1 Elm St,\n")
+        #expect(refused.failures.first?.field == "Country")
+    }
+}

@@ -1,0 +1,261 @@
+import Foundation
+import Testing
+@testable import RosterKit
+
+/// SPEC 5: export with Contact IDs, and merge edited exports back by ID.
+@Suite struct MergeExportTests {
+    let header = "First Name,Last Name,Email,Phone (Mobile),Postal Code,Date Of Birth,Country,Notes\n"
+    let seed = """
+        Mary,Smith,mary@example.com,(603) 555-0123,03060,08/15/1991,US,
+        John,Doe,john@example.com,,01013,1950-01-02,US,"Likes mornings, hates rain"
+        Ann,Lee,,603-555-0124,,,,
+        """ + "\n"
+
+    func export(_ f: Fixture, _ location: String = "Nashua", _ configure: (inout ExportRequest) -> Void = { _ in }) throws -> String {
+        let path = f.scratch.path("export-\(UUID().uuidString).csv")
+        var request = ExportRequest(location: location)
+        configure(&request)
+        try Exporter(store: f.store).export(request, to: CSVWriter(path: path))
+        return try String(contentsOfFile: path, encoding: .utf8)
+    }
+
+    func merge(_ f: Fixture, _ csv: String, into location: String = "Nashua", consent: String = "none",
+               _ configure: (inout ImportRequest) -> Void = { _ in }) throws -> Readout {
+        try f.importCSV(csv, into: location, consent: consent) {
+            $0.mode = .merge
+            configure(&$0)
+        }
+    }
+
+    @Test func exportHasContactIDThenTheTemplateInAStableOrder() throws {
+        let f = try Fixture()
+        try f.importCSV(header + seed)
+        let text = try export(f)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines[0] == "Contact ID," + TemplateField.headerLine)
+        #expect(lines[1].hasSuffix(",Mary,Smith,,mary@example.com,(603) 555-0123,,,,,,US,,03060,08/15/1991,,No Phase,"))
+        #expect(lines[2].contains(",01013,01/02/1950,,No Phase,\"Likes mornings, hates rain\""))
+        #expect(try export(f) == text)
+    }
+
+    @Test func exportFileIsPrivate() throws {
+        let f = try Fixture()
+        try f.importCSV(header + seed)
+        let path = f.scratch.path("out.csv")
+        let old = umask(0)
+        defer { umask(old) }
+        try Exporter(store: f.store).export(ExportRequest(location: "Nashua"), to: CSVWriter(path: path))
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+    }
+
+    @Test func roundTripChangesNothing() throws {
+        let f = try Fixture()
+        try f.importCSV(header + seed)
+        try f.importCSV(header + "Mary,Smith,mary@example.com,(603) 555-0123,,,,\n", into: "Hudson")
+        let before = try f.snapshot()
+        let r = try merge(f, try export(f))
+        #expect(r.rows == 3)
+        #expect(r.unchanged == 3)
+        #expect(r.changes.isEmpty)
+        #expect(r.corrections.isEmpty)
+        var after = try f.snapshot()
+        after["operation"] = nil
+        #expect(after == before)
+    }
+
+    @Test(.enabled(if: testdataAvailable, "needs ../shared/testdata"))
+    func roundTripOfTheSyntheaFile() throws {
+        let f = try Fixture()
+        let path = try #require(testdata("synthea_template_clean.csv"))
+        var request = ImportRequest(path: path, location: "Nashua", consent: Consent(email: true, text: true))
+        request.maxRows = 5_000
+        let imported = try f.importer.run(request)
+        #expect(imported.failed == 0)
+        let before = try f.snapshot()
+        let r = try merge(f, try export(f)) { $0.maxRows = 5_000 }
+        #expect(r.unchanged == imported.created)
+        #expect(r.rows == r.unchanged)
+        #expect(try f.snapshot() == before)
+    }
+
+    @Test func spreadsheetFormChangesReadAsUnchanged() throws {
+        let f = try Fixture()
+        try f.importCSV(header + seed)
+        let id = try f.contact(named: "John").id
+        // A ZIP without its leading zero, a phone re-typed as digits, a date as m/d/yyyy.
+        let r = try merge(f, "Contact ID,First Name,Postal Code,Phone (Mobile),Date Of Birth,Email\n\(id),John,1013,,1/2/1950,john@example.com\n")
+        #expect(r.unchanged == 1, "\(r.changes)")
+        let mary = try f.contact(named: "Mary").id
+        let r2 = try merge(f, "Contact ID,Phone (Mobile)\n\(mary),6035550123\n")
+        #expect(r2.unchanged == 1)
+    }
+
+    @Test func nonEmptyCellsReplaceAndEmptyCellsKeep() throws {
+        let f = try Fixture()
+        try f.importCSV(header + seed)
+        let id = try f.contact(named: "Ann").id
+        let r = try merge(f, "Contact ID,First Name,Last Name,Email,Phase\n\(id),ANNE,,anne@example.com,lead new\n")
+        #expect(r.updated == 1)
+        let ann = try f.contacts.show(id)
+        #expect(ann.values[.firstName] == "Anne")
+        #expect(ann.values[.lastName] == "Lee")
+        #expect(ann.values[.phase] == "Lead-New")
+        #expect(Set(r.changes.map(\.field)) == ["First Name", "Email", "Phase"])
+        #expect(r.changes.first { $0.field == "Email" }.map { ($0.from, $0.to) } ?? (nil, nil) == (nil, "anne@example.com"))
+        #expect(r.changes.allSatisfy { $0.contactID == id && $0.row == 2 })
+        // Merges never queue welcome emails.
+        #expect(r.welcomeEmailsQueued == 0)
+    }
+
+    @Test func clearEmptyClearsButNeverFirstNameOrTheLastWayToReach() throws {
+        let f = try Fixture()
+        try f.importCSV(header + seed)
+        let id = try f.contact(named: "Mary").id
+        let r = try merge(f, "Contact ID,First Name,Last Name,Email,Phone (Mobile)\n\(id),,,mary@example.com,\n") { $0.clearEmpty = true }
+        #expect(r.updated == 1)
+        let mary = try f.contacts.show(id)
+        #expect(mary.values[.firstName] == "Mary")
+        #expect(mary.values[.lastName] == nil)
+        #expect(mary.values[.phone] == nil)
+        let r2 = try merge(f, "Contact ID,First Name,Email\n\(id),Mary,\n") { $0.clearEmpty = true }
+        #expect(r2.failures.map(\.reason) == [.invalid])
+        #expect(try f.contacts.show(id).values[.email] == "mary@example.com")
+    }
+
+    @Test func unknownAndForeignIDs() throws {
+        let f = try Fixture()
+        try f.importCSV(header + seed)
+        _ = try f.store.addPractice(name: "Other PT", details: PracticeDetails(ownerFullName: "O"), at: "2026-11-25T12:00:00Z")
+        _ = try f.store.addLocation(name: "Elsewhere", practice: "Other PT", at: "2026-11-25T12:00:00Z")
+        try f.importCSV(header + "Zed,Zulu,zed@example.com,,,,,\n", into: "Elsewhere", consent: "text")
+        let foreign = try f.contact(named: "Zed").id
+        let zedBefore = try f.contacts.show(foreign)
+        let r = try merge(f, "Contact ID,First Name\n\(foreign),Hacked\nC0000000000,Nobody\nnot-an-id,X\n")
+        #expect(r.failures.map(\.reason) == [.unknownContactID, .unknownContactID, .unknownContactID])
+        #expect(r.failures.allSatisfy { $0.field == "Contact ID" && !$0.message.contains("Other PT") && !$0.message.contains("Zed") })
+        #expect(try f.contacts.show(foreign) == zedBefore)
+    }
+
+    @Test func repeatedIDIsInvalid() throws {
+        let f = try Fixture()
+        try f.importCSV(header + seed)
+        let id = try f.contact(named: "Mary").id
+        let r = try merge(f, "Contact ID,Notes\n\(id),first\n\(id),second\n")
+        #expect(r.updated == 1)
+        #expect(r.failures.map(\.reason) == [.invalid])
+        #expect(r.failures.first?.message.contains("row 2") == true)
+        #expect(try f.contacts.show(id).values[.notes] == "first")
+    }
+
+    @Test func oneInvalidCellFailsTheWholeRow() throws {
+        let f = try Fixture()
+        try f.importCSV(header + seed)
+        let id = try f.contact(named: "Mary").id
+        let r = try merge(f, "Contact ID,Last Name,Date Of Birth\n\(id),Jones,13/45/1990\n")
+        #expect(r.failures.map(\.field) == ["Date Of Birth"])
+        #expect(try f.contacts.show(id).values[.lastName] == "Smith")
+    }
+
+    @Test func identityRulesAreRecheckedWithTheFourReasons() throws {
+        let f = try Fixture()
+        try f.importCSV(header + seed)
+        let mary = try f.contact(named: "Mary").id, john = try f.contact(named: "John").id, ann = try f.contact(named: "Ann").id
+        // John (no phone) takes Mary's email: Already Exists Email. With a phone: Duplicate Email.
+        let r = try merge(f, "Contact ID,Email,Phone (Mobile)\n\(john),mary@example.com,\n")
+        #expect(r.failures.map(\.reason) == [.alreadyExistsEmail])
+        let r2 = try merge(f, "Contact ID,Email,Phone (Mobile)\n\(john),mary@example.com,(603) 555-0188\n")
+        #expect(r2.failures.map(\.reason) == [.duplicateEmail])
+        // Ann renamed Mary with Mary's phone: Already Exists Phone (Ann has no email), Duplicate Phone with one.
+        let r3 = try merge(f, "Contact ID,First Name,Phone (Mobile)\n\(ann),Mary,(603) 555-0123\n")
+        #expect(r3.failures.map(\.reason) == [.alreadyExistsPhone])
+        let r4 = try merge(f, "Contact ID,First Name,Phone (Mobile),Email\n\(ann),Mary,(603) 555-0123,ann@example.com\n")
+        #expect(r4.failures.map(\.reason) == [.duplicatePhone])
+        _ = mary
+    }
+
+    @Test func twoRowsSwappingEmailsBothFail() throws {
+        let f = try Fixture()
+        try f.importCSV(header + seed)
+        let mary = try f.contact(named: "Mary").id, john = try f.contact(named: "John").id
+        let r = try merge(f, "Contact ID,Email\n\(mary),john@example.com\n\(john),mary@example.com\n")
+        #expect(r.failed == 2)
+        #expect(try f.contacts.show(mary).values[.email] == "mary@example.com")
+        #expect(try f.contacts.show(john).values[.email] == "john@example.com")
+    }
+
+    @Test func contactIDColumnFirstOrLast() throws {
+        let f = try Fixture()
+        try f.importCSV(header + seed)
+        let id = try f.contact(named: "Mary").id
+        #expect(try merge(f, "Contact ID,Notes\n\(id),a\n").updated == 1)
+        #expect(try merge(f, "Notes,ID\nb,\(id)\n").updated == 1)
+        #expect(try f.contacts.show(id).values[.notes] == "b")
+    }
+
+    @Test func mergeIntoAnotherLocationAddsTheMembershipUnderTheTextRule() throws {
+        let f = try Fixture()
+        try f.importCSV(header + seed)
+        let id = try f.contact(named: "Mary").id
+        let queued = try f.count("outbox")
+        let r = try merge(f, "Contact ID,First Name\n\(id),Mary\n", into: "Hudson", consent: "text")
+        #expect(r.copied == 1)
+        #expect(r.textsMoved == 1)
+        #expect(try f.membership("Mary", "Hudson")?.text == .subscribed)
+        #expect(try f.membership("Mary", "Nashua")?.text == .unsubscribed)
+        #expect(try f.count("outbox") == queued)
+    }
+
+    @Test func mergeRefusesFilesWithoutContactIDAndRowsWithout() throws {
+        let f = try Fixture()
+        try f.importCSV(header + seed)
+        #expect(throws: ImportError.missingContactIDColumn) { try merge(f, header + seed) }
+        let r = try merge(f, "Contact ID,First Name,Email\n,New,new@example.com\n")
+        #expect(r.failures.map(\.reason) == [.invalid])
+        #expect(try f.count("contact") == 3)
+    }
+
+    @Test func statusColumnsAreReadButNeverApplied() throws {
+        let f = try Fixture()
+        try f.importCSV(header + seed)
+        let text = try export(f) { $0.withStatus = true }
+        #expect(text.hasPrefix("Contact ID," + TemplateField.headerLine + ",Text Status,Email Status\n"))
+        let edited = text.replacingOccurrences(of: ",subscribed", with: ",opted-out")
+        let r = try merge(f, edited)
+        #expect(r.unchanged == 3)
+        #expect(r.warnings.contains { $0.contains("read-only") })
+        #expect(try f.membership("Mary", "Nashua")?.text == .subscribed)
+    }
+
+    @Test func filters() throws {
+        let f = try Fixture()
+        try f.importCSV("First Name,Email,Phase,Insurance Carrier\nAnn,a@example.com,Lead-New,Aetna\nBo,b@example.com,,Cigna\nCy,c@example.com,lead new,aetna\n")
+        let id = try f.contact(named: "Bo").id
+        _ = try f.contacts.setStatus(id, location: "Nashua", practice: nil, channel: .email, status: .optedOut)
+        func names(_ configure: (inout ExportRequest) -> Void) throws -> [String] {
+            try export(f, "Nashua", configure).split(separator: "\n").dropFirst().map { String($0.split(separator: ",")[1]) }
+        }
+        #expect(try names { $0.phases = ["LEAD-NEW"] } == ["Ann", "Cy"])
+        #expect(try names { $0.insuranceCarriers = ["AETNA"] } == ["Ann", "Cy"])
+        #expect(try names { $0.emailStatuses = [.optedOut] } == ["Bo"])
+        #expect(try names { $0.emailStatuses = [.subscribed]; $0.phases = ["No Phase"] } == [])
+    }
+
+    @Test func trickyValuesSurviveExportAndReimportByteForByte() throws {
+        let f = try Fixture()
+        let notes = "Said \"call after 5\", then\nleft; =HYPERLINK(\"http://x\") @home -5 +1"
+        let csv = "First Name,Last Name,Email,Notes,City\n\"Mary, Jr\",\"O\"\"Neil\",m@example.com,\"\(notes.replacingOccurrences(of: "\"", with: "\"\""))\",=SUM(A1)\n"
+        let r0 = try f.importCSV(csv)
+        #expect(r0.created == 1, "\(r0.failures)")
+        let text = try export(f)
+        #expect(text.contains(",'=SUM(A1)"))
+        let before = try f.snapshot()
+        let r = try merge(f, text)
+        #expect(r.unchanged == 1)
+        #expect(try f.snapshot() == before)
+        let stored = try f.contacts.show(f.contacts.find("m@example.com")[0].id)
+        #expect(stored.values[.notes] == notes)
+        #expect(stored.values[.city] == "=SUM(A1)")
+        #expect(stored.values[.firstName] == "Mary, Jr")
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import Testing
+@testable import RosterKit
+
+/// The package's root folder, found from this file's path.
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// `../shared/testdata`: third-party data read in place, never copied into the project.
+let testdataRoot = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/testdata")
+
+/// The path of a testdata file, or nil (the test then records why it is skipped).
+func testdata(_ relative: String) -> String? {
+    let path = testdataRoot.appendingPathComponent(relative).path
+    return FileManager.default.fileExists(atPath: path) ? path : nil
+}
+
+var testdataAvailable: Bool { FileManager.default.fileExists(atPath: testdataRoot.path) }
+
+/// A fresh folder for one test, removed by the caller's `defer`.
+final class Scratch {
+    let url: URL
+    init() {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("roster-test-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+    deinit { try? FileManager.default.removeItem(at: url) }
+
+    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+
+    /// Writes `text` (UTF-8) to a file and returns its path.
+    @discardableResult
+    func file(_ name: String, _ text: String) -> String {
+        let p = path(name)
+        FileManager.default.createFile(atPath: p, contents: Data(text.utf8))
+        return p
+    }
+
+    @discardableResult
+    func file(_ name: String, bytes: [UInt8]) -> String {
+        let p = path(name)
+        FileManager.default.createFile(atPath: p, contents: Data(bytes))
+        return p
+    }
+}
+
+/// A fixed clock: 2026-11-25 12:00 UTC.
+let fixedClock = Clock(now: { Date(timeIntervalSince1970: 1_795_608_000) })
+let fixedToday = DateOfBirth.Day(year: 2026, month: 11, day: 25)
+
+/// A store in a scratch folder with one practice ("Phil's Physical Therapy", owner, phone
+/// and address set) and locations Nashua, Hudson and Salem.
+final class Fixture {
+    let scratch = Scratch()
+    let store: SQLiteStore
+    let practice = "Phil's Physical Therapy"
+
+    init(withOwner: Bool = true) throws {
+        store = try SQLiteStore(path: scratch.path("roster.sqlite"))
+        let details = withOwner ? PracticeDetails(ownerFullName: "Phil Jones", phone: "(603) 555-0100", address: "1 Main St, Nashua, NH 03060")
+                                : PracticeDetails()
+        _ = try store.addPractice(name: practice, details: details, at: "2026-11-25T12:00:00Z")
+        for name in ["Nashua", "Hudson", "Salem"] {
+            _ = try store.addLocation(name: name, practice: practice, at: "2026-11-25T12:00:00Z")
+        }
+    }
+
+    var importer: Importer { Importer(store: store, clock: fixedClock) }
+    var contacts: Contacts { Contacts(store: store, clock: fixedClock) }
+
+    /// Imports CSV text into a location and checks that the readout's counts add up.
+    @discardableResult
+    func importCSV(_ csv: String, into location: String = "Nashua", consent: String = "email,text",
+                   _ configure: (inout ImportRequest) -> Void = { _ in }) throws -> Readout {
+        let path = scratch.file("import-\(UUID().uuidString).csv", csv)
+        var request = ImportRequest(path: path, location: location, consent: Consent(parsing: consent)!)
+        request.again = true
+        configure(&request)
+        let readout = try importer.run(request)
+        #expect(readout.countsAddUp, "counts must add up: \(readout)")
+        return readout
+    }
+
+    /// The one contact with this first name (test data keeps first names unique).
+    func contact(named first: String) throws -> ContactView {
+        let found = try contacts.find(first).filter { $0.values[.firstName] == first }
+        guard found.count == 1 else { throw FixtureError.notExactlyOne(first, found.count) }
+        return found[0]
+    }
+
+    func membership(_ first: String, _ location: String) throws -> Membership? {
+        try contact(named: first).memberships.first { $0.locationName == location }
+    }
+
+    /// Counts rows in a table.
+    func count(_ table: String) throws -> Int {
+        try store.read { _ in
+            try Int(store.db.statement("SELECT count(*) FROM \(table)").first([]) { $0.int(0) } ?? 0)
+        }
+    }
+
+    /// Every table's content, for before/after comparisons.
+    func snapshot() throws -> [String: [String]] {
+        var result: [String: [String]] = [:]
+        for table in ["practice", "location", "contact", "membership", "outbox", "status_change"] {
+            result[table] = try store.db.statement("SELECT * FROM \(table) ORDER BY 1, 2").rows([]) { row in
+                (0..<20).map { row.text(Int32($0)) ?? "∅" }.joined(separator: "|")
+            }
+        }
+        return result
+    }
+
+    func checkIntegrity() throws {
+        #expect(try store.integrityCheck() == "ok")
+    }
+
+    deinit { try? checkIntegrity() }
+}
+
+enum FixtureError: Error { case notExactlyOne(String, Int) }
+
+let templateHeader = TemplateField.headerLine
