@@ -6,7 +6,8 @@ public struct CSVRecord: Equatable, Sendable {
     public var fields: [String]
     /// Indexes of fields cut at the field size cap (their text is incomplete).
     public var overlongFields: Set<Int> = []
-    /// Fields beyond those kept (`maxFields`) that were not empty.
+    /// Fields beyond those kept (`maxFields`) that were not empty. The reader throws
+    /// `FileError.tooManyColumns` at the first such field, so a record it returns has 0.
     public var droppedNonEmptyFields = 0
 
     public var isBlank: Bool {
@@ -74,12 +75,14 @@ public final class CSVReader {
         let startRow = nextRow
         let quote = UInt8(ascii: "\""), cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
 
-        func endField() {
+        func endField() throws {
             if fields.count < maxFields {
                 if field.count > fieldByteLimit { overlong.insert(fields.count) }
                 fields.append(String(decoding: field.prefix(fieldByteLimit), as: UTF8.self))
             } else if !field.isEmpty {
+                // Refused at once, wherever the row ends: no reading the rest of a huge line.
                 dropped += 1
+                throw FileError.tooManyColumns(count: fields.count + dropped, limit: maxFields)
             }
             field.removeAll(keepingCapacity: true)
             fieldWasQuoted = false
@@ -94,7 +97,7 @@ public final class CSVReader {
                 if try !fill() {
                     if inQuotes { throw FileError.unbalancedQuote(row: startRow) }
                     if !sawAnything { return nil }
-                    endField()
+                    try endField()
                     nextRow += 1
                     return CSVRecord(row: startRow, fields: fields, overlongFields: overlong, droppedNonEmptyFields: dropped)
                 }
@@ -119,7 +122,7 @@ public final class CSVReader {
             }
             switch b {
             case delimiter:
-                endField()
+                try endField()
             case quote where field.isEmpty && !fieldWasQuoted:
                 inQuotes = true
                 fieldWasQuoted = true
@@ -128,11 +131,8 @@ public final class CSVReader {
                     if position >= decoded.count { _ = try fill() }
                     if position < decoded.count && decoded[position] == lf { position += 1 }
                 }
-                endField()
+                try endField()
                 nextRow += 1
-                if fields.count > maxFields - 1 && dropped > 0 {
-                    throw FileError.tooManyColumns(count: fields.count + dropped, limit: maxFields)
-                }
                 return CSVRecord(row: startRow, fields: fields, overlongFields: overlong, droppedNonEmptyFields: dropped)
             default:
                 append(b)

@@ -65,15 +65,51 @@ public enum HeaderAliases {
     /// never stored, whatever the flags.
     static let sensitiveExact: Set<String> = ["ssn", "sin", "mrn", "ein", "itin", "tin", "dl", "drivers", "passport",
                                               "cvv", "cvc", "pin"]
-    static let sensitiveParts = ["socialsecurity", "ssn", "memberid", "membernumber", "medicalrecord", "mrn",
+    static let sensitiveParts = ["socialsecurity", "memberid", "membernumber", "medicalrecord",
                                  "policynumber", "policyid", "policy", "cardnumber", "creditcard", "debitcard",
                                  "driverslicense", "driverlicense", "driverslicence", "passport", "subscriberid",
                                  "subscribernumber", "accountnumber", "bankaccount", "routingnumber", "taxid",
                                  "insuranceid", "insurancenumber", "groupnumber", "medicaidid", "medicareid",
-                                 "medicarenumber", "medicaidnumber", "healthplanid", "mbi", "securitycode"]
+                                 "medicarenumber", "medicaidnumber", "healthplanid", "securitycode"]
+    /// Short codes, matched as words (`Patient SSN`, `PatientSSN`, `ssn_last4`, `patientmrn`)
+    /// and not inside other words: `Business Name` holds "ssn", `Combined` holds "mbi".
+    static let sensitiveCodes = ["ssn", "mrn", "mbi"]
 
     public static func isSensitive(_ header: String) -> Bool {
         let k = key(header)
-        return sensitiveExact.contains(k) || sensitiveParts.contains { k.contains($0) }
+        if sensitiveExact.contains(k) || sensitiveParts.contains(where: { k.contains($0) }) { return true }
+        return words(header).contains { word in
+            sensitiveCodes.contains { word.hasPrefix($0) || word.hasSuffix($0) }
+        }
+    }
+
+    /// Lower-cased words of a header: split at anything but letters and digits, at a
+    /// lower-to-upper case change (`PatientSSN`), before the last capital of a capital run
+    /// followed by a small letter (`SSNNumber`), and between letters and digits.
+    static func words(_ header: String) -> [String] {
+        let scalars = Array(header.unicodeScalars)
+        var words: [String] = []
+        var current = String.UnicodeScalarView()
+        func flush() {
+            if !current.isEmpty { words.append(String(current).lowercased()) }
+            current = String.UnicodeScalarView()
+        }
+        for (i, v) in scalars.enumerated() {
+            let isDigit = ("0"..."9").contains(v)
+            guard v.properties.isAlphabetic || isDigit else { flush(); continue }
+            if let previous = current.last {
+                let previousDigit = ("0"..."9").contains(previous)
+                let upper = v.properties.isUppercase
+                let nextLower = i + 1 < scalars.count && scalars[i + 1].properties.isLowercase
+                if previousDigit != isDigit
+                    || (previous.properties.isLowercase && upper)
+                    || (previous.properties.isUppercase && upper && nextLower) {
+                    flush()
+                }
+            }
+            current.append(v)
+        }
+        flush()
+        return words
     }
 }

@@ -15,7 +15,9 @@ enum NoteWords {
     static func match(in name: String) -> String? {
         let words = name.lowercased().replacingOccurrences(of: "\u{2019}", with: "'")
             .split(whereSeparator: { !($0.isLetter || $0 == "'" || $0 == "/") })
-            .map(String.init)
+            // Quotes around a word are not part of it: `'Test'` is the word test.
+            .map { String($0).trimmingCharacters(in: CharacterSet(charactersIn: "'")) }
+            .filter { !$0.isEmpty }
         for phrase in phrases where phrase.count <= words.count {
             for start in 0...(words.count - phrase.count)
             where Array(words[start..<(start + phrase.count)]) == phrase {

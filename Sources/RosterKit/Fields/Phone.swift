@@ -15,7 +15,7 @@ public enum Phone {
     /// `+1NXXNXXXXXX` from any common US/CA spelling, or why not.
     public static func parse(_ text: String) -> Result<String, Problem> {
         let upper = text.uppercased()
-        if upper.contains("E+") || upper.contains("E-") || (upper.contains(".") && upper.contains("E")) {
+        if isScientificNotation(upper) {
             return .failure(Problem(message: "was turned into a number by a spreadsheet (scientific notation); format the column as text, retype the number and export again"))
         }
         if upper.contains("EXT") || upper.contains("X") || upper.contains("#") {
@@ -45,6 +45,21 @@ public enum Phone {
             return .failure(Problem(message: "has an exchange (digits 4 to 6) starting with \(digits[3]); it must start with 2 to 9"))
         }
         return .success("+1" + digits.map(String.init).joined())
+    }
+
+    /// What a spreadsheet shows for a long number: `6.04E+09`, `6,04E+09`, `6E9`. Only the
+    /// whole cell counts, so `603.555.0123 ext. 4` is an extension, not a mangled number.
+    static func isScientificNotation(_ upper: String) -> Bool {
+        let parts = upper.split(separator: "E", omittingEmptySubsequences: false)
+        guard parts.count == 2 else { return false }
+        let mantissa = parts[0]
+        var exponent = parts[1][...]
+        if exponent.first == "+" || exponent.first == "-" { exponent = exponent.dropFirst() }
+        let isDigit: (Character) -> Bool = { $0.isASCII && $0.isNumber }
+        guard !exponent.isEmpty, exponent.allSatisfy(isDigit), mantissa.contains(where: isDigit),
+              mantissa.allSatisfy({ isDigit($0) || $0 == "." || $0 == "," }),
+              mantissa.filter({ $0 == "." || $0 == "," }).count <= 1 else { return false }
+        return true
     }
 
     /// `(603) 555-0123` from a stored `+16035550123`; a spreadsheet keeps that as text.

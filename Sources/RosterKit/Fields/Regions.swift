@@ -3,7 +3,7 @@
 public enum Country: String, Sendable, CaseIterable {
     case us = "US", ca = "CA"
 
-    /// Accepted spellings, compared after lower-casing and dropping dots and spaces.
+    /// Accepted spellings, compared after lower-casing and dropping dots and spaces (`Regions.key`).
     static let spellings: [String: Country] = [
         "us": .us, "usa": .us, "unitedstates": .us, "unitedstatesofamerica": .us, "america": .us,
         "ca": .ca, "can": .ca, "canada": .ca,
@@ -19,8 +19,10 @@ public enum Country: String, Sendable, CaseIterable {
 }
 
 enum Regions {
+    /// Lower-cased letters and digits: dots, spaces and dashes do not count (`N.H.`, `U.S.A.`).
+    /// Digits are kept, so a cell holding more than a region (`MA 01852`) is not read as one.
     static func key(_ s: String) -> String {
-        String(s.lowercased().filter { $0.isLetter })
+        String(s.lowercased().filter { $0.isLetter || $0.isNumber })
     }
 
     static let table: [(country: Country, code: String, name: String)] = [

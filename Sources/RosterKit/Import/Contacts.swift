@@ -129,6 +129,14 @@ public struct Contacts {
                     counts.unchanged += 1
                 }
                 if move {
+                    // An opt-out is the person's choice: it must not vanish with the old membership.
+                    if !added.added, let there = try tx.memberships(contact: number).first(where: { $0.locationID == target.id }) {
+                        for channel in Channel.allCases where inSource.status(channel) == .optedOut && there.status(channel) != .optedOut {
+                            try tx.setStatus(contact: number, location: target.id, channel: channel, status: .optedOut, at: at)
+                            try tx.recordStatusChange(contact: number, location: target.id, channel: channel, from: there.status(channel),
+                                                      to: .optedOut, reason: "opted out at \(source.name), moved here", operation: operation, at: at)
+                        }
+                    }
                     try tx.deleteMembership(contact: number, location: source.id)
                     readout.moved += 1
                 }

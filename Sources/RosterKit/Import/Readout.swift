@@ -18,6 +18,15 @@ public struct Failure: Equatable, Sendable, Encodable {
     public var name: String?
 
     enum CodingKeys: String, CodingKey { case row, reason, field, message }
+
+    /// `field` is null, not absent, for a problem of the row as a whole (SPEC 8).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(row, forKey: .row)
+        try c.encode(reason, forKey: .reason)
+        try c.encode(field, forKey: .field)
+        try c.encode(message, forKey: .message)
+    }
 }
 
 /// A value the tool changed: from the cell as given to what was stored (SPEC 3).
@@ -42,6 +51,15 @@ public struct Change: Equatable, Sendable, Encodable {
     enum CodingKeys: String, CodingKey {
         case row, field, from, to
         case contactID = "contact_id"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(row, forKey: .row)
+        try c.encode(contactID, forKey: .contactID)
+        try c.encode(field, forKey: .field)
+        try c.encode(from, forKey: .from)
+        try c.encode(to, forKey: .to)
     }
 }
 

@@ -79,7 +79,7 @@ public struct RowNormaliser: Sendable {
                 result.problems.append(Problem(field: field.header, message: "\(field.header) \(message)"))
             case .accepted(let value):
                 values[field] = value
-                if trimmed != raw && FormulaGuard.escape(trimmed) != Text.trim(raw), let value { result.corrections.append(Correction(row: record.row, field: field.header, from: raw, to: value, kind: .trimmed)) }
+                if Text.trim(raw) != raw, let value { result.corrections.append(Correction(row: record.row, field: field.header, from: raw, to: value, kind: .trimmed)) }
             case .corrected(let value, let kind):
                 values[field] = value
                 result.corrections.append(Correction(row: record.row, field: field.header, from: raw, to: value ?? "", kind: kind))

@@ -44,6 +44,8 @@ public enum TextRule {
             throw StoreError.unsupportedDatabase("not a member")
         }
         let from = current.status(channel)
+        // Only renewed consent (subscribe) lifts an opt-out; a plain unsubscribe leaves it.
+        if from == .optedOut && status == .unsubscribed { return (from, []) }
         if from != status {
             try tx.setStatus(contact: contact, location: location.id, channel: channel, status: status, at: at)
             try tx.recordStatusChange(contact: contact, location: location.id, channel: channel, from: from, to: status,

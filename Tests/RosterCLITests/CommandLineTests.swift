@@ -1,0 +1,286 @@
+import Foundation
+import Testing
+
+/// The exact spellings of SPEC 10, run against the built binary.
+@Suite(.serialized) struct CommandLineTests {
+    let list = """
+        First Name,Last Name,Email,Phone (Mobile),Notes
+        Mary,Smith,mary@example.com,(603) 555-0123,Secret note about Mary
+        JOHN,DOE,john@example.com,,
+        Bad1,Name,bad@example.com,,Private remark
+        Ann,Lee,mary@example.com,,
+        """ + "\n"
+
+    @Test func templatePrintsTheHeader() throws {
+        let cli = CLI()
+        let out = try cli.ok(["template"])
+        #expect(out.stdout == "First Name,Last Name,Nickname,Email,Phone (Mobile),Home Phone,Address,Address Line 2,City,State,Country,Sex,Postal Code,Date Of Birth,Insurance Carrier,Phase,Notes\n")
+    }
+
+    @Test func theWholeWorkflow() throws {
+        let cli = CLI()
+        try cli.setUpPractice()
+        try cli.ok(["practice", "set", "Phil's Physical Therapy", "--owner", "Phil A. Jones"])
+        #expect(try cli.ok(["practice", "list"]).stdout.contains("Phil A. Jones"))
+        #expect(try cli.ok(["location", "list"]).stdout.contains("Hudson"))
+        #expect(try cli.ok(["location", "list", "--practice", "Phil's Physical Therapy"]).stdout.contains("Nashua"))
+        let file = cli.file("list.csv", list)
+
+        let readout = try cli.json(["import", file, "--location", "Nashua", "--consent", "email,text", "--json", "--report", cli.path("failed.csv")])
+        for key in ["rows", "created", "updated", "copied", "unchanged", "skipped", "failed", "failures", "corrections", "warnings", "welcome_emails_queued", "dry_run"] {
+            #expect(readout[key] != nil, "missing key \(key)")
+        }
+        #expect(readout["rows"] as? Int == 4)
+        #expect(readout["created"] as? Int == 2)
+        #expect(readout["failed"] as? Int == 2)
+        #expect(readout["welcome_emails_queued"] as? Int == 2)
+        #expect(readout["dry_run"] as? Bool == false)
+        let failures = readout["failures"] as? [[String: Any]] ?? []
+        #expect(failures.map { $0["row"] as? Int } == [4, 5])
+        #expect(failures.map { $0["reason"] as? String } == ["Invalid", "Already Exists Email"])
+        #expect(cli.mode(cli.path("failed.csv")) == 0o600)
+        let report = try String(contentsOfFile: cli.path("failed.csv"), encoding: .utf8)
+        #expect(report.hasPrefix("First Name,Last Name,Email,Phone (Mobile),Notes,Reason\n"))
+        #expect(report.contains("Bad1,Name,bad@example.com,,Private remark,\"Invalid: First Name contains a digit"))
+
+        // Fix the report and import it as it is.
+        let fixed = report.replacingOccurrences(of: "Bad1", with: "Bart").replacingOccurrences(of: "Ann,Lee,mary@example.com", with: "Ann,Lee,ann@example.com")
+        let second = try cli.json(["import", cli.file("fixed.csv", fixed), "--location", "Nashua", "--consent", "email", "--json"])
+        #expect(second["created"] as? Int == 2)
+        #expect(second["failed"] as? Int == 0)
+
+        // Text readout.
+        let text = try cli.ok(["import", file, "--location", "Hudson", "--consent", "text"]).stdout
+        #expect(text.contains("4 rows: 0 created, 2 copied from Nashua"))
+        #expect(text.contains("Row"))
+
+        // Export, merge back unchanged, show, copy, subscribe.
+        try cli.ok(["export", "--location", "Nashua", "--out", cli.path("nashua.csv")])
+        #expect(cli.mode(cli.path("nashua.csv")) == 0o600)
+        let exported = try String(contentsOfFile: cli.path("nashua.csv"), encoding: .utf8)
+        #expect(exported.hasPrefix("Contact ID,First Name"))
+        let merged = try cli.json(["merge", cli.path("nashua.csv"), "--location", "Nashua", "--consent", "none", "--json"])
+        #expect(merged["unchanged"] as? Int == 4)
+        let stdoutExport = try cli.ok(["export", "--location", "Nashua"]).stdout
+        #expect(stdoutExport == exported)
+
+        let id = String(exported.split(separator: "\n")[1].split(separator: ",")[0])
+        let shown = try cli.json(["show", id, "--json"])
+        #expect(shown["id"] as? String == id)
+        #expect(shown["first_name"] as? String == "Mary")
+        #expect(shown["phone"] as? String == "+16035550123")
+        #expect(shown["nickname"] is NSNull)
+        let locations = shown["locations"] as? [[String: String]] ?? []
+        #expect(locations.contains(["location": "Hudson", "text": "subscribed", "email": "unsubscribed"]))
+        #expect(locations.contains(["location": "Nashua", "text": "unsubscribed", "email": "subscribed"]))
+
+        try cli.ok(["unsubscribe", id, "--location", "Nashua", "--channel", "email", "--opt-out"])
+        try cli.ok(["subscribe", id, "--location", "Nashua", "--channel", "text"])
+        let after = try cli.json(["show", id, "--json"])["locations"] as? [[String: String]] ?? []
+        #expect(after.contains(["location": "Nashua", "text": "subscribed", "email": "opted-out"]))
+        #expect(after.contains(["location": "Hudson", "text": "unsubscribed", "email": "unsubscribed"]))
+
+        try cli.ok(["location", "add", "Salem", "--practice", "Phil's Physical Therapy"])
+        try cli.ok(["copy", "--from", "Nashua", "--to", "Salem", "--contact", id])
+        try cli.ok(["copy", "--from", "Nashua", "--to", "Salem", "--practice", "Phil's Physical Therapy", "--all", "--move"])
+        let salem = try cli.json(["show", id, "--json"])["locations"] as? [[String: String]] ?? []
+        #expect(salem.contains(["location": "Salem", "text": "subscribed", "email": "opted-out"]))
+        #expect(!salem.contains { $0["location"] == "Nashua" })
+
+        // Outbox: JSON Lines.
+        let lines = try cli.ok(["outbox", "--json"]).stdout.split(separator: "\n")
+        #expect(lines.count == 4)
+        let first = try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any] ?? [:]
+        for key in ["contact_id", "to", "subject", "body", "sent"] { #expect(first[key] != nil) }
+        #expect(first["subject"] as? String == "Hi Mary! We're here for you")
+        #expect((first["body"] as? String)?.contains("This is Phil A. Jones from Phil's Physical Therapy") == true)
+        #expect(first["sent"] as? Bool == false)
+
+        let history = try cli.ok(["history"]).stdout
+        #expect(history.contains("import") && history.contains("merge"))
+        #expect(try cli.ok(["history", "--location", "Nashua"]).stdout.split(separator: "\n").count == 3)
+        if sqlite3Available { #expect(try cli.integrity() == "ok") }
+    }
+
+    @Test func dbOptionAndEnvironmentAndDefaultPath() throws {
+        let cli = CLI()
+        let explicit = cli.path("explicit.sqlite")
+        try cli.ok(["practice", "add", "A", "--db", explicit])
+        #expect(FileManager.default.fileExists(atPath: explicit))
+        #expect(try cli.ok(["practice", "list", "--db", explicit]).stdout.contains("A"))
+        #expect(!(try cli.ok(["practice", "list"]).stdout.contains("\nA\n")))
+        try cli.ok(["practice", "add", "B"], environment: ["ROSTER_DB": cli.path("env.sqlite")])
+        #expect(FileManager.default.fileExists(atPath: cli.path("env.sqlite")))
+        var noDB = cli.environment
+        noDB["ROSTER_DB"] = nil
+        cli.environment = noDB
+        try cli.ok(["practice", "add", "C"], environment: ["XDG_DATA_HOME": cli.path("xdg")])
+        #expect(FileManager.default.fileExists(atPath: cli.path("xdg/roster/roster.sqlite")))
+        try cli.ok(["practice", "add", "D"])
+        #expect(FileManager.default.fileExists(atPath: cli.path(".local/share/roster/roster.sqlite")))
+    }
+
+    @Test func everyFileIsPrivateEvenWithUmaskZero() throws {
+        let cli = CLI()
+        let db = cli.path("open.sqlite")
+        #expect(try cli.run(["practice", "add", "P", "--owner", "O", "--phone", "1", "--address", "a", "--db", db], umask: "000").status == 0)
+        #expect(try cli.run(["location", "add", "L", "--practice", "P", "--db", db], umask: "000").status == 0)
+        let file = cli.file("l.csv", list)
+        let r = try cli.run(["import", file, "--location", "L", "--consent", "email", "--db", db, "--report", cli.path("r.csv")], umask: "000")
+        #expect(r.status == 0)
+        #expect(try cli.run(["export", "--location", "L", "--db", db, "--out", cli.path("e.csv")], umask: "000").status == 0)
+        for path in [db, db + "-wal", db + "-shm", cli.path("r.csv"), cli.path("e.csv")] where FileManager.default.fileExists(atPath: path) {
+            #expect(cli.mode(path) == 0o600, "\(path)")
+        }
+    }
+
+    @Test func fileLevelErrorsExitNonZeroAndWriteNothing() throws {
+        let cli = CLI()
+        try cli.setUpPractice()
+        let unknown = cli.file("u.csv", "First Name,Email,Favourite Colour\nMary,m@example.com,blue\n")
+        let r = try cli.run(["import", unknown, "--location", "Nashua", "--consent", "email"])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("Favourite Colour"))
+        #expect(r.stderr.contains("--ignore-unknown-columns"))
+        #expect(!r.stderr.contains("blue") && !r.stderr.contains("m@example.com"))
+        let ignored = try cli.json(["import", unknown, "--location", "Nashua", "--consent", "email", "--ignore-unknown-columns", "--json"])
+        #expect(ignored["created"] as? Int == 1)
+
+        let sensitive = cli.file("s.csv", "First Name,Email,SSN\nAnn,a@example.com,999-00-1111\n")
+        for flags in [[], ["--ignore-unknown-columns"], ["--strict-template"]] {
+            let s = try cli.run(["import", sensitive, "--location", "Nashua", "--consent", "email"] + flags)
+            #expect(s.status != 0)
+            #expect(s.stderr.contains("SSN"))
+            #expect(!s.stderr.contains("999-00-1111"))
+        }
+        let noConsent = try cli.run(["import", unknown, "--location", "Nashua"])
+        #expect(noConsent.status != 0)
+        let badConsent = try cli.run(["import", unknown, "--location", "Nashua", "--consent", "sms"])
+        #expect(badConsent.status != 0)
+        #expect(badConsent.stderr.contains("email,text"))
+        let missing = try cli.run(["import", cli.path("nope.csv"), "--location", "Nashua", "--consent", "email"])
+        #expect(missing.status != 0)
+        let place = try cli.run(["import", unknown, "--location", "Nashau", "--consent", "email"])
+        #expect(place.status != 0)
+        #expect(place.stderr.contains("Hudson") && place.stderr.contains("Nashua"))
+        let practice = try cli.run(["location", "list", "--practice", "Bill's"])
+        #expect(practice.stderr.contains("Phil's Physical Therapy"))
+        let history = try cli.ok(["history", "--json"]).stdout
+        let records = try JSONSerialization.jsonObject(with: Data(history.utf8)) as? [[String: Any]] ?? []
+        #expect(records.count == 1)
+        for key in ["id", "kind", "file", "sha256", "location", "at", "consent", "rows", "created"] { #expect(records.first?[key] != nil) }
+    }
+
+    @Test func maxRowsAndDryRunAndSameFile() throws {
+        let cli = CLI()
+        try cli.setUpPractice()
+        let file = cli.file("l.csv", list)
+        let tooMany = try cli.run(["import", file, "--location", "Nashua", "--consent", "email", "--max-rows", "3"])
+        #expect(tooMany.status != 0)
+        #expect(tooMany.stderr.contains("4") && tooMany.stderr.contains("3"))
+        let dry = try cli.json(["import", file, "--location", "Nashua", "--consent", "email", "--dry-run", "--json"])
+        #expect(dry["dry_run"] as? Bool == true)
+        #expect(dry["created"] as? Int == 2)
+        #expect(try cli.ok(["history"]).stdout.contains("No imports"))
+        try cli.ok(["import", file, "--location", "Nashua", "--consent", "email"])
+        let again = try cli.run(["import", file, "--location", "Nashua", "--consent", "email"])
+        #expect(again.status != 0)
+        #expect(again.stderr.contains("--again"))
+        let forced = try cli.json(["import", file, "--location", "Nashua", "--consent", "email", "--again", "--json"])
+        #expect(forced["skipped"] as? Int == 2)
+    }
+
+    @Test func practiceMissingOwnerNamesTheOption() throws {
+        let cli = CLI()
+        try cli.ok(["practice", "add", "Bare PT"])
+        try cli.ok(["location", "add", "Main", "--practice", "Bare PT"])
+        let r = try cli.run(["import", cli.file("l.csv", list), "--location", "Main", "--consent", "email,text"])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("roster practice set \"Bare PT\" --owner"))
+        #expect(try cli.ok(["history"]).stdout.contains("No imports"))
+    }
+
+    @Test func stderrNeverHoldsContactValues() throws {
+        let cli = CLI()
+        try cli.setUpPractice()
+        let file = cli.file("l.csv", list)
+        let outcomes = [
+            try cli.run(["import", file, "--location", "Nashua", "--consent", "email,text"]),
+            try cli.run(["merge", file, "--location", "Nashua", "--consent", "none"]),
+            try cli.run(["import", cli.file("m.csv", "Contact ID,First Name\nC0000000000,Mary\n"), "--location", "Nashua", "--consent", "none"]),
+            try cli.run(["copy", "--from", "Nashua", "--to", "Hudson", "--contact", "CNOTANID00"]),
+            try cli.run(["show", "C0000000000"]),
+        ]
+        for o in outcomes {
+            for value in ["Mary", "Smith", "mary@example.com", "555-0123", "Secret note", "Private remark", "Bad1", "JOHN", "DOE"] {
+                #expect(!o.stderr.contains(value), "stderr holds \(value): \(o.stderr)")
+            }
+        }
+    }
+
+    @Test func helpHasAnExampleForEveryCommand() throws {
+        let cli = CLI()
+        let commands = [["template"], ["practice", "add"], ["practice", "set"], ["practice", "list"], ["location", "add"],
+                        ["location", "list"], ["import"], ["merge"], ["export"], ["copy"], ["subscribe"], ["unsubscribe"],
+                        ["show"], ["find"], ["outbox", "list"], ["history"]]
+        let readme = try String(contentsOf: packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        for command in commands {
+            let help = try cli.ok(command + ["--help"]).stdout
+            #expect(help.contains("Example"), "\(command) --help has no example")
+            // `outbox list` is the default subcommand, spelled `roster outbox`.
+            let spelled = "roster " + (command == ["outbox", "list"] ? ["outbox"] : command).joined(separator: " ")
+            #expect(readme.contains(spelled), "README does not name \(spelled)")
+        }
+    }
+}
+
+/// Third-party data (../shared/testdata) through the binary.
+@Suite(.serialized, .enabled(if: testdataAvailable, "needs ../shared/testdata beside the package"))
+struct TestdataTests {
+    func setUp() throws -> CLI {
+        let cli = CLI()
+        try cli.setUpPractice()
+        return cli
+    }
+
+    @Test func syntheaTemplateReportsDigitNamesInvalid() throws {
+        let cli = try setUp()
+        let path = testdataRoot.appendingPathComponent("synthea_template.csv").path
+        let r = try cli.json(["import", path, "--location", "Nashua", "--consent", "email,text", "--json"])
+        let failures = r["failures"] as? [[String: Any]] ?? []
+        #expect(r["rows"] as? Int == 1171)
+        #expect(failures.count > 1000)
+        #expect(failures.allSatisfy { ($0["reason"] as? String) == "Invalid" })
+        #expect(failures.contains { ($0["field"] as? String) == "First Name" && (($0["message"] as? String) ?? "").contains("digit") })
+    }
+
+    @Test func syntheaCleanImportsWithoutFailures() throws {
+        let cli = try setUp()
+        let path = testdataRoot.appendingPathComponent("synthea_template_clean.csv").path
+        let r = try cli.json(["import", path, "--location", "Nashua", "--consent", "email,text", "--json"])
+        #expect(r["failed"] as? Int == 0, "\(String(describing: (r["failures"] as? [Any])?.prefix(3)))")
+        #expect(r["created"] as? Int == 1171)
+        if sqlite3Available { #expect(try cli.integrity() == "ok") }
+    }
+
+    @Test func rawSyntheaExportIsRefusedNamingItsSensitiveColumns() throws {
+        let cli = try setUp()
+        let path = testdataRoot.appendingPathComponent("synthea/patients_synthea_sample_apr2020.csv").path
+        for flags in [[], ["--ignore-unknown-columns"]] {
+            let r = try cli.run(["import", path, "--location", "Nashua", "--consent", "email"] + flags)
+            #expect(r.status != 0)
+            for column in ["SSN", "DRIVERS", "PASSPORT"] { #expect(r.stderr.contains(column)) }
+            #expect(!r.stderr.contains("999-"))
+        }
+    }
+
+    @Test func messyExcelFileIsReadAsWindows1252() throws {
+        let cli = try setUp()
+        let path = testdataRoot.appendingPathComponent("messy_excel_cp1252.csv").path
+        let r = try cli.json(["import", path, "--location", "Nashua", "--consent", "email", "--json"])
+        #expect(r["rows"] as? Int == 200)
+        #expect((r["warnings"] as? [String] ?? []).contains { $0.contains("Windows-1252") })
+        let found = try cli.ok(["find", "Núñez"]).stdout
+        #expect(found.contains("José") || found.contains("Núñez"))
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import Testing
+@testable import RosterKit
+
+/// SPEC 6: copy and move between locations; statuses by hand; show and find.
+@Suite struct CopyTests {
+    let header = "First Name,Last Name,Email,Phone (Mobile)\n"
+    let seed = "Mary,Smith,mary@example.com,(603) 555-0123\nAnn,Lee,ann@example.com,\nBo,Ray,,(603) 555-0124\n"
+
+    @Test func copyKeepsEmailStatusAndMovesTexts() throws {
+        let f = try Fixture()
+        try f.importCSV(header + seed, consent: "text")
+        let mary = try f.contact(named: "Mary").id
+        let r = try f.contacts.copy(from: "Nashua", to: "Hudson", practice: nil, ids: [mary], move: false)
+        #expect((r.copied, r.alreadyThere, r.textsMoved) == (1, 0, 1))
+        #expect(try f.membership("Mary", "Hudson") == Membership(locationID: 2, locationName: "Hudson", text: .subscribed, email: .unsubscribed))
+        #expect(try f.membership("Mary", "Nashua")?.text == .unsubscribed)
+        let history = try f.contacts.show(mary).history
+        #expect(history.contains { $0.location == "Nashua" && $0.to == "unsubscribed" && $0.reason == "moved to Hudson" })
+        #expect(history.contains { $0.location == "Hudson" && $0.reason == "copied from Nashua" })
+    }
+
+    @Test func copyAllLeavesContactsAlreadyThereAsTheyAre() throws {
+        let f = try Fixture()
+        try f.importCSV(header + seed, consent: "email")
+        try f.importCSV(header + "Ann,Lee,ann@example.com,\n", into: "Hudson", consent: "none")
+        let r = try f.contacts.copy(from: "Nashua", to: "Hudson", practice: nil, ids: nil, move: false)
+        #expect((r.copied, r.alreadyThere) == (2, 1))
+        #expect(try f.membership("Ann", "Hudson")?.email == .unsubscribed)
+        #expect(try f.membership("Mary", "Hudson")?.email == .subscribed)
+    }
+
+    @Test func moveRemovesTheSourceMemberships() throws {
+        let f = try Fixture()
+        try f.importCSV(header + seed)
+        let r = try f.contacts.copy(from: "Nashua", to: "Salem", practice: nil, ids: nil, move: true)
+        #expect(r.moved == 3)
+        #expect(try f.contact(named: "Bo").memberships.map(\.locationName) == ["Salem"])
+        #expect(try f.membership("Bo", "Salem")?.text == .subscribed)
+    }
+
+    @Test func optOutsTravelWithCopy() throws {
+        let f = try Fixture()
+        try f.importCSV(header + seed)
+        let mary = try f.contact(named: "Mary").id
+        try f.importCSV(header + "Mary,Smith,mary@example.com,(603) 555-0123\n", into: "Hudson")
+        _ = try f.contacts.setStatus(mary, location: "Hudson", practice: nil, channel: .text, status: .optedOut)
+        _ = try f.contacts.copy(from: "Nashua", to: "Salem", practice: nil, ids: [mary], move: false)
+        #expect(try f.membership("Mary", "Salem")?.text == .optedOut)
+    }
+
+    @Test func onlySubscribeLiftsAnOptOut() throws {
+        let f = try Fixture()
+        try f.importCSV(header + seed)
+        let mary = try f.contact(named: "Mary").id
+        _ = try f.contacts.setStatus(mary, location: "Nashua", practice: nil, channel: .email, status: .optedOut)
+        try f.importCSV(header + "Mary,Smith,mary@example.com,(603) 555-0123\n", into: "Nashua")
+        #expect(try f.membership("Mary", "Nashua")?.email == .optedOut)
+        let result = try f.contacts.setStatus(mary, location: "Nashua", practice: nil, channel: .email, status: .subscribed)
+        #expect(result.from == .optedOut)
+        #expect(try f.membership("Mary", "Nashua")?.email == .subscribed)
+    }
+
+    @Test func subscribingTextsMovesThemHere() throws {
+        let f = try Fixture()
+        try f.importCSV(header + seed)
+        try f.importCSV(header + "Mary,Smith,mary@example.com,(603) 555-0123\n", into: "Hudson", consent: "none")
+        let mary = try f.contact(named: "Mary").id
+        let result = try f.contacts.setStatus(mary, location: "Hudson", practice: nil, channel: .text, status: .subscribed)
+        #expect(result.movedFrom == ["Nashua"])
+        #expect(try f.membership("Mary", "Nashua")?.text == .unsubscribed)
+    }
+
+    @Test func otherPracticesAreInvisible() throws {
+        let f = try Fixture()
+        try f.importCSV(header + seed)
+        _ = try f.store.addPractice(name: "Other PT", details: PracticeDetails(), at: "2026-11-25T12:00:00Z")
+        _ = try f.store.addLocation(name: "Elsewhere", practice: "Other PT", at: "2026-11-25T12:00:00Z")
+        let mary = try f.contact(named: "Mary").id
+        #expect(throws: StoreError.contactNotFound(mary)) {
+            try f.contacts.setStatus(mary, location: "Elsewhere", practice: nil, channel: .text, status: .subscribed)
+        }
+        #expect(throws: (any Error).self) {
+            try f.contacts.copy(from: "Nashua", to: "Elsewhere", practice: nil, ids: [mary], move: false)
+        }
+        #expect(try f.contact(named: "Mary").memberships.count == 1)
+        #expect(throws: StoreError.contactNotFound(mary)) { try f.contacts.show(mary, practice: "Other PT") }
+        #expect(try f.contacts.find("mary", practice: "Other PT").isEmpty)
+    }
+
+    @Test func findMatchesNamesEmailsAndPhonesInAnyFormat() throws {
+        let f = try Fixture()
+        try f.importCSV(header + seed)
+        #expect(try f.contacts.find("smith").map { $0.values[.firstName] } == ["Mary"])
+        #expect(try f.contacts.find("ANN@EXAMPLE").map { $0.values[.firstName] } == ["Ann"])
+        #expect(try f.contacts.find("603.555.0124").map { $0.values[.firstName] } == ["Bo"])
+        #expect(try f.contacts.find("+1 (603) 555-0123").map { $0.values[.firstName] } == ["Mary"])
+        #expect(try f.contacts.find("mary smith").count == 1)
+        #expect(try f.contacts.find("%").isEmpty)
+    }
+
+    @Test func showJSONHasTheSpecKeys() throws {
+        let f = try Fixture()
+        try f.importCSV(header + seed)
+        let view = try f.contacts.show(f.contact(named: "Mary").id)
+        let object = view.jsonObject
+        for field in TemplateField.allCases { #expect(object.keys.contains(field.snakeName)) }
+        #expect(object["id"] as? String == view.id)
+        #expect(object["phone"] as? String == "+16035550123")
+        #expect(object["nickname"] is NSNull)
+        let locations = try #require(object["locations"] as? [[String: String]])
+        #expect(locations == [["location": "Nashua", "text": "subscribed", "email": "subscribed"]])
+    }
+}
