@@ -43,8 +43,16 @@ public struct Importer {
         let location = try store.location(named: request.location, practice: request.practice)
         let practice = try store.practice(named: location.practiceName)
         let fingerprint = try FileFingerprint.scan(path: request.path)
-        let reader = try CSVReader(path: request.path, encoding: fingerprint.encoding)
-        guard let headerRecord = try firstNonBlank(reader) else { throw ImportError.noHeader }
+        var reader = try CSVReader(path: request.path, encoding: fingerprint.encoding)
+        guard var headerRecord = try firstNonBlank(reader) else { throw ImportError.noHeader }
+        var semicolons = false
+        if headerRecord.fields.count == 1, headerRecord.fields[0].contains(";") {
+            // A European-locale spreadsheet saves "CSV" with semicolons between cells.
+            reader = try CSVReader(path: request.path, encoding: fingerprint.encoding, delimiter: UInt8(ascii: ";"))
+            guard let record = try firstNonBlank(reader) else { throw ImportError.noHeader }
+            headerRecord = record
+            semicolons = true
+        }
         let header = try HeaderMap(header: headerRecord.fields, options: request.headerOptions)
         if request.mode == .merge && !header.hasContactID { throw ImportError.missingContactIDColumn }
 
@@ -56,6 +64,9 @@ public struct Importer {
                               dryRun: request.dryRun)
         if request.plan { readout.plan = [] }
         readout.warnings = header.warnings
+        if semicolons {
+            readout.warnings.append("the file separates cells with semicolons (as a European-locale spreadsheet saves CSV), so it was read that way")
+        }
         if fingerprint.encoding == .windows1252 {
             readout.warnings.append("the file is not UTF-8, so it was read as Windows-1252 (what Excel saves as \"CSV\"): check accented names, or save as \"CSV UTF-8\" next time")
         }

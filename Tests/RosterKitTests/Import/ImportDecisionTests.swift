@@ -284,3 +284,62 @@ import Testing
         #expect(refused.failures.first?.field == "Country")
     }
 }
+
+@Suite struct ImportFileShapeTests {
+    @Test func semicolonSeparatedFilesAreRead() throws {
+        let f = try Fixture()
+        let r = try f.importCSV("First Name;Last Name;Email\nMary;Smith;mary@example.com\n\"Ann, Jr\";Lee;ann@example.com\n")
+        #expect(r.created == 2)
+        #expect(r.warnings.contains { $0.contains("semicolons") })
+    }
+
+    @Test(.enabled(if: testdataAvailable, "needs ../shared/testdata"))
+    func theMangledSemicolonSyntheaFileIsRefusedForItsSensitiveColumns() throws {
+        let f = try Fixture()
+        let path = try #require(testdata("synthea/patients_excel_semicolon_mangled.csv"))
+        #expect(throws: ImportError.sensitiveColumns(["SSN", "DRIVERS", "PASSPORT"])) {
+            try f.importer.run(ImportRequest(path: path, location: "Nashua", consent: Consent(email: true, text: false)))
+        }
+    }
+
+    @Test func headerOnlyAndEmptyFiles() throws {
+        let f = try Fixture()
+        let r = try f.importCSV("First Name,Email\n")
+        #expect(r.rows == 0)
+        #expect(r.warnings.contains("the file has a header but no rows"))
+        #expect(throws: FileError.empty) { try f.importCSV("") }
+        #expect(throws: ImportError.noHeader) { try f.importCSV("\n\n,,\n") }
+    }
+
+    @Test func reportFileOnceFixedImportsCleanly() throws {
+        let f = try Fixture()
+        let reportPath = f.scratch.path("failed.csv")
+        let r = try f.importCSV("First Name,Last Name,Email,Date Of Birth\nMary,Smith,mary@example.com,1/2/1990\nBad1,Lee,ann@example.com,\nCy,Oz,cy@example,13/13/1990\n") {
+            $0.reportPath = reportPath
+        }
+        #expect(r.failed == 2)
+        let report = try String(contentsOfFile: reportPath, encoding: .utf8)
+        let lines = report.split(separator: "\n")
+        #expect(lines.first == "First Name,Last Name,Email,Date Of Birth,Reason")
+        #expect(lines.count == 3)
+        #expect(lines[1].hasPrefix("Bad1,Lee,ann@example.com,,\"Invalid: First Name"))
+        let fixed = report.replacingOccurrences(of: "Bad1", with: "Ann").replacingOccurrences(of: "cy@example,13/13/1990", with: "cy@example.com,12/13/1990")
+        let second = try f.importCSV(fixed)
+        #expect((second.created, second.failed) == (2, 0))
+        #expect(second.warnings.allSatisfy { $0.contains("they were read as empty") })
+    }
+
+    @Test func jsonReadoutHasTheSpecKeys() throws {
+        let f = try Fixture()
+        let r = try f.importCSV("First Name,Email\nMary,mary@example.com\nBad1,b@example.com\n,x@example.com\n")
+        let encoder = JSONEncoder()
+        let object = try JSONSerialization.jsonObject(with: encoder.encode(r)) as? [String: Any] ?? [:]
+        for key in ["rows", "created", "updated", "copied", "unchanged", "skipped", "failed", "failures", "corrections",
+                    "warnings", "welcome_emails_queued", "dry_run"] {
+            #expect(object[key] != nil, "missing \(key)")
+        }
+        let failures = object["failures"] as? [[String: Any]] ?? []
+        #expect(failures.first.map { Set($0.keys) } == ["row", "reason", "field", "message"])
+        #expect(failures.first?["row"] as? Int == 3)
+    }
+}

@@ -1,0 +1,162 @@
+import CSQLite
+import Foundation
+import Testing
+@testable import RosterKit
+
+@Suite struct StoreTests {
+    @Test func embeddedMigrationsMatchSchemaFolder() throws {
+        let folder = packageRoot.appendingPathComponent("Schema")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".sql") }.sorted()
+        #expect(files == embeddedMigrations.map(\.name), "run Scripts/embed-schema")
+        for migration in embeddedMigrations {
+            let text = try String(contentsOf: folder.appendingPathComponent(migration.name), encoding: .utf8)
+            #expect(text.trimmingCharacters(in: .newlines) == migration.sql, "\(migration.name) differs: run Scripts/embed-schema")
+        }
+    }
+
+    @Test func openingMigratesOnceAndRecordsTheVersion() throws {
+        let scratch = Scratch()
+        let path = scratch.path("db.sqlite")
+        let first = try SQLiteStore(path: path)
+        #expect(try first.appliedMigrations() == embeddedMigrations.map(\.name))
+        let second = try SQLiteStore(path: path)
+        #expect(try second.appliedMigrations() == embeddedMigrations.map(\.name))
+        #expect(try second.integrityCheck() == "ok")
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        #expect(attributes[.posixPermissions] as? Int == 0o600)
+    }
+
+    @Test func aDatabaseOfTheFirstSchemaOpensAndKeepsItsContacts() throws {
+        // Build a database with only Schema/001, as the first release made it.
+        let scratch = Scratch()
+        let path = scratch.path("old.sqlite")
+        do {
+            let db = try SQLiteConnection(path: path)
+            try Migrator.migrate(db, migrations: Array(embeddedMigrations.prefix(1)))
+            try db.execute("""
+                INSERT INTO practice (name, name_key, created_at) VALUES ('Old PT', 'old pt', 'x');
+                INSERT INTO location (practice_id, name, name_key, created_at) VALUES (1, 'Main', 'main', 'x');
+                INSERT INTO contact (practice_id, first_name, email, first_key, last_key, email_key, created_at, updated_at)
+                VALUES (1, 'Ann', 'ann@example.com', 'ann', '', 'ann@example.com', 'x', 'x');
+                """)
+        }
+        let store = try SQLiteStore(path: path)
+        #expect(try store.appliedMigrations() == embeddedMigrations.map(\.name))
+        let found = try Contacts(store: store).find("ann")
+        #expect(found.map { $0.values[.firstName] } == ["Ann"])
+    }
+
+    @Test func aNewerSchemaIsRefused() throws {
+        let scratch = Scratch()
+        let path = scratch.path("new.sqlite")
+        _ = try SQLiteStore(path: path)
+        let db = try SQLiteConnection(path: path)
+        try db.execute("INSERT INTO schema_migrations VALUES ('999_future.sql', 'x')")
+        #expect(throws: StoreError.self) { try SQLiteStore(path: path) }
+    }
+
+    @Test func notADatabaseIsAClearError() throws {
+        let scratch = Scratch()
+        let path = scratch.file("text.sqlite", String(repeating: "this is not sqlite\n", count: 100))
+        #expect(throws: StoreError.unsupportedDatabase("the file is not a roster database (not SQLite): check --db or ROSTER_DB")) {
+            try SQLiteStore(path: path)
+        }
+    }
+
+    @Test func contactIDsAreOpaqueNeverReusedAndCheckTypos() throws {
+        let codec = ContactIDCodec(key: 12345)
+        var seen = Set<String>()
+        for n in Int64(1)...5000 {
+            let id = codec.encode(n)
+            #expect(id.count == 10 && id.hasPrefix("C"))
+            #expect(codec.decode(id) == n)
+            #expect(codec.decode(id.lowercased()) == n)
+            seen.insert(id)
+        }
+        #expect(seen.count == 5000)
+        // Consecutive numbers do not give neighbouring IDs.
+        #expect(codec.encode(1).prefix(4) != codec.encode(2).prefix(4))
+        // Every single-character typo is caught by the check symbol.
+        let id = Array(codec.encode(42))
+        let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
+        for position in 1..<id.count {
+            for c in alphabet where c != id[position] {
+                var typo = id
+                typo[position] = c
+                #expect(codec.decode(String(typo)) == nil, "\(String(typo)) decoded")
+            }
+        }
+        #expect(codec.decode("") == nil)
+        #expect(codec.decode("C0000000000") == nil)
+        #expect(codec.decode("not an id") == nil)
+        #expect(ContactIDCodec(key: 1).encode(42) != ContactIDCodec(key: 2).encode(42))
+    }
+
+    @Test func deletedContactNumbersAreNeverHandedOutAgain() throws {
+        let f = try Fixture()
+        try f.importCSV("First Name,Email\nAnn,a@example.com\nBo,b@example.com\n")
+        let bo = try f.contact(named: "Bo").id
+        try f.store.db.execute("DELETE FROM contact WHERE first_name = 'Bo'")
+        try f.importCSV("First Name,Email\nCy,c@example.com\n")
+        #expect(try f.contact(named: "Cy").id != bo)
+    }
+
+    @Test func locationNamesAreUniquePerPracticeIgnoringCase() throws {
+        let f = try Fixture()
+        #expect(throws: StoreError.locationExists("NASHUA", practice: f.practice)) {
+            try f.store.addLocation(name: "NASHUA", practice: f.practice, at: "x")
+        }
+        #expect(throws: StoreError.practiceExists("phil's physical therapy")) {
+            try f.store.addPractice(name: "phil's physical therapy", details: PracticeDetails(), at: "x")
+        }
+        _ = try f.store.addPractice(name: "Other", details: PracticeDetails(), at: "x")
+        _ = try f.store.addLocation(name: "Nashua", practice: "Other", at: "x")
+        #expect(throws: StoreError.practiceRequired(location: "nashua", practices: ["Other", f.practice])) {
+            try f.store.location(named: "nashua", practice: nil)
+        }
+        #expect(try f.store.location(named: "nashua", practice: "other").practiceName == "Other")
+        #expect(try f.store.location(named: "hudson", practice: nil).name == "Hudson")
+    }
+
+    @Test func unknownPlacesListTheKnownOnesAndSuggest() throws {
+        let f = try Fixture()
+        do {
+            _ = try f.store.location(named: "Nashau", practice: nil)
+            Issue.record("expected an error")
+        } catch let error as StoreError {
+            #expect(error.description.contains("Hudson, Nashua, Salem"))
+            #expect(error.description.contains("Did you mean \"Nashua\"?"))
+        }
+        #expect(throws: StoreError.unknownPractice("Bills", known: [f.practice])) { try f.store.practice(named: "Bills") }
+    }
+
+    @Test func databaseLocation() {
+        #expect(DatabaseLocation.resolve(explicit: "/a.sqlite", environment: ["ROSTER_DB": "/b"]) == "/a.sqlite")
+        #expect(DatabaseLocation.resolve(explicit: nil, environment: ["ROSTER_DB": "/b"]) == "/b")
+        #expect(DatabaseLocation.resolve(explicit: nil, environment: ["XDG_DATA_HOME": "/x", "HOME": "/h"]) == "/x/roster/roster.sqlite")
+        #expect(DatabaseLocation.resolve(explicit: nil, environment: ["HOME": "/h"]) == "/h/.local/share/roster/roster.sqlite")
+        #expect(DatabaseLocation.isPostgreSQL("postgres://u@h/db"))
+    }
+
+    @Test func aSecondWriterWaitsThenFailsClearly() throws {
+        let scratch = Scratch()
+        let path = scratch.path("busy.sqlite")
+        let first = try SQLiteStore(path: path)
+        _ = try first.addPractice(name: "P", details: PracticeDetails(), at: "x")
+        let second = try SQLiteStore(path: path, busyTimeoutMilliseconds: 100)
+        try first.db.execute("BEGIN IMMEDIATE")
+        #expect(throws: StoreError.busy) { try second.addPractice(name: "Q", details: PracticeDetails(), at: "x") }
+        try first.db.execute("COMMIT")
+        _ = try second.addPractice(name: "Q", details: PracticeDetails(), at: "x")
+        #expect(try first.practices().map(\.name) == ["P", "Q"])
+    }
+
+    @Test func statementsAreParameterised() throws {
+        let f = try Fixture()
+        let name = "Robert'); DROP TABLE contact;--"
+        let r = try f.importCSV("First Name,Last Name,Email,Notes\nBobby,Tables,b@example.com,\"\(name)\"\n")
+        #expect(r.created == 1)
+        #expect(try f.contact(named: "Bobby").values[.notes] == name)
+        #expect(try f.count("contact") == 1)
+    }
+}
