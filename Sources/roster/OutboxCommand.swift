@@ -6,7 +6,7 @@ struct OutboxCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "outbox",
         abstract: "List the welcome emails queued for sending, and mark them sent.",
-        subcommands: [List.self, MarkSent.self],
+        subcommands: [List.self, Send.self, MarkSent.self],
         defaultSubcommand: List.self
     )
 
@@ -27,11 +27,58 @@ struct OutboxCommand: ParsableCommand {
                     for m in messages { try printJSON(m) }
                     return
                 }
-                let waiting = messages.filter { !$0.sent }.count
-                print("\(messages.count) welcome emails: \(waiting) waiting, \(messages.count - waiting) sent.")
+                let waiting = messages.filter { !$0.sent && $0.dropReason == nil }.count
+                let dropped = messages.filter { $0.dropReason != nil }.count
+                print("\(messages.count) welcome emails: \(waiting) waiting, \(messages.filter(\.sent).count) sent, \(dropped) dropped.")
                 for m in messages {
-                    print("  #\(m.id)  \(m.contactID)  \(m.to)  \(m.sent ? "sent \(m.sentAt ?? "")" : "waiting")  \(m.subject)")
+                    let state = m.sent ? "sent \(m.sentAt ?? "")" : m.dropReason.map { "dropped: \($0)" }
+                        ?? (m.attempts > 0 ? "waiting (\(m.attempts) failed attempts: \(m.lastError ?? ""))" : "waiting")
+                    print("  #\(m.id)  \(m.contactID)  \(m.to)  \(state)  \(m.subject)")
                 }
+            }
+        }
+    }
+
+    struct Send: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "send",
+            abstract: "Hand each unsent welcome email to the system's sendmail (Postfix, Exim, msmtp…).",
+            discussion: """
+                Runs `sendmail -i -t` once per message. Exit status 0 marks the message sent; anything else \
+                leaves it unsent for the next run. Messages to contacts who opted out of email, or whose email \
+                changed since queueing, are dropped with a reason that `roster outbox` shows. A practice needs \
+                a From address and a preferences URL first (`roster practice set NAME --email ... --preferences-url ...`).
+
+                Example:
+                  roster practice set "Phil's Physical Therapy" --email phil@philspt.example --preferences-url https://philspt.example/prefs
+                  roster outbox send --dry-run
+                  roster outbox send --limit 100
+                """
+        )
+        @Option(help: ArgumentHelp("The sendmail program (default: $ROSTER_SENDMAIL, else /usr/sbin/sendmail).", valueName: "path"))
+        var sendmail: String?
+        @Option(help: "Send at most this many messages.") var limit: Int?
+        @Flag(name: .customLong("dry-run"), help: "Say what would be sent; run nothing.") var dryRun = false
+        @Flag(help: "Print the result as JSON.") var json = false
+        @OptionGroup var database: DatabaseOptions
+
+        func validate() throws {
+            if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+        }
+
+        func run() throws {
+            try runReporting {
+                let path = Sender.sendmailPath(explicit: sendmail, environment: ProcessInfo.processInfo.environment)
+                let readout = try Sender(store: database.open()).send(sendmail: path, limit: limit, dryRun: dryRun)
+                if json { return try printJSON(readout) }
+                if dryRun {
+                    print("Dry run: \(readout.left) messages would be handed to \(path); nothing was run.")
+                } else {
+                    print("\(readout.sent) sent, \(readout.failed) failed, \(readout.left) left.")
+                }
+                for f in readout.failures { print("  #\(f.id) to \(f.contactID) not sent: \(f.error)") }
+                for d in readout.dropped { print("  #\(d.id) to \(d.contactID) dropped: \(d.reason)") }
+                for b in readout.blocked { print("  " + b) }
             }
         }
     }

@@ -31,6 +31,8 @@ public final class CSVReader {
     private var position = 0
     private var endOfFile = false
     private var nextRow = 1
+    /// The previous record's field count, to size the next one's array.
+    private var lastFieldCount = 0
 
     public static let defaultFieldByteLimit = 256 * 1024
 
@@ -63,79 +65,159 @@ public final class CSVReader {
         return n > 0 || position < decoded.count
     }
 
-    /// The next record, blank ones included (the caller skips them), or nil at the end.
-    public func next() throws -> CSVRecord? {
+    /// What a pass over the decoded bytes ended on.
+    private enum Stop { case needMore, endOfRecord, crAtEnd, quoteAtEnd }
+
+    /// The record being read. A struct with mutating methods rather than local functions
+    /// capturing local variables, so the compiler checks exclusive access statically (the
+    /// captured-variable form costs a runtime check per access: half the reader's time).
+    private struct Builder {
+        let limit: Int, maxFields: Int
         var fields: [String] = []
         var field: [UInt8] = []
         var overlong: Set<Int> = []
         var dropped = 0
         var inQuotes = false
         var fieldWasQuoted = false
-        var sawAnything = false
-        let startRow = nextRow
-        let quote = UInt8(ascii: "\""), cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
 
-        func endField() throws {
+        /// Adds bytes to the field; past the cap, keeps one extra byte only to know it was cut.
+        mutating func append(_ run: UnsafeBufferPointer<UInt8>) {
+            let room = limit + 1 - field.count
+            if room > 0 && !run.isEmpty { field.append(contentsOf: UnsafeBufferPointer(rebasing: run.prefix(room))) }
+        }
+
+        mutating func appendQuote() {
+            if field.count <= limit { field.append(UInt8(ascii: "\"")) }
+        }
+
+        /// Ends the field whose last bytes are `run`.
+        mutating func endField(_ run: UnsafeBufferPointer<UInt8>) throws {
             if fields.count < maxFields {
-                if field.count > fieldByteLimit { overlong.insert(fields.count) }
-                fields.append(String(decoding: field.prefix(fieldByteLimit), as: UTF8.self))
-            } else if !field.isEmpty {
+                if field.isEmpty {
+                    if run.count > limit { overlong.insert(fields.count) }
+                    fields.append(String(decoding: UnsafeBufferPointer(rebasing: run.prefix(limit)), as: UTF8.self))
+                } else {
+                    append(run)
+                    if field.count > limit { overlong.insert(fields.count) }
+                    fields.append(String(decoding: field.prefix(limit), as: UTF8.self))
+                    field.removeAll(keepingCapacity: true)
+                }
+            } else if !field.isEmpty || !run.isEmpty {
                 // Refused at once, wherever the row ends: no reading the rest of a huge line.
                 dropped += 1
                 throw FileError.tooManyColumns(count: fields.count + dropped, limit: maxFields)
             }
-            field.removeAll(keepingCapacity: true)
             fieldWasQuoted = false
         }
-        func append(_ b: UInt8) {
-            // Past the cap, keep one extra byte only to know the field was cut.
-            if field.count <= fieldByteLimit { field.append(b) }
+    }
+
+    /// The next record, blank ones included (the caller skips them), or nil at the end.
+    ///
+    /// Scans the decoded bytes in runs up to the next byte that matters (the delimiter, a
+    /// quote or a line end; inside quotes, the next quote) and copies each run at once: a
+    /// field that is one run becomes its String straight from the buffer. One pass over the
+    /// buffer runs until the record ends or the buffer does.
+    public func next() throws -> CSVRecord? {
+        var r = Builder(limit: fieldByteLimit, maxFields: maxFields)
+        r.fields.reserveCapacity(lastFieldCount)
+        var sawAnything = false
+        let startRow = nextRow
+        let quote = UInt8(ascii: "\""), cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
+        let delimiter = self.delimiter
+
+        func record() -> CSVRecord {
+            nextRow += 1
+            lastFieldCount = r.fields.count
+            return CSVRecord(row: startRow, fields: r.fields, overlongFields: r.overlong, droppedNonEmptyFields: r.dropped)
         }
 
         while true {
             if position >= decoded.count {
                 if try !fill() {
-                    if inQuotes { throw FileError.unbalancedQuote(row: startRow) }
+                    if r.inQuotes { throw FileError.unbalancedQuote(row: startRow) }
                     if !sawAnything { return nil }
-                    try endField()
-                    nextRow += 1
-                    return CSVRecord(row: startRow, fields: fields, overlongFields: overlong, droppedNonEmptyFields: dropped)
+                    try r.endField(UnsafeBufferPointer(start: nil, count: 0))
+                    return record()
                 }
                 continue
             }
-            let b = decoded[position]
-            position += 1
             sawAnything = true
-            if inQuotes {
-                if b == quote {
-                    if position >= decoded.count { _ = try fill() }
-                    if position < decoded.count && decoded[position] == quote {
-                        append(quote)
-                        position += 1
-                    } else {
-                        inQuotes = false
+            var i = position
+            let stop: Stop = try decoded.withUnsafeBufferPointer { buffer in
+                let end = buffer.count
+                while i < end {
+                    if r.inQuotes {
+                        // Up to the next quote: the cell's text, line breaks included.
+                        let start = i
+                        while i < end && buffer[i] != quote { i += 1 }
+                        r.append(UnsafeBufferPointer(rebasing: buffer[start..<i]))
+                        if i == end { return .needMore }
+                        i += 1
+                        if i == end { return .quoteAtEnd }
+                        if buffer[i] == quote {
+                            r.appendQuote()
+                            i += 1
+                        } else {
+                            r.inQuotes = false
+                        }
+                        continue
                     }
-                } else {
-                    append(b)
+                    // Up to the next delimiter, quote or line end.
+                    let start = i
+                    while i < end {
+                        let b = buffer[i]
+                        if b == delimiter || b == quote || b == cr || b == lf { break }
+                        i += 1
+                    }
+                    let run = UnsafeBufferPointer(rebasing: buffer[start..<i])
+                    if i == end {
+                        r.append(run)
+                        return .needMore
+                    }
+                    let b = buffer[i]
+                    i += 1
+                    if b == delimiter {
+                        try r.endField(run)
+                    } else if b == quote {
+                        if run.isEmpty && r.field.isEmpty && !r.fieldWasQuoted {
+                            r.inQuotes = true
+                            r.fieldWasQuoted = true
+                        } else {
+                            // A quote inside an unquoted cell is text.
+                            r.append(run)
+                            r.appendQuote()
+                        }
+                    } else {
+                        try r.endField(run)
+                        if b == cr {
+                            if i == end { return .crAtEnd }
+                            if buffer[i] == lf { i += 1 }
+                        }
+                        return .endOfRecord
+                    }
                 }
-                continue
+                return .needMore
             }
-            switch b {
-            case delimiter:
-                try endField()
-            case quote where field.isEmpty && !fieldWasQuoted:
-                inQuotes = true
-                fieldWasQuoted = true
-            case cr, lf:
-                if b == cr {
-                    if position >= decoded.count { _ = try fill() }
-                    if position < decoded.count && decoded[position] == lf { position += 1 }
+            position = i
+            switch stop {
+            case .needMore:
+                continue
+            case .endOfRecord:
+                return record()
+            case .crAtEnd:
+                // A CR at the end of the buffer: a LF at the start of the next one is the same line end.
+                _ = try fill()
+                if position < decoded.count && decoded[position] == lf { position += 1 }
+                return record()
+            case .quoteAtEnd:
+                // A quote at the end of the buffer: `""` (a quote) or the cell's end?
+                _ = try fill()
+                if position < decoded.count && decoded[position] == quote {
+                    r.appendQuote()
+                    position += 1
+                } else {
+                    r.inQuotes = false
                 }
-                try endField()
-                nextRow += 1
-                return CSVRecord(row: startRow, fields: fields, overlongFields: overlong, droppedNonEmptyFields: dropped)
-            default:
-                append(b)
             }
         }
     }

@@ -5,21 +5,25 @@ public enum DateOfBirth {
         public let year: Int, month: Int, day: Int
         public init(year: Int, month: Int, day: Int) { (self.year, self.month, self.day) = (year, month, day) }
         public static func < (a: Day, b: Day) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }
-        public var iso: String { String(format: "%04d-%02d-%02d", year, month, day) }
-        public var us: String { String(format: "%02d/%02d/%04d", month, day, year) }
+        public var iso: String { Self.pad(year, 4) + "-" + Self.pad(month, 2) + "-" + Self.pad(day, 2) }
+        public var us: String { Self.pad(month, 2) + "/" + Self.pad(day, 2) + "/" + Self.pad(year, 4) }
+        static func pad(_ n: Int, _ width: Int) -> String {
+            let s = String(n)
+            return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+        }
     }
 
     public static func normalise(_ trimmed: String, today: Day) -> FieldOutcome {
         if trimmed.isEmpty { return .accepted(nil) }
         let parsed: Day
-        if trimmed.contains("-") {
+        if trimmed.utf8.contains(UInt8(ascii: "-")) {
             let parts = trimmed.split(separator: "-", omittingEmptySubsequences: false)
             guard parts.count == 3, parts[0].count == 4, (1...2).contains(parts[1].count), (1...2).contains(parts[2].count),
                   let y = number(parts[0]), let m = number(parts[1]), let d = number(parts[2]) else {
                 return .invalid("is not a date; write it as mm/dd/yyyy (08/15/1991) or yyyy-mm-dd")
             }
             parsed = Day(year: y, month: m, day: d)
-        } else if trimmed.contains("/") {
+        } else if trimmed.utf8.contains(UInt8(ascii: "/")) {
             let parts = trimmed.split(separator: "/", omittingEmptySubsequences: false)
             guard parts.count == 3, let m = number(parts[0]), let d = number(parts[1]), let y = number(parts[2]),
                   (1...2).contains(parts[0].count), (1...2).contains(parts[1].count) else {

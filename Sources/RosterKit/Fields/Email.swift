@@ -17,7 +17,7 @@ public enum Email {
         if address.contains(where: { $0.isWhitespace }) {
             return "contains a space; enter one address such as name@example.com"
         }
-        if address.contains(",") || address.contains(";") {
+        if address.utf8.contains(UInt8(ascii: ",")) || address.utf8.contains(UInt8(ascii: ";")) {
             return "holds more than one address; keep one (put others in Notes)"
         }
         let parts = address.split(separator: "@", omittingEmptySubsequences: false)
@@ -29,7 +29,7 @@ public enum Email {
         guard !local.isEmpty, local.unicodeScalars.count <= 64 else {
             return local.isEmpty ? "has nothing before the @" : "has more than 64 characters before the @"
         }
-        if local.hasPrefix(".") || local.hasSuffix(".") || local.contains("..") {
+        if local.hasPrefix(".") || local.hasSuffix(".") || Text.contains(String(local), "..") {
             return "has a misplaced dot before the @"
         }
         for scalar in local.unicodeScalars where !(scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)

@@ -32,8 +32,26 @@ public enum CorrectionKind: String, Sendable, Codable, CaseIterable {
 
 /// Helpers every rule shares. All values are trimmed (SPEC 3).
 enum Text {
+    /// Pure Swift (Foundation's bridging trim cost a quarter of an import's time).
     static func trim(_ raw: String) -> String {
-        raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        let utf8 = raw.utf8
+        guard let first = utf8.first, let last = utf8.last else { return raw }
+        // Fast path: nothing to trim when both ends are plain visible ASCII.
+        if first > 0x20 && first < 0x7F && last > 0x20 && last < 0x7F { return raw }
+        let scalars = raw.unicodeScalars
+        guard let start = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        guard let end = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        return String(scalars[start...end])
+    }
+
+    /// Whether `text` contains `needle`, compared byte for byte (no Foundation).
+    static func contains(_ text: String, _ needle: String) -> Bool {
+        let haystack = Array(text.utf8), pattern = Array(needle.utf8)
+        guard !pattern.isEmpty, haystack.count >= pattern.count else { return pattern.isEmpty }
+        for start in 0...(haystack.count - pattern.count) where haystack[start] == pattern[0] {
+            if haystack[start..<(start + pattern.count)].elementsEqual(pattern) { return true }
+        }
+        return false
     }
 
     /// Control characters other than tab and line breaks are never stored: they are

@@ -78,6 +78,7 @@ public enum HeaderAliases {
     public static func isSensitive(_ header: String) -> Bool {
         let k = key(header)
         if sensitiveExact.contains(k) || sensitiveParts.contains(where: { k.contains($0) }) { return true }
+        guard sensitiveCodes.contains(where: { k.contains($0) }) else { return false }
         return words(header).contains { word in
             sensitiveCodes.contains { word.hasPrefix($0) || word.hasSuffix($0) }
         }

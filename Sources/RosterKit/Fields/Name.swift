@@ -21,7 +21,7 @@ public enum PersonName {
         }
         var value = trimmed
         var kind: CorrectionKind?
-        if value.contains("  ") {
+        if Text.contains(value, "  ") {
             value = value.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
             kind = .collapsedSpaces
         }

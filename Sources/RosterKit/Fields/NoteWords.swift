@@ -11,16 +11,30 @@ enum NoteWords {
     /// Characters that never appear in a person's name but do in notes.
     static let characters: Set<Character> = ["(", ")", "[", "]", "{", "}", "/", "\\", "#", "@", "!", "?", "*", ":", ";"]
 
+    /// Every word of every phrase: a name with none of them needs no phrase search.
+    static let anyWord: Set<String> = Set(phrases.joined())
+
     /// The note-like phrase found in `name`, if any.
     static func match(in name: String) -> String? {
-        let words = name.lowercased().replacingOccurrences(of: "\u{2019}", with: "'")
-            .split(whereSeparator: { !($0.isLetter || $0 == "'" || $0 == "/") })
+        var words: [String] = []
+        var current = ""
+        func finish() {
             // Quotes around a word are not part of it: `'Test'` is the word test.
-            .map { String($0).trimmingCharacters(in: CharacterSet(charactersIn: "'")) }
-            .filter { !$0.isEmpty }
+            while current.hasPrefix("'") { current.removeFirst() }
+            while current.hasSuffix("'") { current.removeLast() }
+            if !current.isEmpty { words.append(current) }
+            current = ""
+        }
+        for character in name.lowercased() {
+            if character.isLetter || character == "/" { current.append(character) }
+            else if character == "'" || character == "\u{2019}" { current.append("'") }
+            else { finish() }
+        }
+        finish()
+        guard words.contains(where: { anyWord.contains($0) }) else { return nil }
         for phrase in phrases where phrase.count <= words.count {
             for start in 0...(words.count - phrase.count)
-            where Array(words[start..<(start + phrase.count)]) == phrase {
+            where words[start..<(start + phrase.count)].elementsEqual(phrase) {
                 return phrase.joined(separator: " ")
             }
         }

@@ -18,7 +18,7 @@ public enum Phone {
         if isScientificNotation(upper) {
             return .failure(Problem(message: "was turned into a number by a spreadsheet (scientific notation); format the column as text, retype the number and export again"))
         }
-        if upper.contains("EXT") || upper.contains("X") || upper.contains("#") {
+        if upper.utf8.contains(UInt8(ascii: "X")) || upper.utf8.contains(UInt8(ascii: "#")) {
             return .failure(Problem(message: "has an extension; enter a 10-digit mobile number without it"))
         }
         var digits: [UInt8] = []

@@ -36,6 +36,15 @@ public struct OutboxEntry: Equatable, Sendable {
     public var queuedAt: String
     public var sentAt: String?
     public var dropReason: String?
+    public var attempts: Int = 0
+    public var lastError: String?
+}
+
+/// What one hand-off to the mail transfer agent came to (issue 10).
+public enum DeliveryOutcome: Equatable, Sendable {
+    case sent(messageID: String)
+    case failed(messageID: String, error: String)
+    case dropped(reason: String)
 }
 
 /// Problems with places and IDs that a person fixes by naming the right one.
@@ -131,6 +140,8 @@ public protocol ContactStore: AnyObject {
     func history(practice: String?, location: String?) throws -> [OperationRecord]
     func outbox() throws -> [OutboxEntry]
     func markSent(ids: [Int64], at: String) throws
+    /// Records one delivery attempt of an outbox message, in its own transaction.
+    func recordDelivery(id: Int64, outcome: DeliveryOutcome, at: String) throws
 
     /// Runs `body` in one write transaction: committed when it returns and `commit` is
     /// true, rolled back when it throws or `commit` is false (`--dry-run`).

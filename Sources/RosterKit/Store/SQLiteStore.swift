@@ -219,15 +219,33 @@ public final class SQLiteStore: ContactStore {
 
     public func outbox() throws -> [OutboxEntry] {
         try db.statement("""
-            SELECT o.id, o.contact_id, o.to_address, c.first_name, o.queued_at, o.sent_at, o.drop_reason,
+            SELECT o.id, o.contact_id, o.to_address, c.first_name, o.queued_at, o.sent_at, o.drop_reason, o.attempts, o.last_error,
                    \(practiceColumns.split(separator: ",").map { "p." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))
             FROM outbox o JOIN contact c ON c.id = o.contact_id JOIN practice p ON p.id = c.practice_id
             ORDER BY o.id
             """).rows { r in
             OutboxEntry(id: r.int(0), contactNumber: r.int(1), to: r.string(2), firstName: r.string(3),
-                        practice: Practice(id: r.int(7), name: r.string(8), ownerFullName: r.text(9), phone: r.text(10),
-                                           address: r.text(11), email: r.text(12), preferencesURL: r.text(13)),
-                        queuedAt: r.string(4), sentAt: r.text(5), dropReason: r.text(6))
+                        practice: Practice(id: r.int(9), name: r.string(10), ownerFullName: r.text(11), phone: r.text(12),
+                                           address: r.text(13), email: r.text(14), preferencesURL: r.text(15)),
+                        queuedAt: r.string(4), sentAt: r.text(5), dropReason: r.text(6), attempts: Int(r.int(7)), lastError: r.text(8))
+        }
+    }
+
+    public func recordDelivery(id: Int64, outcome: DeliveryOutcome, at: String) throws {
+        try writeSimple {
+            switch outcome {
+            case .sent(let messageID):
+                try db.statement("""
+                    UPDATE outbox SET sent_at = ?, attempts = attempts + 1, message_id = ?, last_error = NULL
+                    WHERE id = ? AND sent_at IS NULL
+                    """).run([.text(at), .text(messageID), .int(id)])
+            case .failed(let messageID, let error):
+                try db.statement("UPDATE outbox SET attempts = attempts + 1, message_id = ?, last_error = ? WHERE id = ?")
+                    .run([.text(messageID), .text(error), .int(id)])
+            case .dropped(let reason):
+                try db.statement("UPDATE outbox SET drop_reason = ?, dropped_at = ? WHERE id = ? AND sent_at IS NULL")
+                    .run([.text(reason), .text(at), .int(id)])
+            }
         }
     }
 

@@ -9,13 +9,16 @@ public struct OutboxMessage: Equatable, Sendable, Encodable {
     public var sentAt: String?
     public var queuedAt: String
     public var dropReason: String?
+    public var attempts: Int
+    public var lastError: String?
 
     enum CodingKeys: String, CodingKey {
-        case id, to, subject, body, sent
+        case id, to, subject, body, sent, attempts
         case contactID = "contact_id"
         case sentAt = "sent_at"
         case queuedAt = "queued_at"
         case dropReason = "drop_reason"
+        case lastError = "last_error"
     }
 }
 
@@ -29,7 +32,8 @@ public struct Outbox {
             OutboxMessage(id: entry.id, contactID: store.idCodec.encode(entry.contactNumber), to: entry.to,
                           subject: try WelcomeEmail.subject(firstName: entry.firstName, practice: entry.practice),
                           body: try WelcomeEmail.body(firstName: entry.firstName, practice: entry.practice),
-                          sent: entry.sentAt != nil, sentAt: entry.sentAt, queuedAt: entry.queuedAt, dropReason: entry.dropReason)
+                          sent: entry.sentAt != nil, sentAt: entry.sentAt, queuedAt: entry.queuedAt, dropReason: entry.dropReason,
+                          attempts: entry.attempts, lastError: entry.lastError)
         }
     }
 

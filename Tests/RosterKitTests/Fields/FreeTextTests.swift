@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+@testable import RosterKit
+
+/// Free text (SPEC 3): Nickname, Address, Address Line 2, City, Insurance Carrier at most
+/// 255 characters; Notes at most 30,000.
+@Suite struct FieldsFreeTextTests {
+    @Test(arguments: ["Peggy", "12 Main St, Apt 4", "Unit 7", "Nashua", "Harvard Pilgrim", "Blue Cross / Blue Shield #2",
+                      "Prefers “text” – no calls after 6pm", "Zoë's (mom)", "李小龙"])
+    func textIsKeptAsGiven(text: String) {
+        #expect(FreeText.normalise(text) == .accepted(text))
+        #expect(FreeText.normalise(text, limit: FreeText.notesLimit) == .accepted(text))
+    }
+
+    @Test func emptyIsAcceptedAsNothing() {
+        #expect(FreeText.normalise("") == .accepted(nil))
+        #expect(FreeText.normalise("", limit: FreeText.notesLimit) == .accepted(nil))
+    }
+
+    @Test func limits() {
+        #expect(FreeText.defaultLimit == 255)
+        #expect(FreeText.notesLimit == 30_000)
+    }
+
+    @Test(arguments: ["a", "é", "👍"])
+    func defaultLimitIs255Characters(unit: String) {
+        let at = String(repeating: unit, count: 255)
+        #expect(FreeText.normalise(at) == .accepted(at))
+        let over = String(repeating: unit, count: 256)
+        fieldsExpectInvalid(FreeText.normalise(over), over, "the limit is 255")
+        fieldsExpectInvalid(FreeText.normalise(over), over, "256 characters")
+    }
+
+    @Test func notesLimitIs30000Characters() {
+        let at = String(repeating: "n", count: 30_000)
+        #expect(FreeText.normalise(at, limit: FreeText.notesLimit) == .accepted(at))
+        let over = at + "n"
+        fieldsExpectInvalid(FreeText.normalise(over, limit: FreeText.notesLimit), over, "the limit is 30000")
+        // What Notes may hold is too long for any other field.
+        fieldsExpectInvalid(FreeText.normalise(at), at, "the limit is 255")
+    }
+
+    @Test func lengthCountsUnicodeScalars() {
+        // Current behaviour: a decomposed "é" (e + combining accent) counts as two.
+        let decomposed = String(repeating: "e\u{301}", count: 128)
+        #expect(decomposed.count == 128)
+        #expect(fieldsIsInvalid(FreeText.normalise(decomposed)))
+        let fits = String(repeating: "e\u{301}", count: 127)
+        #expect(FreeText.normalise(fits) == .accepted(fits))
+    }
+
+    @Test(arguments: ["line one\nline two", "line one\r\nline two", "col\tcol"])
+    func tabsAndLineBreaksAreKept(text: String) {
+        #expect(FreeText.normalise(text, limit: FreeText.notesLimit) == .accepted(text))
+        #expect(FreeText.normalise(text) == .accepted(text))
+    }
+
+    @Test(arguments: ["a\u{0}b", "bell\u{7}", "esc\u{1B}[0m", "del\u{7F}", "\u{1}\u{2}\u{3}"])
+    func controlCharactersAreInvalid(text: String) {
+        fieldsExpectInvalid(FreeText.normalise(text), text, "control characters")
+        fieldsExpectInvalid(FreeText.normalise(text, limit: FreeText.notesLimit), text, "control characters")
+    }
+
+    @Test(.enabled(if: fieldsHasTestdata("messy_excel_cp1252_manifest.csv"), "needs testdata messy_excel_cp1252_manifest.csv"))
+    func messyExcelSmartPunctuationIsKept() throws {
+        let (_, rows) = try fieldsCSV("messy_excel_cp1252_manifest.csv")
+        let notes = rows.filter { $0[2] == "cp1252_smart_punctuation" }
+        #expect(!notes.isEmpty)
+        for row in notes {
+            #expect(FreeText.normalise(fieldsTrim(row[3]), limit: FreeText.notesLimit) == .accepted(row[4]), "manifest row \(row[0])")
+        }
+    }
+}

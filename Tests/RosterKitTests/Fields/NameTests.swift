@@ -1,0 +1,173 @@
+import Foundation
+import Testing
+@testable import RosterKit
+
+/// First Name and Last Name (SPEC 3).
+@Suite struct FieldsNameTests {
+    // MARK: accepted as given
+
+    @Test(arguments: [
+        "Mary", "McDonald", "O'Neil", "Mary-Jane", "DeShawn", "van der Berg", "MacKenzie",
+        "José", "Zoë", "Núñez", "Renée", "Œdipe", "D’Angelo", "Mary Jane", "St. John", "J.",
+        "李", "Nguyễn", "Testa", "Patience", "Nonie", "Donna", "Dunn", "Tess", "Noneman", "Donald",
+    ])
+    func mixedCaseNameIsKept(name: String) {
+        #expect(PersonName.normalise(name, required: true) == .accepted(name))
+        #expect(PersonName.normalise(name, required: false) == .accepted(name))
+    }
+
+    // MARK: capitalised
+
+    @Test(arguments: [
+        ("MARY", "Mary"),
+        ("mary", "Mary"),
+        ("mary-jane o'neil", "Mary-Jane O'Neil"),
+        ("MARY-JANE O'NEIL", "Mary-Jane O'Neil"),
+        ("MCDONALD", "Mcdonald"),
+        ("o’brien", "O’Brien"),
+        ("ZOË", "Zoë"),
+        ("josé núñez", "José Núñez"),
+        ("ŒDIPE DŒUFF", "Œdipe Dœuff"),
+        ("ÉLODIE", "Élodie"),
+        ("van der berg", "Van Der Berg"),
+        ("st. john", "St. John"),
+        ("j.", "J."),
+        ("KAREY", "Karey"),
+    ])
+    func singleCaseNameIsCapitalisedPerWordPart(given: String, stored: String) {
+        #expect(PersonName.normalise(given, required: true) == .corrected(stored, kind: .capitalised))
+    }
+
+    @Test func capitalisingIsIdempotent() {
+        for given in ["MARY-JANE O'NEIL", "josé núñez", "o’brien"] {
+            let once = PersonName.normalise(given, required: true).value ?? ""
+            #expect(PersonName.normalise(once, required: true) == .accepted(once))
+        }
+    }
+
+    // MARK: spaces
+
+    @Test(arguments: [
+        ("Mary  Jane", "Mary Jane"),
+        ("Mary     Jane   Smith", "Mary Jane Smith"),
+        ("De  La Cruz", "De La Cruz"),
+    ])
+    func innerRunsOfSpacesCollapse(given: String, stored: String) {
+        #expect(PersonName.normalise(given, required: true) == .corrected(stored, kind: .collapsedSpaces))
+    }
+
+    @Test func collapsedAndCapitalisedReportsCapitalised() {
+        // Both changes happen; the one kind reported is the last applied.
+        #expect(PersonName.normalise("MARY  JANE", required: true) == .corrected("Mary Jane", kind: .capitalised))
+    }
+
+    // MARK: required / empty
+
+    @Test func emptyFirstNameIsInvalid() {
+        fieldsExpectInvalid(PersonName.normalise("", required: true), "", "first name", echoCheck: false)
+    }
+
+    @Test func emptyLastNameIsAccepted() {
+        #expect(PersonName.normalise("", required: false) == .accepted(nil))
+    }
+
+    // MARK: note-like names are Invalid
+
+    @Test(arguments: ["Milo271", "José Eduardo181", "Mary 2", "Room 4B", "3rd", "Ann½"])
+    func nameWithDigitIsInvalid(name: String) {
+        fieldsExpectInvalid(PersonName.normalise(name, required: true), name, "digit")
+        fieldsExpectInvalid(PersonName.normalise(name, required: false), name, "Notes")
+    }
+
+    @Test(arguments: ["(", ")", "[", "]", "{", "}", "/", "\\", "#", "@", "!", "?", "*", ":", ";"])
+    func nameWithNoteCharacterIsInvalid(character: String) {
+        for name in ["Mary \(character)", "\(character)Mary", "Ma\(character)ry Smith"] {
+            fieldsExpectInvalid(PersonName.normalise(name, required: true), name, "reads like a note")
+            fieldsExpectInvalid(PersonName.normalise(name, required: false), name, "Notes")
+        }
+    }
+
+    @Test(arguments: [
+        // SPEC 3's list, as whole words or phrases, in any case and position.
+        ("Do Not Call", "do not"), ("Mary DO NOT TEXT", "do not"), ("Do-Not", "do not"),
+        ("DNU Smith", "dnu"), ("Smith dnu", "dnu"),
+        ("Don't Use", "don't"), ("Don’t Email", "don't"), ("Dont Call", "dont"),
+        ("Cash Pay", "cash pay"), ("Mary Cash Pay", "cash pay"),
+        ("Deceased", "deceased"), ("John Deceased", "deceased"),
+        ("Test", "test"), ("Test Patient", "test"), ("Mary Test", "test"), ("Test-Smith", "test"),
+        ("Unknown", "unknown"), ("UNKNOWN", "unknown"),
+        ("None", "none"), ("NONE", "none"),
+        ("No Name", "no name"), ("Mary No Name", "no name"),
+        ("Patient", "patient"), ("New Patient Mary", "patient"),
+        // More of the one list (NoteWords).
+        ("Self Pay", "self pay"), ("Duplicate Mary", "duplicate"), ("Null", "null"),
+        ("Dummy", "dummy"), ("Sample", "sample"), ("TBD", "tbd"), ("FNU", "fnu"), ("LNU", "lnu"),
+        // Quoted note words are still words.
+        ("Mary \"Test\" Smith", "test"), ("Mary 'Test' Smith", "test"), ("'Deceased'", "deceased"),
+    ])
+    func nameWithNoteWordIsInvalid(name: String, phrase: String) {
+        fieldsExpectInvalid(PersonName.normalise(name, required: true), name, "reads like a note")
+        fieldsExpectInvalid(PersonName.normalise(name, required: false), name, "Notes")
+        #expect(NoteWords.match(in: name) == phrase)
+    }
+
+    @Test(arguments: ["N/A", "n/a", "Mary N/A"])
+    func notApplicableIsInvalid(name: String) {
+        // `/` alone makes it a note; "n/a" is in the word list as well.
+        fieldsExpectInvalid(PersonName.normalise(name, required: true), name, "note")
+        #expect(NoteWords.match(in: name) == "n/a")
+    }
+
+    @Test(arguments: [
+        // Note words only count as whole words: these are names.
+        "Testa", "Tester", "Contest", "Patience", "Patients", "Nonie", "Noneman", "Donnot", "Dnuo",
+        "Don", "Dona", "Donte", "Cash", "Pay", "Payne", "Cashman", "O'Neil", "Known", "Unknownson",
+        "Do", "Not", "Nott", "Deceasedo", "Tate", "Sampler", "Dummyn",
+    ])
+    func wordInsideANameIsNotANote(name: String) {
+        #expect(NoteWords.match(in: name) == nil)
+        #expect(!fieldsIsInvalid(PersonName.normalise(name, required: true)))
+    }
+
+    @Test(arguments: [".", "-", "'", "Smith, Mary", "Mary & John", "Mary\tJane"])
+    func punctuationOutsideTheListIsKept(name: String) {
+        // SPEC 3 lists the note characters; others are kept as given (current behaviour).
+        #expect(PersonName.normalise(name, required: true) == .accepted(name))
+    }
+
+    @Test func noteWordListHoldsTheSpecWords() {
+        let phrases = Set(NoteWords.phrases.map { $0.joined(separator: " ") })
+        for word in ["do not", "dnu", "don't", "cash pay", "deceased", "test", "unknown", "n/a", "none", "no name", "patient"] {
+            #expect(phrases.contains(word), "SPEC 3 note word \(word) missing from NoteWords")
+        }
+        #expect(NoteWords.characters == Set("()[]{}/\\#@!?*:;"))
+    }
+
+    // MARK: length and control characters
+
+    @Test func nameOf255CharactersIsAcceptedAnd256IsInvalid() {
+        let ok = "M" + String(repeating: "a", count: 254)
+        #expect(PersonName.normalise(ok, required: true) == .accepted(ok))
+        let long = ok + "a"
+        fieldsExpectInvalid(PersonName.normalise(long, required: true), long, "255")
+    }
+
+    @Test(arguments: ["Ma\u{0}ry", "Mary\u{7}", "Ma\u{1B}ry", "Mary\u{7F}"])
+    func controlCharactersAreInvalid(name: String) {
+        fieldsExpectInvalid(PersonName.normalise(name, required: true), name, "control characters")
+    }
+
+    // MARK: the messy Excel file's first names
+
+    @Test(.enabled(if: fieldsHasTestdata("messy_excel_cp1252_manifest.csv"), "needs testdata messy_excel_cp1252_manifest.csv"))
+    func messyExcelCapsAndPaddingAreRepaired() throws {
+        let (header, rows) = try fieldsCSV("messy_excel_cp1252_manifest.csv")
+        #expect(header == ["row", "column", "kind", "written", "intended"])
+        let names = rows.filter { $0[2] == "caps_and_padding" }
+        #expect(names.count >= 10)
+        for row in names {
+            let outcome = PersonName.normalise(fieldsTrim(row[3]), required: true)
+            #expect(outcome == .corrected(row[4], kind: .capitalised), "manifest row \(row[0])")
+        }
+    }
+}

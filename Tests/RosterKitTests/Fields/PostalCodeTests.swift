@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+@testable import RosterKit
+
+/// Postal Code (SPEC 3): US `12345` / `12345-6789`, CA `A1A 1A1`; must fit the country.
+@Suite struct FieldsPostalCodeTests {
+    @Test(arguments: [
+        ("03060", nil), ("03060", "US"), ("90210", "US"), ("00501", nil), ("03060-1234", nil), ("03060-1234", "US"),
+        ("K1A 0B1", nil), ("K1A 0B1", "CA"), ("H2X 1Y4", "CA"),
+    ] as [(String, String?)])
+    func wellFormedCodeIsAccepted(code: String, country: String?) {
+        #expect(PostalCode.normalise(code, country: country) == .accepted(code))
+    }
+
+    @Test func emptyIsAcceptedAsNothing() {
+        #expect(PostalCode.normalise("", country: nil) == .accepted(nil))
+        #expect(PostalCode.normalise("", country: "CA") == .accepted(nil))
+    }
+
+    @Test(arguments: [
+        ("3060", nil, "03060"), ("3060", "US", "03060"), ("1107", "US", "01107"), ("501", nil, "00501"),
+        ("601", "US", "00601"), ("2138", nil, "02138"),
+    ] as [(String, String?, String)])
+    func zipMissingLeadingZerosIsPadded(given: String, country: String?, stored: String) {
+        #expect(PostalCode.normalise(given, country: country) == .corrected(stored, kind: .paddedPostalCode))
+    }
+
+    @Test(arguments: [
+        ("030601234", nil, "03060-1234"), ("03060 1234", "US", "03060-1234"), ("03060-", "US", "03060"),
+        ("a1a1a1", nil, "A1A 1A1"), ("a1a1a1", "CA", "A1A 1A1"), ("A1A1A1", "CA", "A1A 1A1"), ("a1a 1a1", "CA", "A1A 1A1"),
+        ("K1A-0B1", "CA", "K1A 0B1"), ("K1A  0B1", nil, "K1A 0B1"), ("k1a 0b1", nil, "K1A 0B1"),
+    ] as [(String, String?, String)])
+    func codeIsFormatted(given: String, country: String?, stored: String) {
+        #expect(PostalCode.normalise(given, country: country) == .corrected(stored, kind: .formattedPostalCode))
+    }
+
+    @Test(arguments: [
+        ("123456", "US"), ("12", "US"), ("0", "US"), ("1234567", nil), ("12345-678", "US"), ("3061-1234", "US"),
+        ("ABCDE", "US"), ("K1A 0B1", "US"), ("03060.1234", "US"),
+    ] as [(String, String?)])
+    func badUSZipIsInvalid(code: String, country: String?) {
+        fieldsExpectInvalid(PostalCode.normalise(code, country: country), code, "US ZIP code", echoCheck: code.count > 2)
+    }
+
+    @Test(arguments: ["03060", "3060", "1A1 A1A", "K1A 0B", "A1A 1A1B", "AAA 111", "A1A1A", "Ä1A 1A1"])
+    func badCanadianCodeIsInvalid(code: String) {
+        fieldsExpectInvalid(PostalCode.normalise(code, country: "CA"), code, "Canadian postal code")
+        fieldsExpectInvalid(PostalCode.normalise(code, country: "CA"), code, "A1A 1A1")
+    }
+
+    @Test(arguments: ["1A1 A1A", "ABCDE", "K1A 0B", "N/A", "none", "SW1A 1AA"])
+    func codeOfNeitherCountryIsInvalidWithoutACountry(code: String) {
+        fieldsExpectInvalid(PostalCode.normalise(code, country: nil), code, "neither a US ZIP code")
+    }
+
+    // MARK: third-party vectors
+
+    @Test(.enabled(if: fieldsHasTestdata("messy_excel_cp1252_manifest.csv"), "needs testdata messy_excel_cp1252_manifest.csv"))
+    func messyExcelDroppedLeadingZerosArePadded() throws {
+        let (_, rows) = try fieldsCSV("messy_excel_cp1252_manifest.csv")
+        let zips = rows.filter { $0[2] == "excel_leading_zero_dropped" }
+        #expect(zips.count >= 10)
+        for row in zips {
+            let written = fieldsTrim(row[3])
+            #expect(PostalCode.normalise(written, country: "US") == .corrected(row[4], kind: .paddedPostalCode), "manifest row \(row[0])")
+            #expect(PostalCode.normalise(written, country: nil) == .corrected(row[4], kind: .paddedPostalCode), "manifest row \(row[0])")
+            // Padding is a US rule: in Canada the same cell is Invalid.
+            #expect(fieldsIsInvalid(PostalCode.normalise(written, country: "CA")), "manifest row \(row[0])")
+        }
+    }
+}

@@ -1,0 +1,168 @@
+import Foundation
+import Testing
+@testable import RosterKit
+
+/// Issue 10: welcome emails handed to a fake `sendmail` that stores each message.
+@Suite struct SenderTests {
+    /// A fake sendmail: stores stdin in `dir` and exits with the status in `dir/status` (0 by default).
+    static func fakeSendmail(_ scratch: Scratch) -> (path: String, dir: String) {
+        let dir = scratch.path("mail")
+        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let script = """
+            #!/bin/sh
+            [ "$1" = "-i" ] && [ "$2" = "-t" ] || { echo "bad arguments: $*" >&2; exit 64; }
+            status=$(cat "\(dir)/status" 2>/dev/null || echo 0)
+            if [ "$status" != 0 ]; then cat >/dev/null; echo "queue full for $(whoami)" >&2; exit "$status"; fi
+            cat > "\(dir)/$(date +%s%N).eml"
+            """
+        let path = scratch.file("sendmail", script)
+        chmod(path, 0o755)
+        return (path, dir)
+    }
+
+    static func messages(_ dir: String) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".eml") }.sorted()
+            .map { try String(contentsOfFile: dir + "/" + $0, encoding: .utf8) }
+    }
+
+    func ready() throws -> Fixture {
+        let f = try Fixture()
+        _ = try f.store.updatePractice(name: f.practice, details: PracticeDetails(email: "phil@philspt.example", preferencesURL: "https://philspt.example/prefs"))
+        return f
+    }
+
+    @Test func sendsOneMessagePerCreatedContactAndNeverTwice() throws {
+        let f = try ready()
+        let (sendmail, dir) = Self.fakeSendmail(f.scratch)
+        try f.importCSV("First Name,Last Name,Email\nZoë,Núñez,zoe@example.com\nAnn,Lee,ann@example.com\nAnn,Lee,ann@example.com\n")
+        let sender = Sender(store: f.store, clock: fixedClock)
+        let first = try sender.send(sendmail: sendmail)
+        #expect((first.sent, first.failed, first.left) == (2, 0, 0))
+        #expect(try Self.messages(dir).count == 2)
+        let second = try sender.send(sendmail: sendmail)
+        #expect((second.sent, second.failed, second.left) == (0, 0, 0))
+        #expect(try Self.messages(dir).count == 2)
+        #expect(try Outbox(store: f.store).messages().allSatisfy { $0.sent && $0.sentAt != nil })
+    }
+
+    @Test func theMessageParsesAsRFC5322AndMIMEWithExactHeadersAndBody() throws {
+        let f = try ready()
+        _ = try f.store.updatePractice(name: f.practice, details: PracticeDetails(ownerFullName: "Renée Lefèvre"))
+        let (sendmail, dir) = Self.fakeSendmail(f.scratch)
+        try f.importCSV("First Name,Last Name,Email\nZoë,Núñez,zoe@example.com\n")
+        _ = try Sender(store: f.store, clock: fixedClock).send(sendmail: sendmail)
+        let raw = try #require(try Self.messages(dir).first)
+        #expect(raw.contains("\nMIME-Version: 1.0\n"))
+        #expect(raw.contains("\nContent-Type: text/plain; charset=utf-8\n"))
+        #expect(raw.contains("\nList-Unsubscribe: <https://philspt.example/prefs>\n"))
+        #expect(raw.contains("\nDate: Wed, 25 Nov 2026 12:00:00 +0000\n"))
+        #expect(raw.split(separator: "\n").allSatisfy { $0.utf8.count <= 78 })
+        #expect(raw.utf8.allSatisfy { $0 < 128 })
+        // Python's email package decodes it (skipped where python3 is absent).
+        let python = "/usr/bin/python3"
+        guard FileManager.default.isExecutableFile(atPath: python) else { return }
+        let checker = f.scratch.file("check.py", """
+            import email, json, sys
+            from email import policy
+            m = email.message_from_bytes(open(sys.argv[1], 'rb').read(), policy=policy.default)
+            print(json.dumps({"from": str(m["From"]), "to": str(m["To"]), "subject": str(m["Subject"]),
+                              "type": m.get_content_type(), "charset": m.get_content_charset(),
+                              "mid": str(m["Message-ID"]), "body": m.get_content(), "defects": len(m.defects)}))
+            """)
+        let file = try FileManager.default.contentsOfDirectory(atPath: dir).first { $0.hasSuffix(".eml") } ?? ""
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = [checker, dir + "/" + file]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let parsed = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect(parsed["from"] as? String == "Renée Lefèvre <phil@philspt.example>")
+        #expect(parsed["to"] as? String == "zoe@example.com")
+        #expect(parsed["subject"] as? String == "Hi Zoë! We're here for you")
+        #expect(parsed["type"] as? String == "text/plain")
+        #expect(parsed["charset"] as? String == "utf-8")
+        #expect(parsed["defects"] as? Int == 0)
+        #expect((parsed["mid"] as? String)?.hasSuffix("@philspt.example>") == true)
+        #expect(parsed["body"] as? String == """
+            Hello Zoë,
+            This is Renée Lefèvre from Phil's Physical Therapy and we appreciate you as a part of our community.
+            We recently updated our email system and wanted to let you know that we are going to start sharing more tips and exclusive opportunities for our client base. We're excited to help you solve your health challenges naturally!
+            To manage your contact preferences, click here: https://philspt.example/prefs
+            Regards,
+            Renée Lefèvre
+            Phil's Physical Therapy
+            (603) 555-0100
+            1 Main St, Nashua, NH 03060
+            PS - Are you experiencing any health or activity issues right now? If so, reply to this email and let us know how we can help.
+
+            """)
+    }
+
+    @Test func aFailingSendmailLeavesTheMessageForTheNextRun() throws {
+        let f = try ready()
+        let (sendmail, dir) = Self.fakeSendmail(f.scratch)
+        try f.importCSV("First Name,Email\nAnn,ann@example.com\nBo,bo@example.com\n")
+        FileManager.default.createFile(atPath: dir + "/status", contents: Data("75".utf8))
+        let failed = try Sender(store: f.store, clock: fixedClock).send(sendmail: sendmail)
+        #expect((failed.sent, failed.failed, failed.left) == (0, 2, 2))
+        #expect(failed.failures.allSatisfy { $0.error.contains("status 75") && !$0.error.contains("ann@example.com") })
+        #expect(try Outbox(store: f.store).messages().allSatisfy { !$0.sent && $0.attempts == 1 })
+        try FileManager.default.removeItem(atPath: dir + "/status")
+        let retried = try Sender(store: f.store, clock: fixedClock).send(sendmail: sendmail, limit: 1)
+        #expect((retried.sent, retried.left) == (1, 1))
+        let rest = try Sender(store: f.store, clock: fixedClock).send(sendmail: sendmail)
+        #expect((rest.sent, rest.left) == (1, 0))
+        #expect(try Self.messages(dir).count == 2)
+    }
+
+    @Test func optOutsAndChangedEmailsAreDroppedWithAReason() throws {
+        let f = try ready()
+        let (sendmail, dir) = Self.fakeSendmail(f.scratch)
+        try f.importCSV("First Name,Email\nAnn,ann@example.com\nBo,bo@example.com\nCy,cy@example.com\n")
+        _ = try f.contacts.setStatus(f.contact(named: "Ann").id, location: "Nashua", practice: nil, channel: .email, status: .optedOut)
+        let bo = try f.contact(named: "Bo").id
+        try f.importCSV("Contact ID,Email\n\(bo),robert@example.com\n") { $0.mode = .merge }
+        let r = try Sender(store: f.store, clock: fixedClock).send(sendmail: sendmail)
+        #expect(r.sent == 1)
+        #expect(Set(r.dropped.map(\.reason)) == ["the contact opted out of email", "the contact's email changed after the message was queued"])
+        #expect(try Self.messages(dir).count == 1)
+        let listed = try Outbox(store: f.store).messages()
+        #expect(listed.filter { $0.dropReason != nil }.count == 2)
+        // A dropped message is never sent later.
+        #expect(try Sender(store: f.store, clock: fixedClock).send(sendmail: sendmail).sent == 0)
+    }
+
+    @Test func aPracticeWithoutFromAddressSendsNothingAndSaysWhichOption() throws {
+        let f = try Fixture()
+        let (sendmail, dir) = Self.fakeSendmail(f.scratch)
+        try f.importCSV("First Name,Email\nAnn,ann@example.com\n")
+        let r = try Sender(store: f.store, clock: fixedClock).send(sendmail: sendmail)
+        #expect((r.sent, r.left) == (0, 1))
+        #expect(r.blocked.first?.contains("roster practice set \"Phil's Physical Therapy\" --email") == true)
+        #expect(r.blocked.first?.contains("--preferences-url") == true)
+        #expect(try Self.messages(dir).isEmpty)
+    }
+
+    @Test func dryRunRunsNothing() throws {
+        let f = try ready()
+        let (sendmail, dir) = Self.fakeSendmail(f.scratch)
+        try f.importCSV("First Name,Email\nAnn,ann@example.com\n")
+        let r = try Sender(store: f.store, clock: fixedClock).send(sendmail: sendmail, dryRun: true)
+        #expect((r.sent, r.left, r.dryRun) == (0, 1, true))
+        #expect(try Self.messages(dir).isEmpty)
+        #expect(try Outbox(store: f.store).messages().first?.attempts == 0)
+    }
+
+    @Test func encodings() {
+        #expect(MailEncoding.headerText("Hi Ann! We're here") == "Hi Ann! We're here")
+        #expect(MailEncoding.headerText("Zoë") == "=?utf-8?B?Wm/Dqw==?=")
+        let long = MailEncoding.headerText(String(repeating: "é", count: 60))
+        #expect(long.split(separator: "\n").allSatisfy { $0.count <= 76 })
+        #expect(MailEncoding.displayName("Phil \"The\" Jones") == "\"Phil \\\"The\\\" Jones\"")
+        #expect(MailEncoding.quotedPrintable("a=b é  ") == "a=3Db =C3=A9 =20")
+        #expect(MailEncoding.quotedPrintable(String(repeating: "x", count: 100)).split(separator: "\n").map(\.count) == [76, 25])
+    }
+}
