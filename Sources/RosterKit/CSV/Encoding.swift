@@ -94,7 +94,10 @@ public struct FileFingerprint: Equatable, Sendable {
         if total == 0 { throw FileError.empty }
         let encoding: SourceEncoding
         if head.starts(with: [0xEF, 0xBB, 0xBF]) {
-            encoding = .utf8BOM
+            // A BOM then bytes that are not UTF-8 (two exports pasted together, say): read as
+            // Windows-1252 like any other file that is not UTF-8, with its warning, rather
+            // than let U+FFFD replace the accented letters without a word. The BOM is skipped.
+            if validator.isValid || validator.failedOnlyAtEnd { encoding = .utf8BOM } else { encoding = .windows1252 }
         } else if head.starts(with: [0xFF, 0xFE]) {
             encoding = .utf16LE
         } else if head.starts(with: [0xFE, 0xFF]) {
@@ -156,9 +159,14 @@ struct Transcoder {
     /// Count of record ends seen so far, for the row number in a UTF-16 error.
     var rowHint = 1
 
+    /// Windows-1252 is also the reading of a UTF-8-BOM file that is not valid UTF-8: its
+    /// first bytes are checked once for that BOM.
+    private var checkUTF8BOM: Bool
+
     init(encoding: SourceEncoding) {
         self.encoding = encoding
         skip = encoding.bomLength
+        checkUTF8BOM = encoding == .windows1252
     }
 
     /// Windows-1252's 0x80–0x9F; other bytes are Latin-1. Undefined bytes keep their C1
@@ -170,6 +178,10 @@ struct Transcoder {
 
     mutating func transcode(_ input: ArraySlice<UInt8>, into output: inout [UInt8], atEnd: Bool) throws {
         var bytes = input
+        if checkUTF8BOM {
+            checkUTF8BOM = false
+            if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { skip = 3 }
+        }
         if skip > 0 {
             let dropped = min(skip, bytes.count)
             bytes = bytes.dropFirst(dropped)

@@ -32,7 +32,7 @@ public enum Email {
         if local.hasPrefix(".") || local.hasSuffix(".") || Text.contains(String(local), "..") {
             return "has a misplaced dot before the @"
         }
-        for scalar in local.unicodeScalars where !(scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
+        for scalar in local.unicodeScalars where !(isLetterOrDigit(scalar)
                                                    || scalar == "." || localSpecials.contains(scalar)) {
             return "has a character that cannot appear before the @"
         }
@@ -42,7 +42,7 @@ public enum Email {
             if label.isEmpty { return "has a misplaced dot in the domain" }
             if label.unicodeScalars.count > 63 { return "has a domain part longer than 63 characters" }
             if label.hasPrefix("-") || label.hasSuffix("-") { return "has a domain part that starts or ends with a dash" }
-            for scalar in label.unicodeScalars where !(scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "-") {
+            for scalar in label.unicodeScalars where !(isLetterOrDigit(scalar) || scalar == "-") {
                 return "has a character that cannot appear in the domain"
             }
         }
@@ -50,5 +50,12 @@ public enum Email {
             return "ends in a number, not a domain such as .com"
         }
         return nil
+    }
+
+    /// ASCII answered by range (the common case), anything else by Unicode's Alphabetic.
+    @inline(__always) static func isLetterOrDigit(_ scalar: Unicode.Scalar) -> Bool {
+        let v = scalar.value
+        if v < 0x80 { return (v >= 0x30 && v <= 0x39) || (v >= 0x41 && v <= 0x5A) || (v >= 0x61 && v <= 0x7A) }
+        return scalar.properties.isAlphabetic
     }
 }

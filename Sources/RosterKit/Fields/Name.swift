@@ -10,10 +10,12 @@ public enum PersonName {
         if Text.length(trimmed) > FreeText.defaultLimit {
             return .invalid("is longer than \(FreeText.defaultLimit) characters; keep only the name and move the rest to Notes")
         }
-        if trimmed.contains(where: { $0.isNumber }) {
+        let ascii = trimmed.utf8.allSatisfy { $0 < 0x80 }
+        if ascii ? trimmed.utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) : trimmed.contains(where: { $0.isNumber }) {
             return .invalid("contains a digit, so it reads like a note or an EMR code; keep only the name and move the rest to Notes")
         }
-        if let c = trimmed.first(where: { NoteWords.characters.contains($0) }) {
+        if ascii ? trimmed.utf8.contains(where: { NoteWords.bytes.contains($0) }) : true,
+           let c = trimmed.first(where: { NoteWords.characters.contains($0) }) {
             return .invalid("contains \"\(c)\", so it reads like a note; keep only the name and move the rest to Notes")
         }
         if let phrase = NoteWords.match(in: trimmed) {
@@ -25,9 +27,15 @@ public enum PersonName {
             value = value.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
             kind = .collapsedSpaces
         }
-        let letters = value.filter { $0.isLetter }
-        let hasUpper = letters.contains { $0.isUppercase }
-        let hasLower = letters.contains { $0.isLowercase }
+        let hasUpper: Bool, hasLower: Bool
+        if ascii {
+            hasUpper = value.utf8.contains { $0 >= 0x41 && $0 <= 0x5A }
+            hasLower = value.utf8.contains { $0 >= 0x61 && $0 <= 0x7A }
+        } else {
+            let letters = value.filter { $0.isLetter }
+            hasUpper = letters.contains { $0.isUppercase }
+            hasLower = letters.contains { $0.isLowercase }
+        }
         if hasUpper != hasLower {
             let capitalised = capitalise(value)
             if capitalised != value {
@@ -41,6 +49,23 @@ public enum PersonName {
     /// Upper-cases the first letter of each word part (split at spaces, hyphens and
     /// apostrophes) and lower-cases the rest: `mary-jane o'neil` → `Mary-Jane O'Neil`.
     static func capitalise(_ name: String) -> String {
+        if name.utf8.allSatisfy({ $0 < 0x80 }) {
+            var bytes = Array(name.utf8)
+            var atPartStart = true
+            for i in bytes.indices {
+                let b = bytes[i]
+                let isLetter = (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
+                if b == 0x20 || b == 0x2D || b == 0x27 {
+                    atPartStart = true
+                } else if atPartStart {
+                    if b >= 0x61 && b <= 0x7A { bytes[i] = b - 32 }
+                    atPartStart = !isLetter
+                } else if b >= 0x41 && b <= 0x5A {
+                    bytes[i] = b + 32
+                }
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }
         var result = ""
         var atPartStart = true
         for character in name {

@@ -10,6 +10,7 @@ enum NoteWords {
 
     /// Characters that never appear in a person's name but do in notes.
     static let characters: Set<Character> = ["(", ")", "[", "]", "{", "}", "/", "\\", "#", "@", "!", "?", "*", ":", ";"]
+    static let bytes: Set<UInt8> = Set(characters.compactMap { $0.asciiValue })
 
     /// Every word of every phrase: a name with none of them needs no phrase search.
     static let anyWord: Set<String> = Set(phrases.joined())

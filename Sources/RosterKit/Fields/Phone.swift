@@ -14,6 +14,7 @@ public enum Phone {
 
     /// `+1NXXNXXXXXX` from any common US/CA spelling, or why not.
     public static func parse(_ text: String) -> Result<String, Problem> {
+        if let fast = fastPath(text) { return .success(fast) }
         let upper = text.uppercased()
         if isScientificNotation(upper) {
             return .failure(Problem(message: "was turned into a number by a spreadsheet (scientific notation); format the column as text, retype the number and export again"))
@@ -44,7 +45,26 @@ public enum Phone {
         guard digits[3] >= 2 else {
             return .failure(Problem(message: "has an exchange (digits 4 to 6) starting with \(digits[3]); it must start with 2 to 9"))
         }
-        return .success("+1" + digits.map(String.init).joined())
+        return .success("+1" + String(decoding: digits.map { $0 + 48 }, as: UTF8.self))
+    }
+
+    /// The common case on bytes alone: an ASCII number that is valid as written.
+    static func fastPath(_ text: String) -> String? {
+        var digits = [UInt8]()
+        digits.reserveCapacity(12)
+        digits.append(UInt8(ascii: "+"))
+        for (offset, b) in text.utf8.enumerated() {
+            switch b {
+            case 0x30...0x39: digits.append(b)
+            case 0x20, 0x28, 0x29, 0x2D, 0x2E: continue
+            case 0x2B where offset == 0: continue
+            default: return nil
+            }
+        }
+        if digits.count == 11 { digits.insert(UInt8(ascii: "1"), at: 1) }
+        guard digits.count == 12, digits[1] == UInt8(ascii: "1"), digits[2] >= UInt8(ascii: "2"), digits[5] >= UInt8(ascii: "2") else { return nil }
+        if text.utf8.first == UInt8(ascii: "+"), !text.hasPrefix("+1") { return nil }
+        return String(decoding: digits, as: UTF8.self)
     }
 
     /// What a spreadsheet shows for a long number: `6.04E+09`, `6,04E+09`, `6E9`. Only the

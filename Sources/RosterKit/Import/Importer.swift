@@ -128,6 +128,7 @@ private struct Run {
     let report: ReportWriter?
     /// Merge rows seen so far: Contact number → spreadsheet row.
     var seenIDs: [Int64: Int] = [:]
+    lazy var createdReason = "import of \(request.path.split(separator: "/").last.map(String.init) ?? request.path) (consent: \(request.consent))"
     lazy var welcomeMissing: [(field: String, option: String)] = (try? WelcomeEmail.missingPracticeValues(practice)) ?? []
 
     init(tx: any ContactTransaction, request: ImportRequest, practice: Practice, location: Location, header: HeaderMap,
@@ -203,8 +204,7 @@ private struct Run {
         let number = try tx.insertContact(practiceID: practice.id, values: values, at: at)
         let statuses = TextRule.statuses(consent: request.consent, values: values)
         _ = try TextRule.addMembership(tx, contact: number, location: location, text: statuses.text, email: statuses.email,
-                                       reason: "import of \(readout.file) (consent: \(request.consent))",
-                                       operation: operation, at: at)
+                                       reason: createdReason, operation: operation, at: at, isNewContact: true)
         if wantsWelcome, let email = values[.email] {
             try tx.queueWelcome(contact: number, to: email, operation: operation, at: at)
             readout.welcomeEmailsQueued += 1
@@ -220,7 +220,11 @@ private struct Run {
         guard let number = codec.decode(id), let stored = try tx.contact(number: number, practiceID: practice.id) else {
             // Another practice's ID reads exactly like one that never existed.
             var parsed = RowNormaliser.Result(row: record.row)
-            parsed.problems = [.init(field: Column.contactID.header, message: "Contact ID \(id) is not a contact of \(practice.name): check the ID, or export the location again for current IDs")]
+            let looksLikeOurs = id.uppercased().hasPrefix("C") && id.filter { $0 != "-" && $0 != " " }.count == 10
+            let message = looksLikeOurs
+                ? "Contact ID \(id) is not a contact of \(practice.name): check the ID, or export the location again for current IDs"
+                : "Contact ID \(id) is not a roster Contact ID (those look like C7KM29PXQ4): if this column holds another system's IDs, delete or rename it and import again"
+            parsed.problems = [.init(field: Column.contactID.header, message: message)]
             return try fail(record, parsed, .unknownContactID, into: &readout)
         }
         if let first = seenIDs[number] {

@@ -15,8 +15,9 @@ public enum TextRule {
     /// text-subscribed there, unsubscribes texts everywhere else.
     public static func addMembership(_ tx: any ContactTransaction, contact: Int64, location: Location,
                                      text: Status, email: Status, reason: String, operation: Int64?,
-                                     at: String) throws -> Added {
-        let existing = try tx.memberships(contact: contact)
+                                     at: String, isNewContact: Bool = false) throws -> Added {
+        // A contact created a moment ago has no other memberships to look at.
+        let existing = isNewContact ? [] : try tx.memberships(contact: contact)
         if existing.contains(where: { $0.locationID == location.id }) { return Added(added: false, textsMovedFrom: []) }
         let textStatus = existing.contains { $0.text == .optedOut } ? Status.optedOut : text
         let emailStatus = existing.contains { $0.email == .optedOut } ? Status.optedOut : email

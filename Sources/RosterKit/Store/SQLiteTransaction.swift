@@ -7,7 +7,6 @@ final class SQLiteTransaction: ContactTransaction {
     init(db: SQLiteConnection) { self.db = db }
 
     static let valueColumns = TemplateField.allCases.map(\.snakeName).joined(separator: ", ")
-    private let contactSelect = "SELECT id, practice_id, \(SQLiteTransaction.valueColumns) FROM contact"
 
     private func readContact(_ row: Row) -> StoredContact {
         var values = ContactValues()
@@ -21,11 +20,11 @@ final class SQLiteTransaction: ContactTransaction {
     }
 
     func contact(number: Int64, practiceID: Int64) throws -> StoredContact? {
-        try db.statement(contactSelect + " WHERE id = ? AND practice_id = ?").first([.int(number), .int(practiceID)], readContact)
+        try db.statement(Self.byNumberSQL).first([.int(number), .int(practiceID)], readContact)
     }
 
     func contacts(practiceID: Int64, firstKey: String, lastKey: String) throws -> [StoredContact] {
-        try db.statement(contactSelect + " WHERE practice_id = ? AND first_key = ? AND last_key = ? ORDER BY id")
+        try db.statement(Self.byNameSQL)
             .rows([.int(practiceID), .text(firstKey), .text(lastKey)], readContact)
     }
 
@@ -42,7 +41,7 @@ final class SQLiteTransaction: ContactTransaction {
     func findContacts(practiceID: Int64?, text: String, phone: String?, limit: Int) throws -> [StoredContact] {
         let like = "%" + text.lowercased().replacingOccurrences(of: "\\", with: "\\\\")
             .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
-        let sql = contactSelect + """
+        let sql = Self.contactSelect + """
              WHERE (?1 IS NULL OR practice_id = ?1) AND (
                (first_key || ' ' || last_key) LIKE ?2 ESCAPE '\\' OR email_key LIKE ?2 ESCAPE '\\'
                OR lower(coalesce(nickname, '')) LIKE ?2 ESCAPE '\\'
@@ -52,12 +51,20 @@ final class SQLiteTransaction: ContactTransaction {
         return try db.statement(sql).rows([SQLValue(practiceID), .text(like), SQLValue(phone), .int(Int64(limit))], readContact)
     }
 
+    static let insertContactSQL = """
+        INSERT INTO contact (practice_id, \(valueColumns), email_key, first_key, last_key, created_at, updated_at)
+        VALUES (\(Array(repeating: "?", count: TemplateField.allCases.count + 6).joined(separator: ", ")))
+        """
+    static let updateContactSQL = """
+        UPDATE contact SET \(TemplateField.allCases.map { "\($0.snakeName) = ?" }.joined(separator: ", ")),
+        email_key = ?, first_key = ?, last_key = ?, updated_at = ? WHERE id = ?
+        """
+    static let contactSelect = "SELECT id, practice_id, \(SQLiteTransaction.valueColumns) FROM contact"
+    static let byNumberSQL = contactSelect + " WHERE id = ? AND practice_id = ?"
+    static let byNameSQL = contactSelect + " WHERE practice_id = ? AND first_key = ? AND last_key = ? ORDER BY id"
+
     func insertContact(practiceID: Int64, values: ContactValues, at: String) throws -> Int64 {
-        let placeholders = Array(repeating: "?", count: TemplateField.allCases.count + 6).joined(separator: ", ")
-        let statement = try db.statement("""
-            INSERT INTO contact (practice_id, \(Self.valueColumns), email_key, first_key, last_key, created_at, updated_at)
-            VALUES (\(placeholders))
-            """)
+        let statement = try db.statement(Self.insertContactSQL)
         var args: [SQLValue] = [.int(practiceID)]
         args += TemplateField.allCases.map { SQLValue(values[$0]) }
         args += keys(values)
@@ -67,10 +74,7 @@ final class SQLiteTransaction: ContactTransaction {
     }
 
     func updateContact(number: Int64, values: ContactValues, at: String) throws {
-        let assignments = TemplateField.allCases.map { "\($0.snakeName) = ?" }.joined(separator: ", ")
-        let statement = try db.statement("""
-            UPDATE contact SET \(assignments), email_key = ?, first_key = ?, last_key = ?, updated_at = ? WHERE id = ?
-            """)
+        let statement = try db.statement(Self.updateContactSQL)
         var args = TemplateField.allCases.map { SQLValue(values[$0]) }
         args += keys(values)
         args += [.text(at), .int(number)]

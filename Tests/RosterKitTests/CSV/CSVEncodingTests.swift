@@ -1,0 +1,263 @@
+import Foundation
+import Testing
+@testable import RosterKit
+
+@Suite struct CSVEncodingTests {
+    // MARK: detection
+
+    @Test func plainUTF8() throws {
+        let scratch = Scratch()
+        let fingerprint = try FileFingerprint.scan(path: scratch.file("a.csv", "First Name\nJosé\n"))
+        #expect(fingerprint.encoding == .utf8)
+        #expect(fingerprint.byteCount == 17)
+    }
+
+    @Test func asciiIsUTF8() throws {
+        let scratch = Scratch()
+        #expect(try FileFingerprint.scan(path: scratch.file("a.csv", "a,b\n1,2\n")).encoding == .utf8)
+    }
+
+    @Test func utf8WithBOM() throws {
+        let bytes: [UInt8] = [0xEF, 0xBB, 0xBF] + Array("First Name,Email\nZoë,z@example.com\n".utf8)
+        let scratch = Scratch()
+        let path = scratch.file("bom.csv", bytes: bytes)
+        #expect(try FileFingerprint.scan(path: path).encoding == .utf8BOM)
+        let records = try csvRead(path)
+        #expect(records[0].fields == ["First Name", "Email"])
+        #expect(records[0].fields[0].unicodeScalars.first != "\u{FEFF}")
+        #expect(records[1].fields == ["Zoë", "z@example.com"])
+    }
+
+    @Test func utf8BOMFollowedByWindows1252IsReadAsWindows1252() throws {
+        // A BOM, then "José" and smart quotes saved as Windows-1252: not UTF-8 after all.
+        let bytes: [UInt8] = [0xEF, 0xBB, 0xBF] + Array("First Name,Notes\r\nJos".utf8) + [0xE9, 0x2C, 0x93, 0x68, 0x69, 0x94, 0x0D, 0x0A]
+        let scratch = Scratch()
+        let path = scratch.file("mixed.csv", bytes: bytes)
+        #expect(try FileFingerprint.scan(path: path).encoding == .windows1252)
+        let records = try csvRead(path)
+        #expect(csvFields(records) == [["First Name", "Notes"], ["José", "“hi”"]])
+    }
+
+    @Test func windows1252WithoutBOMKeepsItsFirstBytes() throws {
+        // Only a real UTF-8 BOM is dropped: "ï»" alone (EF BB) is text.
+        let bytes: [UInt8] = [0xEF, 0xBB] + Array("x,y\n".utf8) + [0xE9, 0x0A]
+        let records = try csvRead(bytes: bytes)
+        #expect(records[0].fields == ["ï»x", "y"])
+        #expect(records[1].fields == ["é"])
+    }
+
+    @Test func onlyABOM() throws {
+        for bom: [UInt8] in [[0xEF, 0xBB, 0xBF], [0xFF, 0xFE], [0xFE, 0xFF]] {
+            let scratch = Scratch()
+            let path = scratch.file("bom.csv", bytes: bom)
+            #expect(try FileFingerprint.scan(path: path).byteCount == bom.count)
+            #expect(try csvRead(path).isEmpty)
+        }
+    }
+
+    @Test(arguments: [false, true])
+    func utf16WithBOM(_ bigEndian: Bool) throws {
+        let text = "First Name,Notes\r\nJosé,\"two\nlines 😀\"\r\n李,“quoted”\r\n"
+        let bytes = bigEndian ? CSVBytes.utf16BE(text) : CSVBytes.utf16LE(text)
+        let scratch = Scratch()
+        let path = scratch.file("u16.csv", bytes: bytes)
+        #expect(try FileFingerprint.scan(path: path).encoding == (bigEndian ? .utf16BE : .utf16LE))
+        let records = try csvRead(path)
+        #expect(csvFields(records) == [["First Name", "Notes"], ["José", "two\nlines 😀"], ["李", "“quoted”"]])
+        #expect(records.map(\.row) == [1, 2, 3])
+    }
+
+    @Test func windows1252Fallback() throws {
+        // “Renée” – Ça in Windows-1252: not valid UTF-8.
+        let bytes: [UInt8] = Array("Notes\n".utf8) + [0x93, 0x52, 0x65, 0x6E, 0xE9, 0x65, 0x94, 0x20, 0x96, 0x20, 0xC7, 0x61, 0x0A]
+        let scratch = Scratch()
+        let path = scratch.file("cp.csv", bytes: bytes)
+        #expect(try FileFingerprint.scan(path: path).encoding == .windows1252)
+        let records = try csvRead(path)
+        #expect(records[1].fields == ["“Renée” – Ça"])
+    }
+
+    @Test func windows1252HighHalfMapping() throws {
+        // Every byte 0x80–0xFF, one to a row.
+        let expected: [UInt32] = [
+            0x20AC, 0x81, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8D, 0x017D, 0x8F,
+            0x90, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x9D, 0x017E, 0x0178,
+        ] + (0xA0...0xFF).map { UInt32($0) }
+        var bytes: [UInt8] = []
+        for b in 0x80...0xFF { bytes += [UInt8(b), 0x0A] }
+        let records = try csvRead(bytes: bytes)
+        #expect(records.count == 128)
+        #expect(records.map { $0.fields[0].unicodeScalars.map(\.value) } == expected.map { [$0] })
+    }
+
+    @Test func windows1252KeepsASCIIAndStructure() throws {
+        let bytes: [UInt8] = Array("First Name,City\r\n".utf8) + [0x4A, 0x6F, 0x73, 0xE9] + Array(",\"Montr".utf8) + [0xE9] + Array("al, QC\"\r\n".utf8)
+        let records = try csvRead(bytes: bytes)
+        #expect(csvFields(records) == [["First Name", "City"], ["José", "Montréal, QC"]])
+    }
+
+    @Test(arguments: [
+        [0xC0, 0x80],             // overlong NUL
+        [0xE0, 0x80, 0xAF],       // overlong slash
+        [0xED, 0xA0, 0x80],       // a UTF-16 surrogate encoded in UTF-8
+        [0xF4, 0x90, 0x80, 0x80], // beyond U+10FFFF
+        [0xF8, 0x88, 0x80, 0x80], // five-byte form
+        [0xC3, 0x28],             // lead byte without continuation
+        [0x80],                   // lone continuation
+    ] as [[UInt8]])
+    func invalidUTF8IsReadAsWindows1252(_ bad: [UInt8]) throws {
+        let scratch = Scratch()
+        let path = scratch.file("bad.csv", bytes: Array("a\n".utf8) + bad + Array("\nz\n".utf8))
+        #expect(try FileFingerprint.scan(path: path).encoding == .windows1252)
+        let records = try csvRead(path)
+        #expect(records.last?.fields == ["z"])
+    }
+
+    @Test func validFourByteUTF8() throws {
+        let scratch = Scratch()
+        #expect(try FileFingerprint.scan(path: scratch.file("e.csv", "a\n😀𝄞\n")).encoding == .utf8)
+    }
+
+    @Test(arguments: [
+        [0xC3],             // é cut after its first byte
+        [0xE2, 0x82],       // € cut after two of three
+        [0xF0, 0x9F, 0x98], // 😀 cut after three of four
+    ] as [[UInt8]])
+    func truncatedUTF8AtTheEnd(_ tail: [UInt8]) throws {
+        let scratch = Scratch()
+        let plain = scratch.file("t.csv", bytes: Array("First Name\nJosé\nCaf".utf8) + tail)
+        #expect(throws: FileError.truncatedCharacter) { try FileFingerprint.scan(path: plain) }
+        let bom = scratch.file("tb.csv", bytes: [0xEF, 0xBB, 0xBF] + Array("First Name\nCaf".utf8) + tail)
+        #expect(throws: FileError.truncatedCharacter) { try FileFingerprint.scan(path: bom) }
+    }
+
+    @Test func utf8CharacterAcrossAChunkBoundaryIsValid() throws {
+        // é (C3 A9) straddling byte 65,536, where the scan's first chunk ends.
+        let bytes = Array("h\n".utf8) + [UInt8](repeating: 0x61, count: 65_533) + [0xC3, 0xA9] + Array("\n".utf8)
+        let scratch = Scratch()
+        let path = scratch.file("edge.csv", bytes: bytes)
+        #expect(try FileFingerprint.scan(path: path).encoding == .utf8)
+        let records = try csvRead(path)
+        #expect(records[1].fields[0].hasSuffix("aé"))
+        #expect(records[1].fields[0].unicodeScalars.count == 65_534)
+    }
+
+    // MARK: bad UTF-16
+
+    @Test(arguments: [false, true])
+    func oddLengthUTF16IsAnError(_ bigEndian: Bool) throws {
+        let bytes = (bigEndian ? CSVBytes.utf16BE("a,b\n1,2\n") : CSVBytes.utf16LE("a,b\n1,2\n")) + [0x33]
+        let scratch = Scratch()
+        let path = scratch.file("odd.csv", bytes: bytes)
+        let error = csvThrownError { try csvRead(path) }
+        #expect(error as? FileError == .truncatedCharacter)
+    }
+
+    @Test func loneLowSurrogateIsAnError() throws {
+        let bytes = CSVBytes.utf16LE("a\nb\n") + [0x00, 0xDC] + CSVBytes.utf16LE("x\n", bom: false)
+        #expect(throws: FileError.invalidUTF16(row: 3)) { try csvRead(bytes: bytes) }
+    }
+
+    @Test(arguments: [false, true])
+    func highSurrogateFollowedByANonSurrogateIsAnError(_ bigEndian: Bool) throws {
+        let bytes = bigEndian
+            ? CSVBytes.utf16BE("a\n") + [0xD8, 0x3D] + CSVBytes.utf16BE("x\n", bom: false)
+            : CSVBytes.utf16LE("a\n") + [0x3D, 0xD8] + CSVBytes.utf16LE("x\n", bom: false)
+        #expect(throws: FileError.invalidUTF16(row: 2)) { try csvRead(bytes: bytes) }
+    }
+
+    @Test func highSurrogateAtTheEndIsAnError() throws {
+        let bytes = CSVBytes.utf16LE("a\nb") + [0x3D, 0xD8]
+        let error = csvThrownError { try csvRead(bytes: bytes) }
+        #expect(error is FileError)
+    }
+
+    @Test(arguments: [false, true])
+    func surrogatePairAcrossAChunkBoundary(_ bigEndian: Bool) throws {
+        // BOM (2 bytes) + "h\n" + x… puts 😀's high surrogate at bytes 65,534–65,535.
+        let text = "h\n" + String(repeating: "x", count: 32_764) + "😀\n"
+        let bytes = bigEndian ? CSVBytes.utf16BE(text) : CSVBytes.utf16LE(text)
+        let records = try csvRead(bytes: bytes)
+        #expect(records.count == 2)
+        #expect(records[1].fields == [String(repeating: "x", count: 32_764) + "😀"])
+    }
+
+    @Test func invalidUTF16MessageNamesTheRow() {
+        #expect(FileError.invalidUTF16(row: 12).description.contains("row 12"))
+    }
+
+    // MARK: the fingerprint
+
+    @Test func emptyFileIsRefused() throws {
+        let scratch = Scratch()
+        let path = scratch.file("empty.csv", bytes: [])
+        #expect(throws: FileError.empty) { try FileFingerprint.scan(path: path) }
+        #expect(throws: FileError.empty) { try CSVReader(path: path) }
+    }
+
+    @Test func missingFileAndFolderAreCannotRead() throws {
+        let scratch = Scratch()
+        for path in [scratch.path("nope.csv"), scratch.url.path] {
+            let error = csvThrownError { try FileFingerprint.scan(path: path) }
+            guard case .cannotRead? = error as? FileError else {
+                Issue.record("\(path): expected cannotRead, got \(String(describing: error))"); continue
+            }
+        }
+    }
+
+    @Test func fingerprintHashesTheRawBytes() throws {
+        let scratch = Scratch()
+        let abc = try FileFingerprint.scan(path: scratch.file("abc.csv", "abc"))
+        #expect(abc.sha256 == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(abc.byteCount == 3)
+        // The hash covers the BOM and the bytes as written, not the decoded text.
+        let u16 = CSVBytes.utf16LE("abc")
+        let fingerprint = try FileFingerprint.scan(path: scratch.file("u16.csv", bytes: u16))
+        var hash = SHA256()
+        hash.update(u16)
+        #expect(fingerprint.sha256 == hash.finish())
+        #expect(fingerprint.byteCount == 8)
+    }
+
+    @Test func fingerprintOfAMultiChunkFile() throws {
+        var generator = CSVSeededGenerator(seed: 99)
+        let bytes = (0..<200_001).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let scratch = Scratch()
+        let fingerprint = try FileFingerprint.scan(path: scratch.file("r.bin", bytes: bytes))
+        var hash = SHA256()
+        hash.update(bytes)
+        #expect(fingerprint.sha256 == hash.finish())
+        #expect(fingerprint.byteCount == 200_001)
+    }
+
+    // MARK: the validator on its own
+
+    @Test func validatorAcrossArbitrarySplits() {
+        let text = Array("José 😀 € 𝄞 ü".utf8)
+        for split in 0...text.count {
+            var validator = UTF8Validator()
+            text[..<split].withUnsafeBytes { validator.feed($0) }
+            text[split...].withUnsafeBytes { validator.feed($0) }
+            #expect(validator.isValid, "split at \(split)")
+        }
+    }
+
+    @Test func validatorTellsTruncationFromError() {
+        var cut = UTF8Validator()
+        ([0x61, 0xE2, 0x82] as [UInt8]).withUnsafeBytes { cut.feed($0) }
+        #expect(!cut.isValid && cut.failedOnlyAtEnd)
+
+        var broken = UTF8Validator()
+        ([0xE2, 0x28, 0xA1] as [UInt8]).withUnsafeBytes { broken.feed($0) }
+        #expect(!broken.isValid && !broken.failedOnlyAtEnd)
+    }
+
+    @Test func fileErrorMessagesSayWhatToDo() {
+        let messages = [FileError.empty, .truncatedCharacter, .invalidUTF16(row: 3), .unbalancedQuote(row: 3),
+                        .tooManyColumns(count: 200_001, limit: 200_000), .cannotRead(path: "x.csv", reason: "No such file")]
+            .map(\.description)
+        #expect(messages.allSatisfy { $0.count > 20 })
+        #expect(messages[4].contains("200000") || messages[4].contains("200,000"))
+        #expect(messages[5].contains("x.csv"))
+    }
+}

@@ -1,0 +1,334 @@
+import Foundation
+import Testing
+@testable import RosterKit
+
+@Suite struct CSVHeaderMapTests {
+    static let template = TemplateField.allCases.map(\.header)
+    static let allOptions: [HeaderMap.Options] = [
+        .init(), .init(ignoreUnknownColumns: true), .init(strictTemplate: true),
+        .init(ignoreUnknownColumns: true, strictTemplate: true),
+    ]
+
+    private func map(_ header: [String], _ options: HeaderMap.Options = .init()) throws -> HeaderMap {
+        try HeaderMap(header: header, options: options)
+    }
+
+    private func importError(_ header: [String], _ options: HeaderMap.Options = .init()) -> ImportError? {
+        do {
+            _ = try map(header, options)
+            return nil
+        } catch let error as ImportError {
+            return error
+        } catch {
+            Issue.record("unexpected error \(error)")
+            return nil
+        }
+    }
+
+    // MARK: the template
+
+    @Test func templateHeaderMapsEveryFieldInOrder() throws {
+        let header = try map(Self.template, .init(strictTemplate: true))
+        #expect(header.warnings.isEmpty)
+        for (position, field) in TemplateField.allCases.enumerated() {
+            #expect(header.position(of: field) == position)
+            #expect(header.columns[position] == .field(field))
+        }
+        #expect(!header.hasContactID)
+        #expect(Self.template.joined(separator: ",") == templateHeader)
+    }
+
+    @Test func exportHeaderWithContactIDFirst() throws {
+        let header = try map(["Contact ID"] + Self.template + ["Text Status", "Email Status"], .init(strictTemplate: true))
+        #expect(header.hasContactID)
+        #expect(header.index[.contactID] == 0)
+        #expect(header.position(of: .firstName) == 1)
+        #expect(header.index[.textStatus] == 18)
+        #expect(header.index[.emailStatus] == 19)
+        #expect(header.warnings.isEmpty)
+    }
+
+    @Test func reportHeaderWithReasonIsKnown() throws {
+        let header = try map(Self.template + ["Reason"])
+        #expect(header.index[.reason] == 17)
+        #expect(header.warnings.isEmpty)
+    }
+
+    @Test(arguments: ["Reason", "Text Status", "Email Status", "text status", "EMAIL_STATUS"])
+    func statusAndReasonColumnsAreNotUnknown(_ name: String) throws {
+        let header = try map(["First Name", "Email", name])
+        #expect(header.columns[2] != nil)
+    }
+
+    // MARK: aliases
+
+    @Test(arguments: [
+        ("Phone", Column.field(.phone)), ("Mobile", .field(.phone)), ("Cell", .field(.phone)),
+        ("Phone (Mobile)", .field(.phone)),
+        ("DOB", .field(.dateOfBirth)), ("Birthday", .field(.dateOfBirth)), ("Birth Date", .field(.dateOfBirth)),
+        ("Date Of Birth", .field(.dateOfBirth)),
+        ("Zip", .field(.postalCode)), ("ZIP Code", .field(.postalCode)), ("Postal Code", .field(.postalCode)),
+        ("Current Phase", .field(.phase)), ("Phase", .field(.phase)),
+        ("ID", .contactID), ("Contact ID", .contactID),
+        ("Home Phone", .field(.homePhone)), ("Last Name", .field(.lastName)), ("Nickname", .field(.nickname)),
+        ("Address", .field(.address)), ("Address Line 2", .field(.addressLine2)), ("City", .field(.city)),
+        ("State", .field(.state)), ("Country", .field(.country)), ("Sex", .field(.sex)),
+        ("Insurance Carrier", .field(.insuranceCarrier)), ("Notes", .field(.notes)),
+    ])
+    func specAliases(_ name: String, _ column: Column) throws {
+        #expect(HeaderAliases.column(for: name) == column)
+        // In a real header, next to First Name and a way to reach the person.
+        var header = ["First Name", "Email", name]
+        if column == .field(.email) { header.removeLast() }
+        let mapped = try map(header, .init())
+        #expect(mapped.columns[2] == column)
+        #expect(mapped.index[column] == 2)
+    }
+
+    @Test(arguments: [
+        ("first name", Column.field(.firstName)), ("FIRST NAME", .field(.firstName)), ("First_Name", .field(.firstName)),
+        ("first-name", .field(.firstName)), ("FirstName", .field(.firstName)), ("  First   Name  ", .field(.firstName)),
+        ("first.name", .field(.firstName)),
+        ("phone mobile", .field(.phone)), ("PHONE_MOBILE", .field(.phone)), ("phone-(mobile)", .field(.phone)),
+        ("e-mail", .field(.email)), ("E_MAIL", .field(.email)), ("Email:", .field(.email)),
+        ("d.o.b.", .field(.dateOfBirth)), ("date_of_birth", .field(.dateOfBirth)), ("DateOfBirth", .field(.dateOfBirth)),
+        ("zip-code", .field(.postalCode)), ("ZIPCODE", .field(.postalCode)), ("postal_code", .field(.postalCode)),
+        ("contact_id", .contactID), ("Contact #ID", .contactID), ("id", .contactID),
+        ("current-phase", .field(.phase)), ("Home phone #", .field(.homePhone)),
+    ])
+    func matchingIgnoresCaseSpacesAndPunctuation(_ name: String, _ column: Column) {
+        #expect(HeaderAliases.column(for: name) == column)
+    }
+
+    @Test func keyKeepsLettersAndDigitsOnly() {
+        #expect(HeaderAliases.key("Phone (Mobile)") == "phonemobile")
+        #expect(HeaderAliases.key(" Address Line 2 ") == "addressline2")
+        #expect(HeaderAliases.key("Téléphone") == "téléphone")
+    }
+
+    @Test func everyTableEntryMapsToItsColumnAndIsUnique() {
+        var owner: [String: Column] = [:]
+        for (column, names) in HeaderAliases.table {
+            #expect(HeaderAliases.column(for: column.header) == column, "\(column.header)")
+            for name in names {
+                #expect(HeaderAliases.column(for: name) == column, "\(name)")
+                #expect(!HeaderAliases.isSensitive(name), "alias \(name) must not look sensitive")
+                let key = HeaderAliases.key(name)
+                if let other = owner[key], other != column { Issue.record("\(name) means both \(other) and \(column)") }
+                owner[key] = column
+            }
+        }
+        // Every template field and the export-only columns have a row in the table.
+        for field in TemplateField.allCases { #expect(HeaderAliases.table[.field(field)] != nil) }
+        for column in [Column.contactID, .textStatus, .emailStatus, .reason] { #expect(HeaderAliases.table[column] != nil) }
+    }
+
+    @Test func byteOrderMarkAndPaddingAreIgnored() throws {
+        let header = try map(["\u{FEFF}First Name", "  Email  ", "\tPhone\t"])
+        #expect(header.position(of: .firstName) == 0)
+        #expect(header.position(of: .email) == 1)
+        #expect(header.position(of: .phone) == 2)
+    }
+
+    @Test func emptyHeaderCellsAreUnnamedNotUnknown() throws {
+        let header = try map(["First Name", "", "Email", "  "])
+        #expect(header.unnamed == [1, 3])
+        #expect(header.columns[1] == nil && header.columns[3] == nil)
+    }
+
+    // MARK: two columns for one field
+
+    @Test(arguments: [
+        (["First Name", "Email", "Phone", "Mobile"], "Phone (Mobile)", ["Phone", "Mobile"]),
+        (["First Name", "first name", "Email"], "First Name", ["First Name", "first name"]),
+        (["First Name", "Email", "Zip", "Postal Code"], "Postal Code", ["Zip", "Postal Code"]),
+        (["First Name", "Email", "DOB", "Birthday"], "Date Of Birth", ["DOB", "Birthday"]),
+        (["ID", "Contact ID", "First Name", "Email"], "Contact ID", ["ID", "Contact ID"]),
+        (["First Name", "Email", "E-mail"], "Email", ["Email", "E-mail"]),
+        (["First Name", "Email", "Notes", "Notes"], "Notes", ["Notes", "Notes"]),
+    ])
+    func twoColumnsForOneFieldAreAnError(_ header: [String], _ field: String, _ names: [String]) {
+        for options in Self.allOptions {
+            #expect(importError(header, options) == .duplicateColumns(field: field, headers: names))
+        }
+    }
+
+    @Test func duplicateMessageNamesBoth() {
+        let message = ImportError.duplicateColumns(field: "Phone (Mobile)", headers: ["Phone", "Mobile"]).description
+        #expect(message.contains("\"Phone\"") && message.contains("\"Mobile\"") && message.contains("Phone (Mobile)"))
+    }
+
+    // MARK: unknown columns
+
+    @Test func unknownColumnsAreNamed() {
+        let error = importError(["First Name", "Favourite Colour", "Email", "Shoe Size"])
+        #expect(error == .unknownColumns(["Favourite Colour", "Shoe Size"]))
+        let message = error?.description ?? ""
+        #expect(message.contains("\"Favourite Colour\"") && message.contains("\"Shoe Size\""))
+        #expect(message.contains("--ignore-unknown-columns"))
+    }
+
+    @Test func ignoredUnknownColumnsAreDroppedWithAWarning() throws {
+        let header = try map(["First Name", "Favourite Colour", "Email", "Shoe Size"], .init(ignoreUnknownColumns: true))
+        #expect(header.columns[1] == nil && header.columns[3] == nil)
+        #expect(header.position(of: .email) == 2)
+        let warning = try #require(header.warnings.first { $0.contains("Favourite Colour") })
+        #expect(warning.contains("Shoe Size"))
+    }
+
+    @Test func unknownColumnsWithStrictTemplateStillNameThem() {
+        #expect(importError(Self.template + ["Hobby"], .init(strictTemplate: true)) == .unknownColumns(["Hobby"]))
+    }
+
+    @Test func thirtyThousandUnknownColumns() throws {
+        let names = (0..<30_000).map { "Extra \($0)" }
+        let error = importError(["First Name", "Email"] + names)
+        guard case .unknownColumns(let listed)? = error else { Issue.record("expected unknownColumns, got \(String(describing: error))"); return }
+        #expect(listed.count == 30_000)
+        let message = error?.description ?? ""
+        #expect(message.count < 2_000, "the message lists a few and counts the rest")
+        #expect(message.contains("29980 more"))
+        let ignored = try map(["First Name", "Email"] + names, .init(ignoreUnknownColumns: true))
+        #expect(ignored.columns.count == 30_002)
+        #expect(ignored.warnings.allSatisfy { $0.count < 2_000 })
+    }
+
+    // MARK: sensitive columns
+
+    static let sensitiveNames = ["SSN", "Social Security Number", "Social Security #", "Member ID", "MRN",
+                                 "Medical Record Number", "Policy Number", "Card Number", "Driver's License",
+                                 "Drivers License Number", "Passport", "Passport No", "Credit Card", "Subscriber ID",
+                                 "Medicare Number", "Patient SSN", "ssn_last4", "SIN", "S.S.N.", "PatientSSN", "SSNNumber",
+                                 "patientssn", "Patient MRN", "MRN#", "Medicare MBI", "Medicaid ID", "Tax ID", "PIN"]
+
+    @Test(arguments: sensitiveNames)
+    func sensitiveColumnsAreRefusedUnderEveryOption(_ name: String) {
+        #expect(HeaderAliases.isSensitive(name))
+        for options in Self.allOptions {
+            #expect(importError(Self.template + [name], options) == .sensitiveColumns([name]), "\(options)")
+            #expect(importError(["First Name", name, "Email"], options) == .sensitiveColumns([name]), "\(options)")
+        }
+    }
+
+    @Test func sensitiveMessageSaysWhy() {
+        let message = ImportError.sensitiveColumns(["SSN", "MRN"]).description
+        #expect(message.contains("\"SSN\"") && message.contains("\"MRN\""))
+        #expect(message.contains("sensitive"))
+    }
+
+    @Test func sensitiveWinsOverUnknownDuplicateAndMissing() {
+        let header = ["Hobby", "Phone", "Mobile", "SSN"]
+        for options in Self.allOptions {
+            #expect(importError(header, options) == .sensitiveColumns(["SSN"]))
+        }
+    }
+
+    @Test(arguments: ["Business Name", "Combined Notes", "Symbiosis", "Address", "Insurance Carrier", "Home Phone",
+                      "Email Status", "Notes", "Assistant", "Pinned", "Dlvry"])
+    func ordinaryWordsAreNotSensitive(_ name: String) {
+        // Short codes (SSN, MRN, MBI) count only as words of their own, not inside other words.
+        #expect(!HeaderAliases.isSensitive(name))
+    }
+
+    @Test func headerWords() {
+        #expect(HeaderAliases.words("PatientSSN") == ["patient", "ssn"])
+        #expect(HeaderAliases.words("SSNNumber") == ["ssn", "number"])
+        #expect(HeaderAliases.words("ssn_last4") == ["ssn", "last", "4"])
+        #expect(HeaderAliases.words("  Business  Name ") == ["business", "name"])
+        #expect(HeaderAliases.words("Date Of Birth (mm/dd/yyyy)") == ["date", "of", "birth", "mm", "dd", "yyyy"])
+        #expect(HeaderAliases.words("") == [])
+    }
+
+    @Test(.enabled(if: testdataAvailable, "../shared/testdata is not there: Synthea header test skipped"), arguments: allOptions)
+    func syntheaExportNamesSSNDriversAndPassport(_ options: HeaderMap.Options) throws {
+        let path = try #require(testdata("synthea/patients_synthea_sample_apr2020.csv"), "testdata not found")
+        let reader = try CSVReader(path: path)
+        let header = try #require(try reader.next())
+        #expect(importError(header.fields, options) == .sensitiveColumns(["SSN", "DRIVERS", "PASSPORT"]))
+    }
+
+    @Test(.enabled(if: testdataAvailable, "../shared/testdata is not there: Synthea header test skipped"))
+    func syntheaExportWithoutItsSensitiveColumns() throws {
+        let path = try #require(testdata("synthea/patients_synthea_sample_apr2020.csv"), "testdata not found")
+        let fields = try #require(try CSVReader(path: path).next()).fields
+        let kept = fields.filter { !["SSN", "DRIVERS", "PASSPORT"].contains($0) }
+        // `Id` is an alias of Contact ID, which makes it a merge file, which may leave out columns.
+        let asMerge = try map(kept, .init(ignoreUnknownColumns: true))
+        #expect(asMerge.index[.contactID] == 0)
+        #expect(asMerge.position(of: .firstName) == kept.firstIndex(of: "FIRST"))
+        #expect(asMerge.position(of: .dateOfBirth) == kept.firstIndex(of: "BIRTHDATE"))
+        #expect(asMerge.position(of: .postalCode) == kept.firstIndex(of: "ZIP"))
+        #expect(asMerge.position(of: .sex) == kept.firstIndex(of: "GENDER"))
+        // Without it, there is no email or phone column: nothing to reach the patients with.
+        let withoutID = kept.filter { $0 != "Id" }
+        #expect(importError(withoutID, .init(ignoreUnknownColumns: true)) == .missingReachColumn)
+        let error = importError(kept)
+        guard case .unknownColumns(let unknown)? = error else { Issue.record("got \(String(describing: error))"); return }
+        #expect(unknown.contains("PREFIX") && unknown.contains("MAIDEN") && unknown.contains("HEALTHCARE_EXPENSES"))
+        #expect(!unknown.contains("FIRST") && !unknown.contains("ZIP") && !unknown.contains("BIRTHDATE"))
+    }
+
+    // MARK: required and template columns
+
+    @Test func missingFirstName() {
+        for options in [HeaderMap.Options(), .init(ignoreUnknownColumns: true)] {
+            #expect(importError(["Last Name", "Email", "Phone"], options) == .missingFirstNameColumn)
+        }
+    }
+
+    @Test func mergeFileMayCarryOnlyTheColumnsItChanges() throws {
+        // SPEC 5: a file with Contact ID updates stored contacts; its missing columns keep their values.
+        let header = try map(["Contact ID", "Notes"])
+        #expect(header.hasContactID)
+        #expect(header.position(of: .notes) == 1)
+        #expect(header.warnings.contains { $0.contains("\"First Name\"") })
+        #expect(importError(["Contact ID", "Notes"], .init(strictTemplate: true))
+            == .missingTemplateColumns(Self.template.filter { $0 != "Notes" }))
+        #expect(importError(["Contact ID", "Notes", "SSN"], .init(ignoreUnknownColumns: true)) == .sensitiveColumns(["SSN"]))
+    }
+
+    @Test func missingEveryWayToReach() {
+        #expect(importError(["First Name", "Last Name", "Address", "City"]) == .missingReachColumn)
+    }
+
+    @Test(arguments: ["Email", "Phone (Mobile)", "Home Phone", "Cell", "E-mail"])
+    func oneWayToReachIsEnough(_ reach: String) throws {
+        let header = try map(["First Name", reach])
+        #expect(header.position(of: .firstName) == 0)
+    }
+
+    @Test func missingTemplateColumnsAreAWarning() throws {
+        let header = try map(["First Name", "Email"])
+        #expect(header.warnings.count == 1)
+        let warning = header.warnings[0]
+        for name in Self.template where name != "First Name" && name != "Email" {
+            #expect(warning.contains("\"\(name)\""), "\(name)")
+        }
+        #expect(!warning.contains("\"First Name\"") && !warning.contains("\"Email\""))
+    }
+
+    @Test func strictTemplateDemandsAllSeventeen() {
+        let missing = Self.template.filter { $0 != "First Name" && $0 != "Email" }
+        #expect(importError(["First Name", "Email"], .init(strictTemplate: true)) == .missingTemplateColumns(missing))
+        for dropped in Self.template where dropped != "First Name" {
+            let header = Self.template.filter { $0 != dropped }
+            #expect(importError(header, .init(strictTemplate: true)) == .missingTemplateColumns([dropped]), "\(dropped)")
+        }
+    }
+
+    @Test func strictTemplateAcceptsAliasesAndAnyOrder() throws {
+        var header = Self.template.reversed().map { $0 }
+        header[header.firstIndex(of: "Phone (Mobile)")!] = "Cell"
+        header[header.firstIndex(of: "Date Of Birth")!] = "DOB"
+        header[header.firstIndex(of: "Postal Code")!] = "Zip"
+        let mapped = try map(header, .init(strictTemplate: true))
+        #expect(mapped.warnings.isEmpty)
+        #expect(mapped.position(of: .notes) == 0)
+        #expect(mapped.position(of: .phone) == header.firstIndex(of: "Cell"))
+    }
+
+    @Test func headersAreKeptAsGiven() throws {
+        let raw = ["First Name", "E-mail", "Cell"]
+        #expect(try map(raw).headers == raw)
+    }
+}
