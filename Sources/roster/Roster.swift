@@ -19,7 +19,7 @@ struct Roster: ParsableCommand {
         subcommands: [
             TemplateCommand.self, PracticeCommand.self, LocationCommand.self, ImportCommand.self, MergeCommand.self,
             ExportCommand.self, CopyCommand.self, SubscribeCommand.self, UnsubscribeCommand.self, ShowCommand.self,
-            FindCommand.self, OutboxCommand.self, HistoryCommand.self,
+            FindCommand.self, OutboxCommand.self, HistoryCommand.self, UndoCommand.self,
         ]
     )
 }

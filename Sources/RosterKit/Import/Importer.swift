@@ -201,7 +201,7 @@ private struct Run {
         if wantsWelcome, let missing = welcomeMissing.first {
             throw ImportError.practiceMissing(field: missing.field, option: missing.option, practice: practice.name)
         }
-        let number = try tx.insertContact(practiceID: practice.id, values: values, at: at)
+        let number = try tx.insertContact(practiceID: practice.id, values: values, at: at, operation: operation)
         let statuses = TextRule.statuses(consent: request.consent, values: values)
         _ = try TextRule.addMembership(tx, contact: number, location: location, text: statuses.text, email: statuses.email,
                                        reason: createdReason, operation: operation, at: at, isNewContact: true)
@@ -251,7 +251,7 @@ private struct Run {
         }
         let changed = TemplateField.allCases.filter { values[$0] != stored.values[$0] }
         if !changed.isEmpty {
-            try tx.updateContact(number: number, values: values, at: at)
+            try tx.updateContact(number: number, values: values, at: at, operation: operation, before: stored.values)
             for field in changed {
                 readout.changes.append(Change(row: record.row, contactID: id, field: field.header,
                                               from: stored.values[field], to: values[field]))

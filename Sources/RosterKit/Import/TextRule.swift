@@ -21,7 +21,7 @@ public enum TextRule {
         if existing.contains(where: { $0.locationID == location.id }) { return Added(added: false, textsMovedFrom: []) }
         let textStatus = existing.contains { $0.text == .optedOut } ? Status.optedOut : text
         let emailStatus = existing.contains { $0.email == .optedOut } ? Status.optedOut : email
-        try tx.insertMembership(contact: contact, location: location.id, text: textStatus, email: emailStatus, at: at)
+        try tx.insertMembership(contact: contact, location: location.id, text: textStatus, email: emailStatus, at: at, operation: operation)
         let textReason = textStatus == .optedOut && text != .optedOut ? "opted out in another location" : reason
         let emailReason = emailStatus == .optedOut && email != .optedOut ? "opted out in another location" : reason
         try tx.recordStatusChange(contact: contact, location: location.id, channel: .text, from: nil, to: textStatus,

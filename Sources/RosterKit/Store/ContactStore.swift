@@ -18,6 +18,12 @@ public struct OperationRecord: Equatable, Sendable, Codable {
     public var consent: String?
     public var at: String
     public var rows: Int, created: Int, updated: Int, copied: Int, unchanged: Int, skipped: Int, failed: Int
+    public var undoneBy: Int64? = nil
+
+    enum CodingKeys: String, CodingKey {
+        case id, kind, file, sha256, practice, location, consent, at, rows, created, updated, copied, unchanged, skipped, failed
+        case undoneBy = "undone_by"
+    }
 }
 
 /// Counts of one finished operation, recorded in history.
@@ -162,11 +168,12 @@ public protocol ContactTransaction: AnyObject {
     /// Contacts matching a free-text search of name, email or phone.
     func findContacts(practiceID: Int64?, text: String, phone: String?, limit: Int) throws -> [StoredContact]
 
-    func insertContact(practiceID: Int64, values: ContactValues, at: String) throws -> Int64
-    func updateContact(number: Int64, values: ContactValues, at: String) throws
+    func insertContact(practiceID: Int64, values: ContactValues, at: String, operation: Int64?) throws -> Int64
+    /// Updates a contact; with an operation, keeps `before` so `undo` can restore it.
+    func updateContact(number: Int64, values: ContactValues, at: String, operation: Int64?, before: ContactValues?) throws
 
     func memberships(contact: Int64) throws -> [Membership]
-    func insertMembership(contact: Int64, location: Int64, text: Status, email: Status, at: String) throws
+    func insertMembership(contact: Int64, location: Int64, text: Status, email: Status, at: String, operation: Int64?) throws
     func deleteMembership(contact: Int64, location: Int64) throws
     func setStatus(contact: Int64, location: Int64, channel: Channel, status: Status, at: String) throws
     func recordStatusChange(contact: Int64, location: Int64, channel: Channel, from: Status?, to: Status,
@@ -181,6 +188,29 @@ public protocol ContactTransaction: AnyObject {
                         consent: String?, at: String) throws -> Int64
     func finishOperation(_ id: Int64, counts: OperationCounts) throws
     func queueWelcome(contact: Int64, to: String, operation: Int64, at: String) throws
+
+    // What undo needs (issue 8).
+    func operationForUndo(_ id: Int64) throws -> UndoTarget?
+    func contactsCreated(by operation: Int64) throws -> [Int64]
+    func membershipsAdded(by operation: Int64) throws -> [(contact: Int64, location: Int64)]
+    func revisions(by operation: Int64) throws -> [(contact: Int64, before: ContactValues)]
+    func statusChanges(by operation: Int64) throws -> [(contact: Int64, location: Int64, channel: Channel, from: Status?, to: Status)]
+    /// Of `contacts`, those changed by anything after `operation` (whose last status change is `statusMark`).
+    func changedAfter(operation: Int64, statusMark: Int64, contacts: [Int64]) throws -> [Int64]
+    func deleteContact(number: Int64) throws
+    func deleteUnsentWelcome(operation: Int64) throws -> Int
+    func markUndone(_ operation: Int64, by undo: Int64) throws
+}
+
+/// An operation as undo sees it.
+public struct UndoTarget: Equatable, Sendable {
+    public var id: Int64
+    public var kind: String
+    public var practiceID: Int64
+    public var locationID: Int64?
+    public var file: String?
+    public var statusMark: Int64
+    public var undoneBy: Int64?
 }
 
 /// One recorded status change: when and why (issue 5).

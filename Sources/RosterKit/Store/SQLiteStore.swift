@@ -196,7 +196,7 @@ public final class SQLiteStore: ContactStore {
     public func history(practice practiceName: String?, location locationName: String?) throws -> [OperationRecord] {
         var sql = """
             SELECT o.id, o.kind, o.file_name, o.sha256, p.name, l.name, o.consent, o.at,
-                   o.rows, o.created, o.updated, o.copied, o.unchanged, o.skipped, o.failed
+                   o.rows, o.created, o.updated, o.copied, o.unchanged, o.skipped, o.failed, o.undone_by
             FROM operation o JOIN practice p ON p.id = o.practice_id LEFT JOIN location l ON l.id = o.location_id
             """
         var args: [SQLValue] = []
@@ -213,7 +213,8 @@ public final class SQLiteStore: ContactStore {
             OperationRecord(id: r.int(0), kind: r.string(1), file: r.text(2), sha256: r.text(3), practice: r.string(4),
                             location: r.text(5), consent: r.text(6), at: r.string(7), rows: Int(r.int(8)),
                             created: Int(r.int(9)), updated: Int(r.int(10)), copied: Int(r.int(11)),
-                            unchanged: Int(r.int(12)), skipped: Int(r.int(13)), failed: Int(r.int(14)))
+                            unchanged: Int(r.int(12)), skipped: Int(r.int(13)), failed: Int(r.int(14)),
+                            undoneBy: r.isNull(15) ? nil : r.int(15))
         }
     }
 

@@ -52,8 +52,8 @@ final class SQLiteTransaction: ContactTransaction {
     }
 
     static let insertContactSQL = """
-        INSERT INTO contact (practice_id, \(valueColumns), email_key, first_key, last_key, created_at, updated_at)
-        VALUES (\(Array(repeating: "?", count: TemplateField.allCases.count + 6).joined(separator: ", ")))
+        INSERT INTO contact (practice_id, \(valueColumns), email_key, first_key, last_key, created_at, updated_at, created_operation)
+        VALUES (\(Array(repeating: "?", count: TemplateField.allCases.count + 7).joined(separator: ", ")))
         """
     static let updateContactSQL = """
         UPDATE contact SET \(TemplateField.allCases.map { "\($0.snakeName) = ?" }.joined(separator: ", ")),
@@ -63,17 +63,21 @@ final class SQLiteTransaction: ContactTransaction {
     static let byNumberSQL = contactSelect + " WHERE id = ? AND practice_id = ?"
     static let byNameSQL = contactSelect + " WHERE practice_id = ? AND first_key = ? AND last_key = ? ORDER BY id"
 
-    func insertContact(practiceID: Int64, values: ContactValues, at: String) throws -> Int64 {
+    func insertContact(practiceID: Int64, values: ContactValues, at: String, operation: Int64?) throws -> Int64 {
         let statement = try db.statement(Self.insertContactSQL)
         var args: [SQLValue] = [.int(practiceID)]
         args += TemplateField.allCases.map { SQLValue(values[$0]) }
         args += keys(values)
-        args += [.text(at), .text(at)]
+        args += [.text(at), .text(at), SQLValue(operation)]
         try statement.run(args)
         return db.lastInsertRowID
     }
 
-    func updateContact(number: Int64, values: ContactValues, at: String) throws {
+    func updateContact(number: Int64, values: ContactValues, at: String, operation: Int64?, before: ContactValues?) throws {
+        if let operation, let before {
+            try db.statement("INSERT INTO contact_revision (operation_id, contact_id, before) VALUES (?, ?, ?)")
+                .run([.int(operation), .int(number), .text(Self.json(before))])
+        }
         let statement = try db.statement(Self.updateContactSQL)
         var args = TemplateField.allCases.map { SQLValue(values[$0]) }
         args += keys(values)
@@ -91,9 +95,9 @@ final class SQLiteTransaction: ContactTransaction {
         }
     }
 
-    func insertMembership(contact: Int64, location: Int64, text: Status, email: Status, at: String) throws {
-        try db.statement("INSERT INTO membership (contact_id, location_id, text_status, email_status, added_at) VALUES (?, ?, ?, ?, ?)")
-            .run([.int(contact), .int(location), .text(text.rawValue), .text(email.rawValue), .text(at)])
+    func insertMembership(contact: Int64, location: Int64, text: Status, email: Status, at: String, operation: Int64?) throws {
+        try db.statement("INSERT INTO membership (contact_id, location_id, text_status, email_status, added_at, added_operation) VALUES (?, ?, ?, ?, ?, ?)")
+            .run([.int(contact), .int(location), .text(text.rawValue), .text(email.rawValue), .text(at), SQLValue(operation)])
     }
 
     func deleteMembership(contact: Int64, location: Int64) throws {
@@ -135,7 +139,7 @@ final class SQLiteTransaction: ContactTransaction {
     }
 
     func previousRun(location: Int64, sha256: String) throws -> String? {
-        try db.statement("SELECT at FROM operation WHERE location_id = ? AND sha256 = ? ORDER BY id DESC LIMIT 1")
+        try db.statement("SELECT at FROM operation WHERE location_id = ? AND sha256 = ? AND undone_by IS NULL AND kind IN ('import', 'merge') ORDER BY id DESC LIMIT 1")
             .first([.int(location), .text(sha256)]) { $0.string(0) }
     }
 
@@ -149,7 +153,8 @@ final class SQLiteTransaction: ContactTransaction {
 
     func finishOperation(_ id: Int64, counts: OperationCounts) throws {
         try db.statement("""
-            UPDATE operation SET rows = ?, created = ?, updated = ?, copied = ?, unchanged = ?, skipped = ?, failed = ? WHERE id = ?
+            UPDATE operation SET rows = ?, created = ?, updated = ?, copied = ?, unchanged = ?, skipped = ?, failed = ?,
+                status_mark = (SELECT coalesce(max(id), 0) FROM status_change) WHERE id = ?
             """).run([SQLValue(counts.rows), SQLValue(counts.created), SQLValue(counts.updated), SQLValue(counts.copied),
                       SQLValue(counts.unchanged), SQLValue(counts.skipped), SQLValue(counts.failed), .int(id)])
     }
@@ -157,5 +162,86 @@ final class SQLiteTransaction: ContactTransaction {
     func queueWelcome(contact: Int64, to: String, operation: Int64, at: String) throws {
         try db.statement("INSERT INTO outbox (contact_id, operation_id, to_address, queued_at) VALUES (?, ?, ?, ?)")
             .run([.int(contact), .int(operation), .text(to), .text(at)])
+    }
+
+    // MARK: undo
+
+    static func json(_ values: ContactValues) -> String {
+        var object: [String: String] = [:]
+        for field in TemplateField.allCases { if let v = values[field] { object[field.snakeName] = v } }
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func values(json: String) -> ContactValues {
+        let object = (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: String] ?? [:]
+        var values = ContactValues()
+        for field in TemplateField.allCases { values[field] = object[field.snakeName] }
+        return values
+    }
+
+    func operationForUndo(_ id: Int64) throws -> UndoTarget? {
+        try db.statement("SELECT id, kind, practice_id, location_id, file_name, coalesce(status_mark, 0), undone_by FROM operation WHERE id = ?")
+            .first([.int(id)]) { r in
+                UndoTarget(id: r.int(0), kind: r.string(1), practiceID: r.int(2), locationID: r.isNull(3) ? nil : r.int(3),
+                           file: r.text(4), statusMark: r.int(5), undoneBy: r.isNull(6) ? nil : r.int(6))
+            }
+    }
+
+    func contactsCreated(by operation: Int64) throws -> [Int64] {
+        try db.statement("SELECT id FROM contact WHERE created_operation = ? ORDER BY id").rows([.int(operation)]) { $0.int(0) }
+    }
+
+    func membershipsAdded(by operation: Int64) throws -> [(contact: Int64, location: Int64)] {
+        try db.statement("SELECT contact_id, location_id FROM membership WHERE added_operation = ?").rows([.int(operation)]) { ($0.int(0), $0.int(1)) }
+    }
+
+    func revisions(by operation: Int64) throws -> [(contact: Int64, before: ContactValues)] {
+        try db.statement("SELECT contact_id, before FROM contact_revision WHERE operation_id = ? ORDER BY id DESC")
+            .rows([.int(operation)]) { ($0.int(0), Self.values(json: $0.string(1))) }
+    }
+
+    func statusChanges(by operation: Int64) throws -> [(contact: Int64, location: Int64, channel: Channel, from: Status?, to: Status)] {
+        try db.statement("""
+            SELECT contact_id, location_id, channel, from_status, to_status FROM status_change WHERE operation_id = ? ORDER BY id DESC
+            """).rows([.int(operation)]) { r in
+            (r.int(0), r.int(1), Channel(rawValue: r.string(2)) ?? .text, r.text(3).flatMap(Status.init(rawValue:)),
+             Status(rawValue: r.string(4)) ?? .unsubscribed)
+        }
+    }
+
+    func changedAfter(operation: Int64, statusMark: Int64, contacts: [Int64]) throws -> [Int64] {
+        let revision = try db.statement("SELECT 1 FROM contact_revision WHERE contact_id = ? AND operation_id > ? LIMIT 1")
+        let membership = try db.statement("SELECT 1 FROM membership WHERE contact_id = ? AND added_operation > ? LIMIT 1")
+        // A later operation that was itself undone, and the undo, cancel out.
+        let status = try db.statement("""
+            SELECT 1 FROM status_change s LEFT JOIN operation o ON o.id = s.operation_id
+            WHERE s.contact_id = ? AND s.id > ? AND (o.id IS NULL OR (o.undone_by IS NULL AND o.kind != 'undo')) LIMIT 1
+            """)
+        var changed: [Int64] = []
+        for contact in contacts {
+            if try revision.first([.int(contact), .int(operation)], { _ in true }) != nil
+                || membership.first([.int(contact), .int(operation)], { _ in true }) != nil
+                || status.first([.int(contact), .int(statusMark)], { _ in true }) != nil {
+                changed.append(contact)
+            }
+        }
+        return changed
+    }
+
+    func deleteContact(number: Int64) throws {
+        try db.statement("DELETE FROM contact_revision WHERE contact_id = ?").run([.int(number)])
+        try db.statement("DELETE FROM contact WHERE id = ?").run([.int(number)])
+    }
+
+    func deleteUnsentWelcome(operation: Int64) throws -> Int {
+        try db.statement("DELETE FROM outbox WHERE operation_id = ? AND sent_at IS NULL").run([.int(operation)])
+        return db.changes
+    }
+
+    func markUndone(_ operation: Int64, by undo: Int64) throws {
+        try db.statement("UPDATE operation SET undone_by = ? WHERE id = ?").run([.int(undo), .int(operation)])
+        // Its revisions are spent: the values they kept are back in place.
+        try db.statement("DELETE FROM contact_revision WHERE operation_id = ?").run([.int(operation)])
     }
 }

@@ -26,7 +26,7 @@ func runReporting(_ body: () throws -> Void) throws {
     } catch let error as CleanExit {
         throw error
     } catch {
-        let message = (error as? CustomStringConvertible)?.description ?? String(describing: error)
+        let message = String(describing: error)
         FileHandle.standardError.write(Data("roster: error: \(message)\n".utf8))
         throw ExitCode(1)
     }

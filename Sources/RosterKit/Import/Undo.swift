@@ -1,0 +1,113 @@
+/// What `roster undo` did.
+public struct UndoReadout: Equatable, Sendable, Encodable {
+    public var undone: Int64
+    public var kind: String
+    public var contactsRemoved = 0
+    public var membershipsRemoved = 0
+    public var contactsRestored = 0
+    public var statusesRestored = 0
+    public var welcomeEmailsRemoved = 0
+    public var dryRun = false
+    public var historyID: Int64?
+
+    enum CodingKeys: String, CodingKey {
+        case undone, kind
+        case contactsRemoved = "contacts_removed"
+        case membershipsRemoved = "memberships_removed"
+        case contactsRestored = "contacts_restored"
+        case statusesRestored = "statuses_restored"
+        case welcomeEmailsRemoved = "welcome_emails_removed"
+        case dryRun = "dry_run"
+        case historyID = "history_id"
+    }
+}
+
+public enum UndoError: Error, Equatable, CustomStringConvertible {
+    case notFound(Int64)
+    case notUndoable(id: Int64, kind: String)
+    case alreadyUndone(id: Int64, by: Int64)
+    case changedLater(id: Int64, contacts: [String])
+
+    public var description: String {
+        switch self {
+        case .notFound(let id):
+            "there is no #\(id) in the history: `roster history` lists what can be undone"
+        case .notUndoable(let id, let kind):
+            "#\(id) is a \(kind); undo reverts imports and merges"
+        case .alreadyUndone(let id, let by):
+            "#\(id) was already undone by #\(by)"
+        case .changedLater(let id, let contacts):
+            "#\(id) cannot be undone: a later operation changed \(contacts.count) of its contacts (\(contacts.prefix(20).joined(separator: ", "))\(contacts.count > 20 ? ", …" : "")). Undo the later operations first, newest first, or change these contacts by hand"
+        }
+    }
+}
+
+/// `roster undo ID` (issue 8): reverts one import or merge in one transaction. Removes
+/// the contacts it created and the memberships it added, restores the values it updated
+/// and the statuses it changed (texts move back), and removes its unsent welcome emails.
+/// It refuses, naming the contacts, when a later operation changed any of them.
+public struct Undoer {
+    public let store: any ContactStore
+    public let clock: Clock
+
+    public init(store: any ContactStore, clock: Clock = .system) {
+        self.store = store
+        self.clock = clock
+    }
+
+    public func undo(_ id: Int64, dryRun: Bool = false) throws -> UndoReadout {
+        let at = Clock.timestamp(clock.now())
+        let codec = store.idCodec
+        return try store.write(commit: !dryRun) { tx in
+            guard let target = try tx.operationForUndo(id) else { throw UndoError.notFound(id) }
+            guard target.kind == "import" || target.kind == "merge" else { throw UndoError.notUndoable(id: id, kind: target.kind) }
+            if let by = target.undoneBy { throw UndoError.alreadyUndone(id: id, by: by) }
+
+            let created = try tx.contactsCreated(by: id)
+            let added = try tx.membershipsAdded(by: id)
+            let revisions = try tx.revisions(by: id)
+            let statuses = try tx.statusChanges(by: id)
+            var affected = Set(created)
+            affected.formUnion(added.map(\.contact))
+            affected.formUnion(revisions.map(\.contact))
+            affected.formUnion(statuses.map(\.contact))
+            let changed = try tx.changedAfter(operation: id, statusMark: target.statusMark, contacts: affected.sorted())
+            if !changed.isEmpty { throw UndoError.changedLater(id: id, contacts: changed.map(codec.encode)) }
+
+            let undo = try tx.beginOperation(kind: "undo", practiceID: target.practiceID, location: target.locationID,
+                                             file: target.file, sha256: nil, consent: nil, at: at)
+            var readout = UndoReadout(undone: id, kind: target.kind, dryRun: dryRun)
+            let createdSet = Set(created)
+            let addedSet = Set(added.map { "\($0.contact)/\($0.location)" })
+            // Statuses the operation changed on memberships it did not add: back, newest first.
+            for change in statuses where change.from != nil && !createdSet.contains(change.contact)
+                && !addedSet.contains("\(change.contact)/\(change.location)") {
+                guard let from = change.from else { continue }
+                try tx.setStatus(contact: change.contact, location: change.location, channel: change.channel, status: from, at: at)
+                try tx.recordStatusChange(contact: change.contact, location: change.location, channel: change.channel,
+                                          from: change.to, to: from, reason: "undo of #\(id)", operation: undo, at: at)
+                readout.statusesRestored += 1
+            }
+            for membership in added where !createdSet.contains(membership.contact) {
+                try tx.deleteMembership(contact: membership.contact, location: membership.location)
+                readout.membershipsRemoved += 1
+            }
+            for revision in revisions where !createdSet.contains(revision.contact) {
+                try tx.updateContact(number: revision.contact, values: revision.before, at: at, operation: nil, before: nil)
+                readout.contactsRestored += 1
+            }
+            readout.welcomeEmailsRemoved = try tx.deleteUnsentWelcome(operation: id)
+            for contact in created {
+                try tx.deleteContact(number: contact)
+                readout.contactsRemoved += 1
+            }
+            var counts = OperationCounts()
+            counts.rows = affected.count
+            counts.updated = readout.contactsRestored
+            try tx.finishOperation(undo, counts: counts)
+            try tx.markUndone(id, by: undo)
+            if !dryRun { readout.historyID = undo }
+            return readout
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import ArgumentParser
+import Foundation
+import RosterKit
+
+struct UndoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "undo",
+        abstract: "Revert one import or merge, by its number in `roster history`.",
+        discussion: """
+            Removes the contacts it created and the memberships it added, restores the values it updated and \
+            the statuses it changed, and removes its unsent welcome emails. Refuses, naming the contacts, when \
+            a later operation changed any of them. The undo is itself recorded in history.
+
+            Example:
+              roster history --location Nashua
+              roster undo 12 --dry-run
+              roster undo 12
+            """
+    )
+    @Argument(help: "The operation's number, from `roster history`.") var id: Int64
+    @Flag(name: .customLong("dry-run"), help: "Say what would be reverted; change nothing.") var dryRun = false
+    @Flag(help: "Print the result as JSON.") var json = false
+    @OptionGroup var database: DatabaseOptions
+
+    func run() throws {
+        try runReporting {
+            let r = try Undoer(store: database.open()).undo(id, dryRun: dryRun)
+            if json { return try printJSON(r) }
+            print("\(dryRun ? "Dry run (nothing changed): would undo" : "Undid") #\(r.undone) (\(r.kind)): "
+                  + "\(r.contactsRemoved) contacts removed, \(r.membershipsRemoved) memberships removed, "
+                  + "\(r.contactsRestored) contacts restored, \(r.statusesRestored) statuses restored, "
+                  + "\(r.welcomeEmailsRemoved) unsent welcome emails removed.")
+            if let h = r.historyID { print("Recorded in history as #\(h).") }
+        }
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+@testable import RosterKit
+
+/// Issue 8: `undo` reverts one import or merge, on every kind of row.
+@Suite struct UndoTests {
+    let header = "First Name,Last Name,Email,Phone (Mobile)\n"
+
+    @Test func undoingAnImportRestoresTheDatabaseExactly() throws {
+        let f = try Fixture()
+        try f.importCSV(header + "Mary,Smith,mary@example.com,(603) 555-0123\nAnn,Lee,ann@example.com,\n", into: "Nashua")
+        var before = try f.snapshot()
+        // Created, copied (texts move from Nashua), skipped and failed rows in one import.
+        let r = try f.importCSV(header + "Bo,Ray,bo@example.com,(603) 555-0124\nMary,Smith,mary@example.com,(603) 555-0123\nBo,Ray,bo@example.com,\nBad1,X,x@example.com,\n", into: "Hudson")
+        #expect((r.created, r.copied, r.skipped, r.failed) == (1, 1, 1, 1))
+        #expect(try f.membership("Mary", "Nashua")?.text == .unsubscribed)
+        let id = try #require(r.historyID)
+        let u = try Undoer(store: f.store, clock: fixedClock).undo(id)
+        #expect((u.contactsRemoved, u.membershipsRemoved, u.statusesRestored, u.welcomeEmailsRemoved) == (1, 1, 1, 1))
+        var after = try f.snapshot()
+        // Status history keeps the record of what happened and of the undo.
+        before["status_change"] = nil
+        after["status_change"] = nil
+        #expect(after == before)
+        #expect(try f.membership("Mary", "Nashua")?.text == .subscribed)
+        let history = try f.store.history(practice: nil, location: nil)
+        #expect(history.map(\.kind) == ["import", "import", "undo"])
+        #expect(history[1].undoneBy == u.historyID)
+    }
+
+    @Test func undoingAMergeRestoresUpdatedValuesAndRemovesAddedMemberships() throws {
+        let f = try Fixture()
+        try f.importCSV(header + "Mary,Smith,mary@example.com,(603) 555-0123\nAnn,Lee,ann@example.com,\n")
+        let mary = try f.contact(named: "Mary").id, ann = try f.contact(named: "Ann").id
+        let before = try f.snapshot()
+        let r = try f.importCSV("Contact ID,Last Name,Phase\n\(mary),Jones,Lead-New\n\(ann),,\n", into: "Hudson", consent: "text") { $0.mode = .merge }
+        #expect((r.updated, r.copied) == (1, 1))
+        let u = try Undoer(store: f.store, clock: fixedClock).undo(try #require(r.historyID))
+        #expect((u.contactsRestored, u.membershipsRemoved, u.contactsRemoved) == (1, 2, 0))
+        var after = try f.snapshot()
+        var expected = before
+        after["status_change"] = nil
+        expected["status_change"] = nil
+        // updated_at moves on: compare everything else.
+        #expect(try f.contacts.show(mary).values == f.contacts.show(mary).values)
+        #expect(try f.contacts.show(mary).values[.lastName] == "Smith")
+        #expect(try f.contacts.show(mary).values[.phase] == "No Phase")
+        #expect(after["membership"] == expected["membership"])
+        #expect(try f.membership("Mary", "Nashua")?.text == .subscribed)
+    }
+
+    @Test func refusesWhenALaterOperationChangedItsContacts() throws {
+        let f = try Fixture()
+        let first = try f.importCSV(header + "Mary,Smith,mary@example.com,(603) 555-0123\nAnn,Lee,ann@example.com,\n")
+        let mary = try f.contact(named: "Mary").id
+        let later = try f.importCSV("Contact ID,Notes\n\(mary),called\n") { $0.mode = .merge }
+        let undoer = Undoer(store: f.store, clock: fixedClock)
+        #expect(throws: UndoError.changedLater(id: try #require(first.historyID), contacts: [mary])) {
+            try undoer.undo(try #require(first.historyID))
+        }
+        // Newest first works.
+        _ = try undoer.undo(try #require(later.historyID))
+        _ = try undoer.undo(try #require(first.historyID))
+        #expect(try f.count("contact") == 0)
+        #expect(throws: UndoError.alreadyUndone(id: try #require(first.historyID), by: 4)) { try undoer.undo(try #require(first.historyID)) }
+    }
+
+    @Test func aStatusChangedByHandAfterwardsBlocksTheUndo() throws {
+        let f = try Fixture()
+        let r = try f.importCSV(header + "Mary,Smith,mary@example.com,(603) 555-0123\n")
+        _ = try f.contacts.setStatus(f.contact(named: "Mary").id, location: "Nashua", practice: nil, channel: .email, status: .optedOut)
+        #expect(throws: UndoError.self) { try Undoer(store: f.store, clock: fixedClock).undo(try #require(r.historyID)) }
+        #expect(try f.count("contact") == 1)
+    }
+
+    @Test func dryRunChangesNothingAndUnknownIDsAreClear() throws {
+        let f = try Fixture()
+        let r = try f.importCSV(header + "Mary,Smith,mary@example.com,(603) 555-0123\n")
+        let before = try f.snapshot()
+        let u = try Undoer(store: f.store, clock: fixedClock).undo(try #require(r.historyID), dryRun: true)
+        #expect(u.contactsRemoved == 1 && u.dryRun && u.historyID == nil)
+        #expect(try f.snapshot() == before)
+        #expect(throws: UndoError.notFound(99)) { try Undoer(store: f.store).undo(99) }
+    }
+
+    @Test func afterAnUndoTheSameFileMayBeImportedAgain() throws {
+        let f = try Fixture()
+        let path = f.scratch.file("list.csv", header + "Mary,Smith,mary@example.com,\n")
+        let request = ImportRequest(path: path, location: "Nashua", consent: Consent(email: true, text: false))
+        let r = try f.importer.run(request)
+        _ = try Undoer(store: f.store, clock: fixedClock).undo(try #require(r.historyID))
+        #expect(try f.importer.run(request).created == 1)
+    }
+}
