@@ -31,6 +31,8 @@ public final class CSVReader {
     private var position = 0
     private var endOfFile = false
     private var nextRow = 1
+    /// Bytes of the file read so far: with the file's size, how far along a run is.
+    public private(set) var bytesRead = 0
     /// The previous record's field count, to size the next one's array.
     private var lastFieldCount = 0
 
@@ -59,6 +61,7 @@ public final class CSVReader {
             position = 0
         }
         let n = try file.next(into: &raw)
+        bytesRead += n
         if n == 0 { endOfFile = true }
         transcoder.rowHint = nextRow
         try transcoder.transcode(raw[0..<n], into: &decoded, atEnd: n == 0)

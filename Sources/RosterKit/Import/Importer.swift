@@ -17,6 +17,8 @@ public struct ImportRequest: Sendable {
     public var clearEmpty = false
     public var reportPath: String?
     public var plan = false
+    /// Called every few thousand rows with (rows done, fraction of the file read).
+    public var progress: (@Sendable (Int, Double) -> Void)?
 
     public init(path: String, mode: Mode = .importRows, location: String, practice: String? = nil, consent: Consent) {
         self.path = path
@@ -92,6 +94,9 @@ public struct Importer {
                     dataRows += 1
                     if dataRows > request.maxRows { continue }
                     try run.decide(record, into: &readout)
+                    if let progress = request.progress, dataRows % 2_000 == 0 {
+                        progress(dataRows, Double(reader.bytesRead) / Double(max(1, fingerprint.byteCount)))
+                    }
                 }
                 if dataRows > request.maxRows { throw ImportError.tooManyRows(count: dataRows, limit: request.maxRows) }
                 if dataRows == 0 { readout.warnings.append("the file has a header but no rows") }

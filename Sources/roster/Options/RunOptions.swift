@@ -26,7 +26,17 @@ struct RunOptions: ParsableArguments {
     func run(_ request: ImportRequest) throws {
         try runReporting {
             let store = try database.open()
-            let readout = try Importer(store: store).run(request)
+            let progress = ProgressLine(quiet: quiet || json)
+            var request = request
+            if progress.enabled { request.progress = { rows, fraction in progress.update(rows: rows, fraction: fraction) } }
+            let readout: Readout
+            do {
+                readout = try Importer(store: store).run(request)
+                progress.finish()
+            } catch {
+                progress.finish()
+                throw error
+            }
             if quiet { return }
             if json {
                 try printJSON(readout)
