@@ -37,9 +37,13 @@ struct CopyCommand: ParsableCommand {
             let readout = try Contacts(store: database.open()).copy(from: from, to: to, practice: practice,
                                                                      ids: all ? nil : contacts, move: move)
             if json { return try printJSON(readout) }
-            print("\(move ? "Moved" : "Copied") \(readout.copied) contacts from \(readout.from) to \(readout.to); \(readout.alreadyThere) already there.")
-            if readout.textsMoved > 0 { print("\(readout.textsMoved) contacts' texts moved to \(readout.to) (the text rule).") }
-            if move && readout.moved > 0 { print("Removed \(readout.moved) contacts from \(readout.from).") }
+            func counted(_ n: Int) -> String { n == 1 ? "1 contact" : "\(n) contacts" }
+            print("\(move ? "Moved" : "Copied") \(counted(readout.copied + (move ? readout.alreadyThere : 0))) from \(readout.from) to \(readout.to)"
+                  + (readout.alreadyThere > 0 ? " (\(counted(readout.alreadyThere)) already in \(readout.to), left as they were)." : "."))
+            if readout.textsMoved > 0 {
+                print("\(readout.textsMoved == 1 ? "1 person now gets" : "\(readout.textsMoved) people now get") texts from \(readout.to) only: a person gets texts from one location, so their texts from \(readout.from) were turned off.")
+            }
+            if move && readout.moved > 0 { print("\(counted(readout.moved)) no longer in \(readout.from).") }
         }
     }
 }
@@ -71,8 +75,11 @@ struct SubscribeCommand: ParsableCommand {
         try runReporting {
             let result = try Contacts(store: options.database.open()).setStatus(options.id, location: options.location, practice: options.practice,
                                                                                 channel: options.channel, status: .subscribed)
-            print("\(options.channel.rawValue) at \(options.location): \(result.from.rawValue) → subscribed.")
-            if !result.movedFrom.isEmpty { print("Texts unsubscribed at \(result.movedFrom.joined(separator: ", ")) (the text rule).") }
+            print(result.from == .subscribed ? "\(options.id): \(options.channel.rawValue) at \(options.location) was already subscribed."
+                                             : "\(options.id): \(options.channel.rawValue) at \(options.location) is now subscribed (was \(result.from.rawValue)).")
+            if !result.movedFrom.isEmpty {
+                print("Texts from \(result.movedFrom.joined(separator: ", ")) turned off: a person gets texts from one location.")
+            }
         }
     }
 }
@@ -97,7 +104,14 @@ struct UnsubscribeCommand: ParsableCommand {
             let status: Status = optOut ? .optedOut : .unsubscribed
             let result = try Contacts(store: options.database.open()).setStatus(options.id, location: options.location, practice: options.practice,
                                                                                 channel: options.channel, status: status)
-            print("\(options.channel.rawValue) at \(options.location): \(result.from.rawValue) → \(status.rawValue).")
+            let what = "\(options.id): \(options.channel.rawValue) at \(options.location)"
+            if result.from == .optedOut && status == .unsubscribed {
+                print("\(what) stays opted-out: that was the person's own choice, and only `roster subscribe` (their renewed consent) changes it.")
+            } else if result.from == status {
+                print("\(what) was already \(status.rawValue).")
+            } else {
+                print("\(what) is now \(status.rawValue) (was \(result.from.rawValue)).")
+            }
         }
     }
 }

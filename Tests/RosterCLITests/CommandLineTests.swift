@@ -98,7 +98,7 @@ import Testing
 
         let history = try cli.ok(["history"]).stdout
         #expect(history.contains("import") && history.contains("merge"))
-        #expect(try cli.ok(["history", "--location", "Nashua"]).stdout.split(separator: "\n").count == 3)
+        #expect(try cli.ok(["history", "--location", "Nashua"]).stdout.split(separator: "\n").count == 4)  // header + 3
         if sqlite3Available { #expect(try cli.integrity() == "ok") }
     }
 

@@ -19,6 +19,9 @@ public enum PersonName {
             return .invalid("contains \"\(c)\", so it reads like a note; keep only the name and move the rest to Notes")
         }
         if let phrase = NoteWords.match(in: trimmed) {
+            if NoteWords.doNotContact.contains(phrase) {
+                return .invalid("contains \"\(phrase)\", so it reads like a note that this person should not be contacted: delete the row, or if they should be, put only their name here and the note in Notes")
+            }
             return .invalid("contains \"\(phrase)\", so it reads like a note, not a name; put the person's name here and the note in Notes")
         }
         var value = trimmed
@@ -74,7 +77,9 @@ public enum PersonName {
                 atPartStart = true
             } else if atPartStart {
                 result += character.uppercased()
-                atPartStart = !character.isLetter
+                // A part starts at its first cased letter: `ŉ` upper-cases to `ʼN`, whose
+                // `ʼ` is an uncaseable letter, and `ʼN` must capitalise to itself (fuzzing).
+                atPartStart = !character.isCased
             } else {
                 result += character.lowercased()
             }

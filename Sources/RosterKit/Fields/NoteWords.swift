@@ -8,6 +8,9 @@ enum NoteWords {
         "dummy", "sample", "tbd", "fnu", "lnu", "no first name", "no last name",
     ].map { $0.split(separator: " ").map(String.init) }
 
+    /// Phrases that say the person must not be contacted: the fix is usually to drop the row.
+    static let doNotContact: Set<String> = ["do not", "dont", "don't", "dnu", "do not use", "deceased"]
+
     /// Characters that never appear in a person's name but do in notes.
     static let characters: Set<Character> = ["(", ")", "[", "]", "{", "}", "/", "\\", "#", "@", "!", "?", "*", ":", ";"]
     static let bytes: Set<UInt8> = Set(characters.compactMap { $0.asciiValue })

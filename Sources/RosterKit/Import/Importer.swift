@@ -76,11 +76,14 @@ public struct Importer {
             readout.warnings.append("the Text Status and Email Status columns are read-only and were not applied: statuses change only through --consent, copy and subscribe/unsubscribe")
         }
 
+        if let reportPath = request.reportPath, Self.sameFile(reportPath, request.path) {
+            throw ImportError.invalidOption("--report \(reportPath) is the file being imported: writing the report would overwrite it. Choose another name, such as failed-rows.csv")
+        }
         let report = try request.reportPath.map { try ReportWriter(path: $0, header: headerRecord.fields) }
         do {
             try store.write(commit: !request.dryRun) { tx in
                 if !request.again, let earlier = try tx.previousRun(location: location.id, sha256: fingerprint.sha256) {
-                    throw StoreError.sameFile(at: earlier, location: location.name)
+                    throw StoreError.sameFile(at: earlier.at, location: location.name, file: earlier.file, history: earlier.id)
                 }
                 let operation = try tx.beginOperation(kind: request.mode.rawValue, practiceID: practice.id, location: location.id,
                                                       file: readout.file, sha256: fingerprint.sha256,
@@ -111,6 +114,12 @@ public struct Importer {
         return readout
     }
 
+    static func sameFile(_ a: String, _ b: String) -> Bool {
+        var sa = stat(), sb = stat()
+        guard stat(a, &sa) == 0, stat(b, &sb) == 0 else { return false }
+        return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino
+    }
+
     private func firstNonBlank(_ reader: CSVReader) throws -> CSVRecord? {
         while let record = try reader.next() {
             if !record.isBlank { return record }
@@ -133,7 +142,7 @@ private struct Run {
     let report: ReportWriter?
     /// Merge rows seen so far: Contact number → spreadsheet row.
     var seenIDs: [Int64: Int] = [:]
-    lazy var createdReason = "import of \(request.path.split(separator: "/").last.map(String.init) ?? request.path) (consent: \(request.consent))"
+    lazy var createdReason = "import of \(request.path.split(separator: "/").last.map(String.init) ?? request.path), consent \(request.consent)"
     lazy var welcomeMissing: [(field: String, option: String)] = (try? WelcomeEmail.missingPracticeValues(practice)) ?? []
 
     init(tx: any ContactTransaction, request: ImportRequest, practice: Practice, location: Location, header: HeaderMap,
@@ -193,13 +202,13 @@ private struct Run {
         if let emailKey, let other = try tx.contactsUsingEmail(practiceID: practice.id, emailKey: emailKey).first {
             let reason: FailureReason = phone == nil ? .alreadyExistsEmail : .duplicateEmail
             return try fail(record, parsed, reason, field: TemplateField.email.header,
-                            message: "Email is already used by contact \(codec.encode(other)), who has another name: to update that contact, export the location and merge by Contact ID; for a different person, use their own email", into: &readout)
+                            message: "Email is already used by \(try who(other)), who has another name: to update that contact, export the location and merge by Contact ID; for a different person, use their own email", into: &readout)
         }
         // 3. Phone in use by another contact with the same first name.
         if let phone, let other = try tx.contactsUsingPhone(practiceID: practice.id, phone: phone, firstKey: firstKey).first {
             let reason: FailureReason = emailKey == nil ? .alreadyExistsPhone : .duplicatePhone
             return try fail(record, parsed, reason, field: TemplateField.phone.header,
-                            message: "Phone is already used by contact \(codec.encode(other)) with the same first name: to update that contact, merge by Contact ID; family members sharing a phone need different first names", into: &readout)
+                            message: "Phone is already used by \(try who(other)), with the same first name: to update that contact, merge by Contact ID; family members sharing a phone need different first names", into: &readout)
         }
         // 4. A new contact.
         let wantsWelcome = request.consent.email && values[.email] != nil
@@ -246,13 +255,13 @@ private struct Run {
            let other = try tx.contactsUsingEmail(practiceID: practice.id, emailKey: emailKey).first(where: { $0 != number }) {
             let reason: FailureReason = values[.phone] == nil ? .alreadyExistsEmail : .duplicateEmail
             return try fail(record, parsed, reason, field: TemplateField.email.header,
-                            message: "Email is already used by contact \(codec.encode(other)): each contact needs its own email", into: &readout)
+                            message: "Email is already used by \(try who(other)): each contact needs its own email", into: &readout)
         }
         if let phone = values[.phone],
            let other = try tx.contactsUsingPhone(practiceID: practice.id, phone: phone, firstKey: firstKey).first(where: { $0 != number }) {
             let reason: FailureReason = values[.email] == nil ? .alreadyExistsPhone : .duplicatePhone
             return try fail(record, parsed, reason, field: TemplateField.phone.header,
-                            message: "Phone is already used by contact \(codec.encode(other)) with the same first name: family members sharing a phone need different first names", into: &readout)
+                            message: "Phone is already used by \(try who(other)), with the same first name: family members sharing a phone need different first names", into: &readout)
         }
         let changed = TemplateField.allCases.filter { values[$0] != stored.values[$0] }
         if !changed.isEmpty {
@@ -266,7 +275,7 @@ private struct Run {
         }
         let statuses = TextRule.statuses(consent: request.consent, values: values)
         let added = try TextRule.addMembership(tx, contact: number, location: location, text: statuses.text, email: statuses.email,
-                                               reason: "merge of \(readout.file) (consent: \(request.consent))",
+                                               reason: "\(readout.kind) of \(readout.file), consent \(request.consent)",
                                                operation: operation, at: at)
         readout.textsMoved += added.textsMovedFrom.count
         if !changed.isEmpty {
@@ -281,13 +290,25 @@ private struct Run {
         }
     }
 
+    /// "Dan Carter (CK930K7CBP)": the other contact, for the readout on the user's own terminal.
+    func who(_ number: Int64) throws -> String {
+        let id = codec.encode(number)
+        guard let other = try tx.contact(number: number, practiceID: practice.id) else { return "contact \(id)" }
+        let name = [other.values[.firstName], other.values[.lastName]].compactMap { $0 }.joined(separator: " ")
+        return "\(name) (\(id))"
+    }
+
     // MARK: failures
 
     mutating func fail(_ record: CSVRecord, _ parsed: RowNormaliser.Result, _ reason: FailureReason,
                        field: String? = nil, message: String? = nil, into readout: inout Readout) throws {
         let first = Text.trim(normaliser.cell(record, .field(.firstName)))
         let last = Text.trim(normaliser.cell(record, .field(.lastName)))
-        let text = message ?? parsed.problems.map(\.message).joined(separator: "; ")
+        var text = message ?? parsed.problems.map(\.message).joined(separator: "; ")
+        if readout.encoding == SourceEncoding.windows1252.rawValue, message == nil,
+           let problem = parsed.problems.first(where: { $0.message.contains("contains \"?\"") }), let field = problem.field {
+            text = "\(field) has a ? where a letter was lost when a spreadsheet saved this file as Windows-1252: retype the name, or save the file as \"CSV UTF-8\" and export again"
+        }
         let failure = Failure(row: record.row, reason: reason, field: field ?? parsed.problems.first?.field, message: text,
                               name: [first, last].filter { !$0.isEmpty }.joined(separator: " "))
         readout.failed += 1
@@ -307,18 +328,23 @@ final class ReportWriter {
     private let writer: CSVWriter
     private let path: String
     private let width: Int
+    /// A report of a report keeps one Reason column, refreshed.
+    private let reasonColumn: Int?
 
     init(path: String, header: [String]) throws {
         self.path = path
         writer = try CSVWriter(path: path)
+        reasonColumn = header.firstIndex { HeaderAliases.column(for: $0) == .reason }
         width = header.count
-        try writer.write(row: header + ["Reason"])
+        try writer.write(row: reasonColumn == nil ? header + ["Reason"] : header)
     }
 
     func write(_ record: CSVRecord, failure: Failure) throws {
         var cells = Array(record.fields.prefix(width))
         while cells.count < width { cells.append("") }
-        try writer.write(row: cells + ["\(failure.reason.rawValue): \(failure.message)"])
+        let reason = "\(failure.reason.rawValue): \(failure.message)"
+        if let reasonColumn { cells[reasonColumn] = reason } else { cells.append(reason) }
+        try writer.write(row: cells)
     }
 
     func finish() throws { try writer.flush() }

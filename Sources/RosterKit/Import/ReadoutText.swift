@@ -24,12 +24,25 @@ public struct ReadoutText {
         return out
     }
 
+    /// "1 row", "2 rows".
+    static func count(_ n: Int, _ singular: String, _ plural: String? = nil) -> String {
+        "\(number(n)) " + (n == 1 ? singular : plural ?? singular + "s")
+    }
+
     private func paint(_ s: String, _ code: String) -> String { colour ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
+
+    /// A stored value as people see it: phones and dates as export writes them.
+    static func shown(_ field: String, _ value: String?) -> String {
+        guard let value else { return "" }
+        if field == TemplateField.phone.header || field == TemplateField.homePhone.header { return Phone.national(value) }
+        if field == TemplateField.dateOfBirth.header { return DateOfBirth.day(iso: value)?.us ?? value }
+        return value
+    }
 
     public func render(_ r: Readout) -> String {
         var lines: [String] = []
-        let verb = r.kind == "merge" ? "Merged" : "Imported"
-        let title = (r.dryRun ? "Dry run (nothing written): " + verb.lowercased() : verb)
+        let verb = r.kind == "merge" ? "merge" : "import"
+        let title = (r.dryRun ? "Dry run, nothing written: would \(verb)" : (r.kind == "merge" ? "Merged" : "Imported"))
             + " \(r.file) into \(r.location) (\(r.practice)), consent: \(r.consent)"
         lines.append(paint(title, "1"))
         var parts: [String] = []
@@ -40,23 +53,28 @@ public struct ReadoutText {
             parts.append("\(Self.number(r.copied)) copied\(from)")
         }
         if r.unchanged > 0 || r.kind == "merge" { parts.append("\(Self.number(r.unchanged)) unchanged") }
-        if r.skipped > 0 { parts.append("\(Self.number(r.skipped)) skipped as true duplicates already here") }
+        if r.skipped > 0 { parts.append("\(Self.number(r.skipped)) skipped (already in \(r.location), or earlier in this file)") }
         parts.append(paint("\(Self.number(r.failed)) failed", r.failed > 0 ? "31" : "32"))
-        lines.append("\(Self.number(r.rows)) rows: " + parts.joined(separator: ", "))
-        if r.welcomeEmailsQueued > 0 { lines.append("\(Self.number(r.welcomeEmailsQueued)) welcome emails queued (`roster outbox` lists them)") }
-        if r.textsMoved > 0 { lines.append("\(Self.number(r.textsMoved)) contacts' texts moved here from another location (the text rule)") }
+        lines.append(Self.count(r.rows, "row") + ": " + parts.joined(separator: ", "))
+        if r.welcomeEmailsQueued > 0 {
+            lines.append(r.dryRun ? "Would queue " + Self.count(r.welcomeEmailsQueued, "welcome email") + "."
+                                  : Self.count(r.welcomeEmailsQueued, "welcome email") + " queued (`roster outbox` lists them).")
+        }
+        if r.textsMoved > 0 {
+            lines.append(Self.count(r.textsMoved, "person", "people") + (r.dryRun ? " would" : "") + " now get texts from \(r.location) only: a person gets texts from one location, so texts elsewhere were turned off.")
+        }
         if let id = r.historyID { lines.append("Recorded in history as #\(id).") }
 
         if !r.changes.isEmpty {
             lines.append("")
-            lines.append("Changes (\(Self.number(r.changes.count))):")
+            lines.append("Changes (\(Self.count(r.changes.count, "value"))):")
             for change in r.changes {
-                lines.append("  row \(change.row) \(change.contactID) \(change.field): \"\(change.from ?? "")\" → \"\(change.to ?? "")\"")
+                lines.append("  row \(change.row) \(change.contactID) \(change.field): \"\(Self.shown(change.field, change.from))\" → \"\(Self.shown(change.field, change.to))\"")
             }
         }
         if !r.corrections.isEmpty {
             lines.append("")
-            lines.append("Corrections (\(Self.number(r.corrections.count)) values):")
+            lines.append("Corrections (\(Self.count(r.corrections.count, "value"))):")
             var byKind: [CorrectionKind: Int] = [:]
             for c in r.corrections { byKind[c.kind, default: 0] += 1 }
             for kind in CorrectionKind.allCases where byKind[kind] != nil {
@@ -95,6 +113,8 @@ public struct ReadoutText {
                 }
             } else if let reportPath {
                 lines.append("  Written to \(reportPath) with a Reason column: fix the rows there and import that file.")
+            } else {
+                lines.append("  Add --report FILE to write " + (r.failures.count == 1 ? "this row" : "these \(r.failures.count) rows") + " to a CSV you can fix and import.")
             }
         }
         return lines.joined(separator: "\n") + "\n"

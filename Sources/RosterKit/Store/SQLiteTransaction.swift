@@ -138,9 +138,9 @@ final class SQLiteTransaction: ContactTransaction {
             """).first([.int(id)]) { r in Location(id: r.int(0), practiceID: r.int(1), practiceName: r.string(2), name: r.string(3)) }
     }
 
-    func previousRun(location: Int64, sha256: String) throws -> String? {
-        try db.statement("SELECT at FROM operation WHERE location_id = ? AND sha256 = ? AND undone_by IS NULL AND kind IN ('import', 'merge') ORDER BY id DESC LIMIT 1")
-            .first([.int(location), .text(sha256)]) { $0.string(0) }
+    func previousRun(location: Int64, sha256: String) throws -> (at: String, file: String, id: Int64)? {
+        try db.statement("SELECT at, coalesce(file_name, ''), id FROM operation WHERE location_id = ? AND sha256 = ? AND undone_by IS NULL AND kind IN ('import', 'merge') ORDER BY id DESC LIMIT 1")
+            .first([.int(location), .text(sha256)]) { ($0.string(0), $0.string(1), $0.int(2)) }
     }
 
     func beginOperation(kind: String, practiceID: Int64, location: Int64?, file: String?, sha256: String?,

@@ -10,14 +10,15 @@ struct RunOptions: ParsableArguments {
     @Option(help: ArgumentHelp("What the people on this list agreed to receive: email, text, email,text or none.", valueName: "consent"))
     var consent: String
     @Flag(name: .customLong("dry-run"), help: "Decide every row and print the readout, but write nothing.") var dryRun = false
-    @Flag(help: "With --dry-run: list every row's planned action.") var plan = false
+    @Flag(help: "List every row's planned action, writing nothing (implies --dry-run).") var plan = false
     @Flag(help: "Print the readout as one JSON object.") var json = false
     @Flag(help: "Print nothing but errors.") var quiet = false
     @Option(help: ArgumentHelp("Write the failed rows, with a Reason column, to this CSV file.", valueName: "file")) var report: String?
 
     func request(mode: ImportRequest.Mode) throws -> ImportRequest {
         var request = ImportRequest(path: file, mode: mode, location: location, practice: practice, consent: try parseConsent(consent))
-        request.dryRun = dryRun
+        // A plan is a preview: it never writes (a user who forgets --dry-run must not import by accident).
+        request.dryRun = dryRun || plan
         request.reportPath = report
         request.plan = plan
         return request
