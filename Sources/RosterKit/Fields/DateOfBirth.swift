@@ -47,6 +47,14 @@ public enum DateOfBirth {
         return .accepted(parsed.iso)
     }
 
+    /// Whether `cell` is `m/d/yy` for the stored `yyyy-mm-dd` (how spreadsheets show dates).
+    public static func isShortForm(_ cell: String, of stored: String) -> Bool {
+        let parts = cell.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[2].count == 2, let day = day(iso: stored),
+              let m = Int(parts[0]), let d = Int(parts[1]), let yy = Int(parts[2]) else { return false }
+        return m == day.month && d == day.day && yy == day.year % 100
+    }
+
     /// The day a stored `yyyy-mm-dd` names.
     public static func day(iso: String) -> Day? {
         let p = iso.split(separator: "-")

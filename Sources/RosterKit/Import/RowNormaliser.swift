@@ -73,6 +73,12 @@ public struct RowNormaliser: Sendable {
                 if base == nil && field == .phase { values[.phase] = Phase.none }
                 continue
             }
+            // A spreadsheet shows a stored date with a two-digit year (03/01/62): in a merge, a
+            // cell that agrees with the stored date is that date, not a new (invalid) one.
+            if field == .dateOfBirth, let stored = base?[.dateOfBirth], DateOfBirth.isShortForm(trimmed, of: stored) {
+                values[field] = stored
+                continue
+            }
             let outcome = rule(field, trimmed, country: values[.country])
             switch outcome {
             case .invalid(let message):

@@ -259,3 +259,20 @@ import Testing
         #expect(stored.values[.firstName] == "Mary, Jr")
     }
 }
+
+@Suite struct SpreadsheetFormTests {
+    @Test func aTwoDigitYearThatAgreesWithTheStoredDateIsThatDate() throws {
+        let f = try Fixture()
+        try f.importCSV("First Name,Email,Date Of Birth\nMary,m@example.com,03/01/1962\n")
+        let id = try f.contact(named: "Mary").id
+        let same = try f.importCSV("Contact ID,Date Of Birth\n\(id),3/1/62\n") { $0.mode = .merge }
+        #expect(same.unchanged == 1)
+        // A different date in two-digit form is still Invalid (SPEC 3), and so is one on import.
+        let other = try f.importCSV("Contact ID,Date Of Birth\n\(id),3/2/62\n") { $0.mode = .merge }
+        #expect(other.failures.map(\.field) == ["Date Of Birth"])
+        let new = try f.importCSV("First Name,Email,Date Of Birth\nAnn,a@example.com,3/1/62\n")
+        #expect(new.failures.map(\.field) == ["Date Of Birth"])
+        #expect(DateOfBirth.isShortForm("03/01/62", of: "1962-03-01"))
+        #expect(!DateOfBirth.isShortForm("03/01/1962", of: "1962-03-01"))
+    }
+}
