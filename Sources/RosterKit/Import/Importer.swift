@@ -90,7 +90,8 @@ public struct Importer {
                                                       consent: request.consent.description, at: at)
                 var run = Run(tx: tx, request: request, practice: practice, location: location, header: header,
                               normaliser: RowNormaliser(header: header, today: Clock.today(now), defaultCountry: request.defaultCountry),
-                              codec: store.idCodec, operation: operation, at: at, report: report)
+                              codec: store.idCodec, operation: operation, at: at, report: report,
+                              identity: try IdentityIndex(tx, practiceID: practice.id))
                 var dataRows = 0
                 while let record = try reader.next() {
                     if record.isBlank { continue }
@@ -140,13 +141,17 @@ private struct Run {
     let operation: Int64
     let at: String
     let report: ReportWriter?
+    /// The practice's identity keys, and those of this file's accepted rows.
+    var identity: IdentityIndex
     /// Merge rows seen so far: Contact number → spreadsheet row.
     var seenIDs: [Int64: Int] = [:]
     lazy var createdReason = "import of \(request.path.split(separator: "/").last.map(String.init) ?? request.path), consent \(request.consent)"
     lazy var welcomeMissing: [(field: String, option: String)] = (try? WelcomeEmail.missingPracticeValues(practice)) ?? []
 
     init(tx: any ContactTransaction, request: ImportRequest, practice: Practice, location: Location, header: HeaderMap,
-         normaliser: RowNormaliser, codec: ContactIDCodec, operation: Int64, at: String, report: ReportWriter?) {
+         normaliser: RowNormaliser, codec: ContactIDCodec, operation: Int64, at: String, report: ReportWriter?,
+         identity: IdentityIndex) {
+        self.identity = identity
         (self.tx, self.request, self.practice, self.location, self.header) = (tx, request, practice, location, header)
         (self.normaliser, self.codec, self.operation, self.at, self.report) = (normaliser, codec, operation, at, report)
     }
@@ -175,7 +180,8 @@ private struct Run {
         let emailKey = values[.email]?.lowercased(), phone = values[.phone]
 
         // 1. True duplicate: same name and same email (or, with no email, same phone).
-        let sameName = try tx.contacts(practiceID: practice.id, firstKey: firstKey, lastKey: lastKey)
+        let sameName = identity.mayHaveName(firstKey, lastKey)
+            ? try tx.contacts(practiceID: practice.id, firstKey: firstKey, lastKey: lastKey) : []
         if let twin = sameName.first(where: { c in
             if let emailKey { return c.values[.email]?.lowercased() == emailKey }
             return phone != nil && c.values[.phone] == phone
@@ -199,13 +205,15 @@ private struct Run {
             return
         }
         // 2. Email in use by another contact.
-        if let emailKey, let other = try tx.contactsUsingEmail(practiceID: practice.id, emailKey: emailKey).first {
+        if let emailKey, identity.mayHaveEmail(emailKey),
+           let other = try tx.contactsUsingEmail(practiceID: practice.id, emailKey: emailKey).first {
             let reason: FailureReason = phone == nil ? .alreadyExistsEmail : .duplicateEmail
             return try fail(record, parsed, reason, field: TemplateField.email.header,
                             message: "Email is already used by \(try who(other)), who has another name: to update that contact, export the location and merge by Contact ID; for a different person, use their own email", into: &readout)
         }
         // 3. Phone in use by another contact with the same first name.
-        if let phone, let other = try tx.contactsUsingPhone(practiceID: practice.id, phone: phone, firstKey: firstKey).first {
+        if let phone, identity.mayHavePhone(phone, firstKey),
+           let other = try tx.contactsUsingPhone(practiceID: practice.id, phone: phone, firstKey: firstKey).first {
             let reason: FailureReason = emailKey == nil ? .alreadyExistsPhone : .duplicatePhone
             return try fail(record, parsed, reason, field: TemplateField.phone.header,
                             message: "Phone is already used by \(try who(other)), with the same first name: to update that contact, merge by Contact ID; family members sharing a phone need different first names", into: &readout)
@@ -216,6 +224,7 @@ private struct Run {
             throw ImportError.practiceMissing(field: missing.field, option: missing.option, practice: practice.name)
         }
         let number = try tx.insertContact(practiceID: practice.id, values: values, at: at, operation: operation)
+        identity.add(values)
         let statuses = TextRule.statuses(consent: request.consent, values: values)
         _ = try TextRule.addMembership(tx, contact: number, location: location, text: statuses.text, email: statuses.email,
                                        reason: createdReason, operation: operation, at: at, isNewContact: true)
@@ -266,6 +275,7 @@ private struct Run {
         let changed = TemplateField.allCases.filter { values[$0] != stored.values[$0] }
         if !changed.isEmpty {
             try tx.updateContact(number: number, values: values, at: at, operation: operation, before: stored.values)
+            identity.add(values)
             for field in changed {
                 readout.changes.append(Change(row: record.row, contactID: id, field: field.header,
                                               from: stored.values[field], to: values[field]))

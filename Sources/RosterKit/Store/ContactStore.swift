@@ -165,6 +165,8 @@ public protocol ContactTransaction: AnyObject {
     func contactsUsingEmail(practiceID: Int64, emailKey: String) throws -> [Int64]
     /// Contact numbers using this phone with this lower-cased first name.
     func contactsUsingPhone(practiceID: Int64, phone: String, firstKey: String) throws -> [Int64]
+    /// Every contact's identity keys in a practice: (lower-cased email, phone, first key, last key).
+    func forEachIdentity(practiceID: Int64, _ body: (String?, String?, String, String) throws -> Void) throws
     /// Contacts matching a free-text search of name, email or phone.
     func findContacts(practiceID: Int64?, text: String, phone: String?, limit: Int) throws -> [StoredContact]
 

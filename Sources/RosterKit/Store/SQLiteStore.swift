@@ -26,6 +26,10 @@ public final class SQLiteStore: ContactStore {
             fchmod(fd, 0o600)
             close(fd)
         }
+        // A write past a file-size limit (`ulimit -f`) raises SIGXFSZ, whose default action
+        // kills the process mid-transaction without a word. Ignored, the write fails with
+        // EFBIG instead: SQLite rolls back and the user reads why (SPEC 11).
+        signal(SIGXFSZ, SIG_IGN)
         db = try SQLiteConnection(path: path)
         sqlite3_busy_timeout(db.handle, busyTimeoutMilliseconds)
         do {
@@ -35,19 +39,47 @@ public final class SQLiteStore: ContactStore {
             try db.execute("PRAGMA cache_size = -65536")
             try Migrator.migrate(db)
         } catch let error as SQLiteError {
-            throw Self.translate(error)
+            throw Self.translate(error, path: path)
         }
         let key = try db.statement("SELECT value FROM meta WHERE key = 'contact_id_key'").first { $0.string(0) }
         idCodec = ContactIDCodec(key: UInt64(key ?? "0") ?? 0)
     }
 
-    static func translate(_ error: SQLiteError) -> Error {
+    /// A write the file system refused is SQLITE_FULL when the write was cut short, but
+    /// SQLITE_IOERR_WRITE (and the like) when it failed outright: with EFBIG past a
+    /// file-size limit, or ENOSPC outside a plain write. SQLite's errno for it is not
+    /// reliable by the time the error reaches us, so an I/O error counts as a full disk
+    /// when the process has a file-size limit or the database's file system is out of room.
+    static func translate(_ error: SQLiteError, path: String? = nil) -> Error {
         if error.isBusy { return StoreError.busy }
-        if error.isFull { return StoreError.diskFull }
+        if error.isFull || error.code & 0xFF == SQLITE_IOERR {
+            if fileSizeLimited { return StorageFull.fileSizeLimit }
+            if error.isFull || path.map(isOutOfSpace) == true { return StoreError.diskFull }
+        }
         if error.code & 0xFF == SQLITE_NOTADB {
             return StoreError.unsupportedDatabase("the file is not a roster database (not SQLite): check --db or ROSTER_DB")
         }
         return error
+    }
+
+    /// Whether the process runs under a file-size limit (`ulimit -f`).
+    static var fileSizeLimited: Bool {
+        var limit = rlimit()
+        #if os(Linux)
+        let resource = __rlimit_resource_t(RLIMIT_FSIZE.rawValue), infinity = rlim_t.max
+        #else
+        let resource = RLIMIT_FSIZE, infinity = RLIM_INFINITY
+        #endif
+        return getrlimit(resource, &limit) == 0 && limit.rlim_cur != infinity
+    }
+
+    /// Whether the file system holding `path` has less than 1 MiB left for us.
+    static func isOutOfSpace(_ path: String) -> Bool {
+        guard path != ":memory:" else { return false }
+        var info = statvfs()
+        let directory = (path as NSString).deletingLastPathComponent
+        guard statvfs(directory.isEmpty ? "." : directory, &info) == 0 else { return false }
+        return UInt64(info.f_bavail) * UInt64(info.f_frsize) < 1 << 20
     }
 
     /// `PRAGMA integrity_check`: "ok" when the file is sound.
@@ -65,14 +97,14 @@ public final class SQLiteStore: ContactStore {
     public func write<T>(commit: Bool, _ body: (any ContactTransaction) throws -> T) throws -> T {
         do {
             try db.execute("BEGIN IMMEDIATE")
-        } catch let error as SQLiteError { throw Self.translate(error) }
+        } catch let error as SQLiteError { throw Self.translate(error, path: path) }
         do {
             let result = try body(SQLiteTransaction(db: db))
             if commit { try db.execute("COMMIT") } else { try db.execute("ROLLBACK") }
             return result
         } catch {
             try? db.execute("ROLLBACK")
-            if let error = error as? SQLiteError { throw Self.translate(error) }
+            if let error = error as? SQLiteError { throw Self.translate(error, path: path) }
             throw error
         }
     }
@@ -80,7 +112,9 @@ public final class SQLiteStore: ContactStore {
     public func read<T>(_ body: (any ContactTransaction) throws -> T) throws -> T {
         try db.execute("BEGIN")
         defer { try? db.execute("COMMIT") }
-        do { return try body(SQLiteTransaction(db: db)) } catch let error as SQLiteError { throw Self.translate(error) }
+        do { return try body(SQLiteTransaction(db: db)) } catch let error as SQLiteError {
+            throw Self.translate(error, path: path)
+        }
     }
 
     private func writeSimple<T>(_ body: () throws -> T) throws -> T {
@@ -255,6 +289,17 @@ public final class SQLiteStore: ContactStore {
             let statement = try db.statement("UPDATE outbox SET sent_at = ? WHERE id = ? AND sent_at IS NULL")
             for id in ids { try statement.run([.text(at), .int(id)]) }
         }
+    }
+}
+
+/// A write refused because the database file may not grow past the process's file-size
+/// limit (`ulimit -f`, RLIMIT_FSIZE), or a full disk while such a limit is set: the two
+/// look alike to SQLite. Like a full disk, the transaction was rolled back.
+public enum StorageFull: Error, Equatable, CustomStringConvertible {
+    case fileSizeLimit
+
+    public var description: String {
+        "the database could not grow: the disk is full or the file size limit (ulimit -f) was reached, so nothing was written. Free some space or raise the limit, and run the command again"
     }
 }
 

@@ -38,6 +38,16 @@ final class SQLiteTransaction: ContactTransaction {
             .rows([.int(practiceID), .text(phone), .text(firstKey)]) { $0.int(0) }
     }
 
+    func forEachIdentity(practiceID: Int64, _ body: (String?, String?, String, String) throws -> Void) throws {
+        let statement = try db.statement("SELECT email_key, phone, first_key, last_key FROM contact WHERE practice_id = ?")
+        statement.bind([.int(practiceID)])
+        defer { statement.reset() }
+        while try statement.step() {
+            let row = Row(pointer: statement.pointer)
+            try body(row.text(0), row.text(1), row.string(2), row.string(3))
+        }
+    }
+
     func findContacts(practiceID: Int64?, text: String, phone: String?, limit: Int) throws -> [StoredContact] {
         let like = "%" + text.lowercased().replacingOccurrences(of: "\\", with: "\\\\")
             .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
