@@ -45,6 +45,10 @@ public enum PersonName {
                 value = capitalised
                 kind = .capitalised
             }
+            // Lower-casing can lengthen a name (`İ` → `i̇`): what is stored must fit the limit too.
+            if Text.length(value) > FreeText.defaultLimit {
+                return .invalid("is longer than \(FreeText.defaultLimit) characters; keep only the name and move the rest to Notes")
+            }
         }
         return kind.map { .corrected(value, kind: $0) } ?? .accepted(value)
     }
@@ -76,14 +80,25 @@ public enum PersonName {
                 result.append(character)
                 atPartStart = true
             } else if atPartStart {
-                result += character.uppercased()
-                // A part starts at its first cased letter: `ŉ` upper-cases to `ʼN`, whose
-                // `ʼ` is an uncaseable letter, and `ʼN` must capitalise to itself (fuzzing).
+                // Title case, not upper case, so that capitalising twice changes nothing
+                // (found by fuzzing): `ß` → `Ss`, not `SS` (which reads back as `Ss`);
+                // `ǆ` → `ǅ`. A part starts at its first cased letter: `ŉ` → `ʼN`, whose `ʼ`
+                // is a letter without case, so `ʼN` must stay `ʼN`.
+                result += titlecased(character)
                 atPartStart = !character.isCased
             } else {
                 result += character.lowercased()
             }
         }
+        return result
+    }
+
+    /// The title case of a character: its first scalar's, then its marks as they are.
+    static func titlecased(_ character: Character) -> String {
+        let scalars = character.unicodeScalars
+        guard let first = scalars.first else { return "" }
+        var result = first.properties.titlecaseMapping
+        result.unicodeScalars.append(contentsOf: scalars.dropFirst())
         return result
     }
 }

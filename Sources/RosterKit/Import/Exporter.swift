@@ -52,18 +52,14 @@ public struct Exporter {
         return try store.read { tx in
             try writer.write(row: Self.header(withStatus: request.withStatus))
             var count = 0
-            for number in try tx.contactNumbers(location: location.id) {
-                guard let contact = try tx.contact(number: number, practiceID: location.practiceID) else { continue }
-                if !phases.isEmpty && !phases.contains(contact.values[.phase] ?? Phase.none) { continue }
-                if !carriers.isEmpty && !carriers.contains((contact.values[.insuranceCarrier] ?? "").lowercased()) { continue }
-                var membership: Membership?
-                if request.withStatus || !request.textStatuses.isEmpty || !request.emailStatuses.isEmpty {
-                    membership = try tx.memberships(contact: number).first { $0.locationID == location.id }
-                }
-                if !request.textStatuses.isEmpty, let m = membership, !request.textStatuses.contains(m.text) { continue }
-                if !request.emailStatuses.isEmpty, let m = membership, !request.emailStatuses.contains(m.email) { continue }
-                var row = Self.cells(id: store.idCodec.encode(number), values: contact.values)
-                if request.withStatus { row += [membership?.text.rawValue ?? "", membership?.email.rawValue ?? ""] }
+            try tx.forEachContact(location: location.id) { contact, text, email in
+                guard contact.practiceID == location.practiceID else { return }
+                if !phases.isEmpty && !phases.contains(contact.values[.phase] ?? Phase.none) { return }
+                if !carriers.isEmpty && !carriers.contains((contact.values[.insuranceCarrier] ?? "").lowercased()) { return }
+                if !request.textStatuses.isEmpty && !request.textStatuses.contains(text) { return }
+                if !request.emailStatuses.isEmpty && !request.emailStatuses.contains(email) { return }
+                var row = Self.cells(id: store.idCodec.encode(contact.number), values: contact.values)
+                if request.withStatus { row += [text.rawValue, email.rawValue] }
                 try writer.write(row: row)
                 count += 1
             }

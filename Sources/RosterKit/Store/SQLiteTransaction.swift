@@ -138,6 +138,22 @@ final class SQLiteTransaction: ContactTransaction {
         }
     }
 
+    func forEachContact(location: Int64, _ body: (StoredContact, Status, Status) throws -> Void) throws {
+        let columns = TemplateField.allCases.map { "c." + $0.snakeName }.joined(separator: ", ")
+        let statement = try db.statement("""
+            SELECT c.id, c.practice_id, \(columns), m.text_status, m.email_status
+            FROM membership m JOIN contact c ON c.id = m.contact_id WHERE m.location_id = ? ORDER BY m.contact_id
+            """)
+        statement.bind([.int(location)])
+        defer { statement.reset() }
+        let statusColumn = Int32(TemplateField.allCases.count + 2)
+        while try statement.step() {
+            let row = Row(pointer: statement.pointer)
+            try body(readContact(row), Status(rawValue: row.string(statusColumn)) ?? .unsubscribed,
+                     Status(rawValue: row.string(statusColumn + 1)) ?? .unsubscribed)
+        }
+    }
+
     func contactNumbers(location: Int64) throws -> [Int64] {
         try db.statement("SELECT contact_id FROM membership WHERE location_id = ? ORDER BY contact_id").rows([.int(location)]) { $0.int(0) }
     }
