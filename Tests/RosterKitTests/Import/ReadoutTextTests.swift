@@ -1,0 +1,88 @@
+import Foundation
+import Testing
+@testable import RosterKit
+
+/// Snapshot of the readout a person reads (issue 8): the layout is pinned word for word.
+@Suite struct ReadoutTextTests {
+    func sample() -> Readout {
+        var r = Readout(kind: "import", file: "patients.csv", sha256: "x", practice: "Phil's Physical Therapy",
+                        location: "Nashua", consent: "email,text", encoding: "utf8", dryRun: false)
+        (r.rows, r.created, r.copied, r.skipped, r.failed) = (1204, 1150, 12, 30, 12)
+        r.copiedFrom = ["Hudson": 12]
+        r.welcomeEmailsQueued = 1100
+        r.textsMoved = 12
+        r.historyID = 7
+        r.corrections = [
+            Correction(row: 2, field: "First Name", from: "MARY", to: "Mary", kind: .capitalised),
+            Correction(row: 3, field: "Last Name", from: "smith", to: "Smith", kind: .capitalised),
+            Correction(row: 4, field: "Phone (Mobile)", from: "", to: "+16035550123", kind: .homePhoneAsPhone),
+        ]
+        r.warnings = ["the file has no column(s) \"Phase\"; they were read as empty"]
+        r.failures = [
+            Failure(row: 5, reason: .invalid, field: "First Name", message: "First Name contains a digit", name: "Bad1 Lee"),
+            Failure(row: 12, reason: .duplicateEmail, field: "Email", message: "Email is already used by Dan Carter (C123)", name: "Diane Carter"),
+            Failure(row: 140, reason: .invalid, field: nil, message: "has no Email and no phone", name: "No Reach"),
+        ]
+        return r
+    }
+
+    @Test func importReadoutLayout() {
+        let text = ReadoutText(maxFailedRows: 2).render(sample())
+        #expect(text == """
+            Imported patients.csv into Nashua (Phil's Physical Therapy), consent: email,text
+            1,204 rows: 1,150 created, 12 copied from Hudson, 30 skipped (already in Nashua, or earlier in this file), 12 failed
+            1,100 welcome emails queued (`roster outbox` lists them).
+            12 people now get texts from Nashua only: a person gets texts from one location, so texts elsewhere were turned off.
+            Recorded in history as #7.
+
+            Corrections (3 values):
+              capitalised names: 2
+              used home phones as Phone (Mobile): 1
+              (`--json` lists each one, with the row, field, from and to)
+
+            Warnings:
+              - the file has no column(s) "Phase"; they were read as empty
+
+            Failed rows (3):
+              Row  Name          Field       Reason
+              5    Bad1 Lee      First Name  Invalid
+                   fix: First Name contains a digit
+              12   Diane Carter  Email       Duplicate Email
+                   fix: Email is already used by Dan Carter (C123)
+              … 1 more: add --report FILE to write all 3 to a CSV you can fix and import
+
+            """)
+    }
+
+    @Test func dryRunMergeLayoutWithReportAndColour() {
+        var r = sample()
+        r.kind = "merge"
+        r.dryRun = true
+        r.historyID = nil
+        (r.rows, r.created, r.copied, r.skipped, r.updated, r.unchanged, r.failed) = (3, 0, 0, 0, 1, 1, 1)
+        r.welcomeEmailsQueued = 0
+        r.textsMoved = 0
+        r.corrections = []
+        r.warnings = []
+        r.failures = [Failure(row: 4, reason: .unknownContactID, field: "Contact ID", message: "Contact ID C1 is not a contact", name: "")]
+        r.changes = [Change(row: 2, contactID: "C9", field: "Phone (Mobile)", from: "+16035550123", to: "+16035550199")]
+        let plain = ReadoutText(reportPath: "failed.csv").render(r)
+        #expect(plain == """
+            Dry run, nothing written: would merge patients.csv into Nashua (Phil's Physical Therapy), consent: email,text
+            3 rows: 1 updated, 1 unchanged, 1 failed
+
+            Changes (1 value):
+              row 2 C9 Phone (Mobile): "(603) 555-0123" → "(603) 555-0199"
+
+            Failed rows (1):
+              Row  Name  Field       Reason
+              4          Contact ID  Unknown Contact ID
+                   fix: Contact ID C1 is not a contact
+              Written to failed.csv with a Reason column: fix the rows there and import that file.
+
+            """)
+        let coloured = ReadoutText(colour: true).render(r)
+        #expect(coloured.contains("\u{1B}[31mUnknown Contact ID\u{1B}[0m"))
+        #expect(!plain.contains("\u{1B}"))
+    }
+}
