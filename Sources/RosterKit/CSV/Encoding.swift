@@ -44,13 +44,19 @@ final class ChunkedFile {
     static let chunkSize = 1 << 16
 
     init(path: String) throws {
-        descriptor = open(path, O_RDONLY)
+        // Non-blocking only to open: a FIFO with no writer would otherwise block forever here.
+        descriptor = open(path, O_RDONLY | O_NONBLOCK)
         if descriptor < 0 { throw FileError.cannotRead(path: path, reason: String(cString: strerror(errno))) }
         var info = stat()
-        if fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+        let kind = fstat(descriptor, &info) == 0 ? info.st_mode & S_IFMT : S_IFREG
+        if kind != S_IFREG {
             close(descriptor)
-            throw FileError.cannotRead(path: path, reason: "it is a folder, not a file")
+            // A pipe or a device cannot be read twice (the fingerprint, then the rows), and
+            // /dev/zero would never end.
+            throw FileError.cannotRead(path: path, reason: kind == S_IFDIR ? "it is a folder, not a file"
+                : "it is not a regular file (a pipe or a device): save the list to a file and import that")
         }
+        _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
     }
 
     deinit { close(descriptor) }

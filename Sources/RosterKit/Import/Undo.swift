@@ -26,7 +26,7 @@ public enum UndoError: Error, Equatable, CustomStringConvertible {
     case notFound(Int64)
     case notUndoable(id: Int64, kind: String)
     case alreadyUndone(id: Int64, by: Int64)
-    case changedLater(id: Int64, contacts: [String])
+    case changedLater(id: Int64, contacts: [String], by: [String])
 
     public var description: String {
         switch self {
@@ -36,8 +36,8 @@ public enum UndoError: Error, Equatable, CustomStringConvertible {
             "#\(id) is a \(kind); undo reverts imports and merges"
         case .alreadyUndone(let id, let by):
             "#\(id) was already undone by #\(by)"
-        case .changedLater(let id, let contacts):
-            "#\(id) cannot be undone: a later operation changed \(contacts.count) of its contacts (\(contacts.prefix(20).joined(separator: ", "))\(contacts.count > 20 ? ", …" : "")). Undo the later operations first, newest first, or change these contacts by hand"
+        case .changedLater(let id, let contacts, let by):
+            "#\(id) cannot be undone: later changes (\(by.joined(separator: ", "))) touched \(contacts.count == 1 ? "1 of its contacts" : "\(contacts.count) of its contacts") (\(contacts.prefix(20).joined(separator: ", "))\(contacts.count > 20 ? ", …" : "")). Undo the later imports and merges first, newest first; a copy, a move or a status set by hand is changed back by hand (`roster show ID` lists what happened)"
         }
     }
 }
@@ -72,7 +72,10 @@ public struct Undoer {
             affected.formUnion(revisions.map(\.contact))
             affected.formUnion(statuses.map(\.contact))
             let changed = try tx.changedAfter(operation: id, statusMark: target.statusMark, contacts: affected.sorted())
-            if !changed.isEmpty { throw UndoError.changedLater(id: id, contacts: changed.map(codec.encode)) }
+            if !changed.isEmpty {
+                let by = try tx.laterChanges(operation: id, statusMark: target.statusMark, contacts: changed)
+                throw UndoError.changedLater(id: id, contacts: changed.map(codec.encode), by: by)
+            }
 
             let undo = try tx.beginOperation(kind: "undo", practiceID: target.practiceID, location: target.locationID,
                                              file: target.file, sha256: nil, consent: nil, at: at)

@@ -202,6 +202,8 @@ public protocol ContactTransaction: AnyObject {
     func statusChanges(by operation: Int64) throws -> [(contact: Int64, location: Int64, channel: Channel, from: Status?, to: Status)]
     /// Of `contacts`, those changed by anything after `operation` (whose last status change is `statusMark`).
     func changedAfter(operation: Int64, statusMark: Int64, contacts: [Int64]) throws -> [Int64]
+    /// What changed `contacts` after `operation`: "#4 copy", "a status set by hand".
+    func laterChanges(operation: Int64, statusMark: Int64, contacts: [Int64]) throws -> [String]
     func deleteContact(number: Int64) throws
     func deleteUnsentWelcome(operation: Int64) throws -> Int
     func markUndone(_ operation: Int64, by undo: Int64) throws

@@ -255,6 +255,28 @@ final class SQLiteTransaction: ContactTransaction {
         return changed
     }
 
+    func laterChanges(operation: Int64, statusMark: Int64, contacts: [Int64]) throws -> [String] {
+        var seen: [String] = []
+        let byOperation = try db.statement("""
+            SELECT o.id, o.kind FROM operation o WHERE o.id > ?1 AND o.undone_by IS NULL AND o.kind != 'undo' AND (
+              EXISTS (SELECT 1 FROM contact_revision r WHERE r.operation_id = o.id AND r.contact_id = ?2)
+              OR EXISTS (SELECT 1 FROM membership m WHERE m.added_operation = o.id AND m.contact_id = ?2)
+              OR EXISTS (SELECT 1 FROM status_change s WHERE s.operation_id = o.id AND s.contact_id = ?2 AND s.id > ?3))
+            ORDER BY o.id
+            """)
+        let byHand = try db.statement("SELECT 1 FROM status_change WHERE contact_id = ? AND id > ? AND operation_id IS NULL LIMIT 1")
+        for contact in contacts {
+            for (id, kind) in try byOperation.rows([.int(operation), .int(contact), .int(statusMark)], { ($0.int(0), $0.string(1)) }) {
+                let text = "#\(id) \(kind)"
+                if !seen.contains(text) { seen.append(text) }
+            }
+            if try byHand.first([.int(contact), .int(statusMark)], { _ in true }) != nil, !seen.contains("a status set by hand") {
+                seen.append("a status set by hand")
+            }
+        }
+        return seen
+    }
+
     func deleteContact(number: Int64) throws {
         try db.statement("DELETE FROM contact_revision WHERE contact_id = ?").run([.int(number)])
         try db.statement("DELETE FROM contact WHERE id = ?").run([.int(number)])

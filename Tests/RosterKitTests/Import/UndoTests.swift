@@ -55,7 +55,7 @@ import Testing
         let mary = try f.contact(named: "Mary").id
         let later = try f.importCSV("Contact ID,Notes\n\(mary),called\n") { $0.mode = .merge }
         let undoer = Undoer(store: f.store, clock: fixedClock)
-        #expect(throws: UndoError.changedLater(id: try #require(first.historyID), contacts: [mary])) {
+        #expect(throws: UndoError.changedLater(id: try #require(first.historyID), contacts: [mary], by: ["#2 merge"])) {
             try undoer.undo(try #require(first.historyID))
         }
         // Newest first works.
@@ -90,5 +90,24 @@ import Testing
         let r = try f.importer.run(request)
         _ = try Undoer(store: f.store, clock: fixedClock).undo(try #require(r.historyID))
         #expect(try f.importer.run(request).created == 1)
+    }
+}
+
+@Suite struct UndoRefusalTests {
+    @Test func theRefusalNamesTheLaterChanges() throws {
+        let f = try Fixture()
+        let r = try f.importCSV("First Name,Email,Phone (Mobile)\nMary,mary@example.com,(603) 555-0123\n")
+        let mary = try f.contact(named: "Mary").id
+        _ = try f.contacts.copy(from: "Nashua", to: "Hudson", practice: nil, ids: [mary], move: false)
+        _ = try f.contacts.setStatus(mary, location: "Hudson", practice: nil, channel: .email, status: .optedOut)
+        do {
+            _ = try Undoer(store: f.store, clock: fixedClock).undo(try #require(r.historyID))
+            Issue.record("expected a refusal")
+        } catch let error as UndoError {
+            guard case .changedLater(_, let contacts, let by) = error else { Issue.record("\(error)"); return }
+            #expect(contacts == [mary])
+            #expect(by == ["#2 copy", "a status set by hand"])
+            #expect(error.description.contains("#2 copy, a status set by hand"))
+        }
     }
 }
