@@ -50,7 +50,8 @@ struct OutboxCommand: ParsableCommand {
                 a From address and a preferences URL first (`roster practice set NAME --email ... --preferences-url ...`).
 
                 Example:
-                  roster practice set "Phil's Physical Therapy" --email phil@philspt.example --preferences-url https://philspt.example/prefs
+                  roster practice set "Phil's Physical Therapy" --email phil@philspt.example \\
+                      --preferences-url https://philspt.example/prefs
                   roster outbox send --dry-run
                   roster outbox send --limit 100
                 """

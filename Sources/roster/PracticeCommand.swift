@@ -28,7 +28,7 @@ struct PracticeCommand: ParsableCommand {
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Add a practice.",
-            discussion: "Example:\n  roster practice add \"Phil's Physical Therapy\" --owner \"Phil Jones\" --phone \"(603) 555-0100\" --address \"1 Main St, Nashua, NH 03060\""
+            discussion: "Example:\n  roster practice add \"Phil's Physical Therapy\" --owner \"Phil Jones\" \\\n      --phone \"(603) 555-0100\" --address \"1 Main St, Nashua, NH 03060\""
         )
         @Argument(help: "The practice's name.") var name: String
         @OptionGroup var details: Details

@@ -12,7 +12,8 @@ struct Roster: ParsableCommand {
             locations without ever texting a person from two locations.
 
             Example:
-              roster practice add "Phil's Physical Therapy" --owner "Phil Jones" --phone "(603) 555-0100" --address "1 Main St, Nashua NH"
+              roster practice add "Phil's Physical Therapy" --owner "Phil Jones" \\
+                  --phone "(603) 555-0100" --address "1 Main St, Nashua, NH 03060"
               roster location add Nashua --practice "Phil's Physical Therapy"
               roster import patients.csv --location Nashua --consent email,text
             """,

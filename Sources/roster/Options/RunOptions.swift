@@ -66,7 +66,8 @@ struct ImportCommand: ParsableCommand {
             a problem; failed rows are listed with what to fix.
 
             Example:
-              roster import patients.csv --location Nashua --consent email,text --report failed.csv
+              roster import patients.csv --location Nashua --consent email,text \\
+                  --report failed.csv
             """
     )
 
