@@ -35,18 +35,8 @@ func csvThrownError<T>(_ body: () throws -> T) -> (any Error)? {
     do { _ = try body(); return nil } catch { return error }
 }
 
-/// A small deterministic generator (SplitMix64), so "random" inputs are the same on every run.
-struct CSVSeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// The shared seeded generator (TestSupport.swift), so "random" inputs are the same on every run.
+typealias CSVSeededGenerator = SplitMix64
 
 enum CSVBytes {
     static func utf16LE(_ text: String, bom: Bool = true) -> [UInt8] {
