@@ -23,6 +23,7 @@ struct CopyCommand: ParsableCommand {
     @Option(name: .customLong("contact"), help: "A Contact ID to copy (repeatable).") var contacts: [String] = []
     @Flag(help: "Copy every contact of --from.") var all = false
     @Flag(help: "Also remove the contacts from --from.") var move = false
+    @Flag(name: .customLong("dry-run"), help: "Say what would be copied; change nothing.") var dryRun = false
     @Flag(help: "Print the readout as JSON.") var json = false
     @OptionGroup var database: DatabaseOptions
 
@@ -35,10 +36,11 @@ struct CopyCommand: ParsableCommand {
     func run() throws {
         try runReporting {
             let readout = try Contacts(store: database.open()).copy(from: from, to: to, practice: practice,
-                                                                     ids: all ? nil : contacts, move: move)
+                                                                     ids: all ? nil : contacts, move: move, dryRun: dryRun)
             if json { return try printJSON(readout) }
             func counted(_ n: Int) -> String { n == 1 ? "1 contact" : "\(n) contacts" }
-            print("\(move ? "Moved" : "Copied") \(counted(readout.copied + (move ? readout.alreadyThere : 0))) from \(readout.from) to \(readout.to)"
+            if dryRun { print("Dry run, nothing changed:", terminator: " ") }
+            print("\(dryRun ? (move ? "would move" : "would copy") : (move ? "Moved" : "Copied")) \(counted(readout.copied + (move ? readout.alreadyThere : 0))) from \(readout.from) to \(readout.to)"
                   + (readout.alreadyThere > 0 ? " (\(counted(readout.alreadyThere)) already in \(readout.to), left as they were)." : "."))
             if readout.textsMoved > 0 {
                 print("\(readout.textsMoved == 1 ? "1 person now gets" : "\(readout.textsMoved) people now get") texts from \(readout.to) only: a person gets texts from one location, so their texts from \(readout.from) were turned off.")

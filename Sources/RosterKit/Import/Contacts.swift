@@ -30,9 +30,11 @@ public struct CopyReadout: Equatable, Sendable, Encodable {
     public var textsMoved = 0
     public var moved = 0
     public var contacts: [String] = []
+    public var dryRun = false
 
     enum CodingKeys: String, CodingKey {
         case from, to, copied, contacts, moved
+        case dryRun = "dry_run"
         case alreadyThere = "already_there"
         case textsMoved = "texts_moved"
     }
@@ -92,7 +94,7 @@ public struct Contacts {
 
     /// Copies contacts from A to B of one practice (SPEC 6): email status kept from A,
     /// texts follow the text rule, opt-outs travel; `move` then removes them from A.
-    public func copy(from: String, to: String, practice: String?, ids: [String]?, move: Bool) throws -> CopyReadout {
+    public func copy(from: String, to: String, practice: String?, ids: [String]?, move: Bool, dryRun: Bool = false) throws -> CopyReadout {
         let source = try store.location(named: from, practice: practice)
         let target = try store.location(named: to, practice: practice ?? source.practiceName)
         guard source.practiceID == target.practiceID else {
@@ -102,12 +104,13 @@ public struct Contacts {
             throw ImportError.invalidOption("--from and --to name the same location (\(source.name)): name two locations")
         }
         let at = Clock.timestamp(clock.now())
-        return try store.write(commit: true) { tx in
+        return try store.write(commit: !dryRun) { tx in
             let operation = try tx.beginOperation(kind: move ? "move" : "copy", practiceID: source.practiceID, location: target.id,
                                                   file: nil, sha256: nil, consent: nil, at: at)
             let chosen: [(String, Int64)] = try ids.map { try numbers($0, practiceID: source.practiceID, tx) }
                 ?? tx.contactNumbers(location: source.id).map { (store.idCodec.encode($0), $0) }
             var readout = CopyReadout(from: source.name, to: target.name)
+            readout.dryRun = dryRun
             var counts = OperationCounts()
             for (id, number) in chosen {
                 counts.rows += 1

@@ -112,3 +112,14 @@ import Testing
         #expect(locations == [["location": "Nashua", "text": "subscribed", "email": "subscribed"]])
     }
 }
+
+@Suite struct CopyDryRunTests {
+    @Test func dryRunCopiesNothing() throws {
+        let f = try Fixture()
+        try f.importCSV("First Name,Email,Phone (Mobile)\nMary,mary@example.com,(603) 555-0123\n")
+        let before = try f.snapshot()
+        let r = try f.contacts.copy(from: "Nashua", to: "Hudson", practice: nil, ids: nil, move: true, dryRun: true)
+        #expect((r.copied, r.moved, r.dryRun) == (1, 1, true))
+        #expect(try f.snapshot() == before)
+    }
+}
