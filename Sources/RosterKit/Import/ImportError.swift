@@ -41,7 +41,18 @@ public enum ImportError: Error, Equatable, CustomStringConvertible {
     }
 
     static func quote(_ names: [String]) -> String {
-        let shown = names.prefix(20).map { "\"\($0)\"" }.joined(separator: ", ")
+        let shown = names.prefix(20).map { "\"\(printable($0))\"" }.joined(separator: ", ")
         return names.count > 20 ? shown + " and \(names.count - 20) more" : shown
+    }
+
+    /// A header as it can be shown on a terminal: control characters (binary garbage)
+    /// become U+FFFD and a very long one is cut, so an error never garbles the screen.
+    static func printable(_ name: String) -> String {
+        var scalars = String.UnicodeScalarView()
+        for scalar in name.unicodeScalars.prefix(60) {
+            let control = scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+            scalars.append(control ? "\u{FFFD}" : scalar)
+        }
+        return String(scalars) + (name.unicodeScalars.count > 60 ? "…" : "")
     }
 }
