@@ -136,10 +136,14 @@ private func boundaryCheck(body: [UInt8], encoding: SourceEncoding, delimiter: U
         a.row + 1 == b.row && a.fields == b.fields && a.overlongFields == b.overlongFields
             && a.droppedNonEmptyFields == b.droppedNonEmptyFields
     }
-    let transcoding: (FileError?) -> Bool = { if case .invalidUTF16 = $0 { true } else { false } }
+    let transcoding: (FileError?) -> Bool = {
+        switch $0 { case .invalidUTF16, .truncatedCharacter: true; default: false }
+    }
     if transcoding(plain.error) || transcoding(shifted.error) {
         // UTF-16 is transcoded a chunk ahead of parsing: the error comes after a different
-        // number of records, but both reads must fail and agree on what they read.
+        // number of records (a record ended by a CR at the end of a buffer is returned or
+        // not, as the next chunk is read: crash-e162d3ea), but both reads must fail and
+        // agree on what they read. Any FileError stops the import whole.
         guard plain.error != nil, shifted.error != nil else {
             fuzzFailure("only one read failed: \(String(describing: plain.error)) / \(String(describing: shifted.error))", input: input)
         }
