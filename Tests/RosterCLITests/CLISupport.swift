@@ -32,6 +32,11 @@ final class CLI {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("roster-cli-\(UUID().uuidString)")
         try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         environment = ["PATH": "/usr/bin:/bin", "HOME": dir.path, "ROSTER_DB": dir.appendingPathComponent("roster.sqlite").path]
+        // A sanitizer run (docs/RELIABILITY.md) sets its options for the children too.
+        for (key, value) in ProcessInfo.processInfo.environment
+        where ["ASAN_OPTIONS", "LSAN_OPTIONS", "UBSAN_OPTIONS", "TSAN_OPTIONS"].contains(key) {
+            environment[key] = value
+        }
     }
 
     deinit { try? FileManager.default.removeItem(at: dir) }

@@ -13,6 +13,11 @@ public enum Email {
 
     /// Why `address` is not a plausible email address, or nil.
     static func problem(_ address: String) -> String? {
+        isPlainValidASCII(address) ? nil : fullProblem(address)
+    }
+
+    /// The whole check, with the reason; `problem` skips it for plain valid addresses.
+    static func fullProblem(_ address: String) -> String? {
         if Text.length(address) > maxLength { return "is longer than \(maxLength) characters; enter one address" }
         if address.contains(where: { $0.isWhitespace }) {
             return "contains a space; enter one address such as name@example.com"
@@ -50,6 +55,64 @@ public enum Email {
             return "ends in a number, not a domain such as .com"
         }
         return nil
+    }
+
+    /// The common case answered from the bytes: true only for an all-ASCII address that
+    /// passes every check of `problem`, so that path (which walks Characters and Unicode
+    /// properties) runs only for the rare address that is not plain ASCII or not valid.
+    static func isPlainValidASCII(_ address: String) -> Bool {
+        var address = address
+        return address.withUTF8 { bytes -> Bool in
+            guard bytes.count <= maxLength, let at = bytes.firstIndex(of: UInt8(ascii: "@")) else { return false }
+            let localCount = at
+            guard localCount > 0, localCount <= 64 else { return false }
+            var previous: UInt8 = UInt8(ascii: ".")   // a leading dot fails like ".."
+            for i in 0..<at {
+                let byte = bytes[i]
+                if byte == UInt8(ascii: ".") {
+                    if previous == UInt8(ascii: ".") { return false }
+                } else if !isASCIILetterOrDigit(byte) && !asciiLocalSpecial(byte) {
+                    return false
+                }
+                previous = byte
+            }
+            if previous == UInt8(ascii: ".") { return false }
+            // The domain: labels of letters, digits and inner dashes, at least two.
+            var labels = 0, labelLength = 0, labelAllDigits = true, labelStart = true
+            var last: UInt8 = 0
+            for i in (at + 1)..<bytes.count {
+                let byte = bytes[i]
+                if byte == UInt8(ascii: ".") {
+                    if labelLength == 0 || last == UInt8(ascii: "-") { return false }
+                    labels += 1; labelLength = 0; labelAllDigits = true; labelStart = true
+                } else if isASCIILetterOrDigit(byte) || byte == UInt8(ascii: "-") {
+                    if byte == UInt8(ascii: "-") && labelStart { return false }
+                    labelLength += 1
+                    if labelLength > 63 { return false }
+                    if !(byte >= 0x30 && byte <= 0x39) { labelAllDigits = false }
+                    labelStart = false
+                } else {
+                    return false   // a second @, a space, a comma, non-ASCII: the full check says which
+                }
+                last = byte
+            }
+            if labelLength == 0 || last == UInt8(ascii: "-") || labelAllDigits { return false }
+            return labels + 1 >= 2
+        }
+    }
+
+    @inline(__always) static func isASCIILetterOrDigit(_ v: UInt8) -> Bool {
+        (v >= 0x30 && v <= 0x39) || (v >= 0x41 && v <= 0x5A) || (v >= 0x61 && v <= 0x7A)
+    }
+
+    @inline(__always) static func asciiLocalSpecial(_ v: UInt8) -> Bool {
+        switch v {
+        case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"),
+             UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "/"),
+             UInt8(ascii: "="), UInt8(ascii: "?"), UInt8(ascii: "^"), UInt8(ascii: "_"), UInt8(ascii: "`"),
+             UInt8(ascii: "{"), UInt8(ascii: "|"), UInt8(ascii: "}"), UInt8(ascii: "~"): true
+        default: false
+        }
     }
 
     /// ASCII answered by range (the common case), anything else by Unicode's Alphabetic.

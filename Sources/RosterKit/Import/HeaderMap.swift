@@ -7,7 +7,10 @@ public struct HeaderMap: Equatable, Sendable {
     public var warnings: [String]
     public var unnamed: Set<Int>
 
-    public func position(of field: TemplateField) -> Int? { index[.field(field)] }
+    public func position(of field: TemplateField) -> Int? { fieldPositions[field.rawValue] }
+    /// Each template field's column position, by the field's raw value: read for every
+    /// cell of every row, so an array rather than a dictionary lookup.
+    public private(set) var fieldPositions: [Int?] = []
     public var hasContactID: Bool { index[.contactID] != nil }
 
     public struct Options: Equatable, Sendable {
@@ -20,6 +23,7 @@ public struct HeaderMap: Equatable, Sendable {
     }
 
     public init(header: [String], options: Options) throws {
+        defer { fieldPositions = TemplateField.allCases.map { index[.field($0)] } }
         headers = header
         columns = []
         index = [:]

@@ -35,6 +35,9 @@ public struct RowNormaliser: Sendable {
         return record.fields[i]
     }
 
+    /// Country first: State and Postal Code must fit it.
+    static let countryFirst: [TemplateField] = [.country] + TemplateField.allCases.filter { $0 != .country }
+
     /// Normalises `record`. For a merge row, `base` holds the stored values: empty cells
     /// keep them (or clear them with `clearEmpty`), non-empty cells replace them.
     public func normalise(_ record: CSVRecord, base: ContactValues? = nil, clearEmpty: Bool = false) -> Result {
@@ -53,21 +56,25 @@ public struct RowNormaliser: Sendable {
         }
 
         var values = base ?? ContactValues()
-        let given: [TemplateField: String] = Dictionary(uniqueKeysWithValues: TemplateField.allCases.compactMap { field in
-            guard let i = header.position(of: field), i < record.fields.count else { return nil }
-            if record.overlongFields.contains(i) {
-                result.problems.append(Problem(field: field.header, message: "is far too long (over \(CSVReader.defaultFieldByteLimit / 1024) KiB): check the file; the limit is \(field == .notes ? FreeText.notesLimit : FreeText.defaultLimit) characters"))
-                return nil
-            }
-            return (field, record.fields[i])
-        })
-        for (field, raw) in given where !Text.trim(raw).isEmpty { result.provided.insert(field) }
+        /// The field's cell as given, nil when the file has no such column (or the cell is
+        /// far too long, which is a problem of its own).
+        func given(_ field: TemplateField) -> String? {
+            guard let i = header.fieldPositions[field.rawValue], i < record.fields.count else { return nil }
+            if !record.overlongFields.isEmpty && record.overlongFields.contains(i) { return nil }
+            return record.fields[i]
+        }
+        for field in TemplateField.allCases where !record.overlongFields.isEmpty {
+            guard let i = header.fieldPositions[field.rawValue], i < record.fields.count,
+                  record.overlongFields.contains(i) else { continue }
+            result.problems.append(Problem(field: field.header, message: "is far too long (over \(CSVReader.defaultFieldByteLimit / 1024) KiB): check the file; the limit is \(field == .notes ? FreeText.notesLimit : FreeText.defaultLimit) characters"))
+        }
 
         // Country first: State and Postal Code must fit it.
-        let order: [TemplateField] = [.country] + TemplateField.allCases.filter { $0 != .country }
-        for field in order {
-            guard let raw = given[field] else { continue }
-            let trimmed = FormulaGuard.unescape(Text.trim(raw))
+        for field in Self.countryFirst {
+            guard let raw = given(field) else { continue }
+            let trimmedRaw = Text.trim(raw)
+            if !trimmedRaw.isEmpty { result.provided.insert(field) }
+            let trimmed = FormulaGuard.unescape(trimmedRaw)
             if trimmed.isEmpty {
                 if base != nil && clearEmpty && field != .firstName && field != .phase { values[field] = nil }
                 if base == nil && field == .phase { values[.phase] = Phase.none }
@@ -85,7 +92,7 @@ public struct RowNormaliser: Sendable {
                 result.problems.append(Problem(field: field.header, message: "\(field.header) \(message)"))
             case .accepted(let value):
                 values[field] = value
-                if Text.trim(raw) != raw, let value { result.corrections.append(Correction(row: record.row, field: field.header, from: raw, to: value, kind: .trimmed)) }
+                if trimmedRaw != raw, let value { result.corrections.append(Correction(row: record.row, field: field.header, from: raw, to: value, kind: .trimmed)) }
             case .corrected(let value, let kind):
                 values[field] = value
                 result.corrections.append(Correction(row: record.row, field: field.header, from: raw, to: value ?? "", kind: kind))
@@ -102,7 +109,7 @@ public struct RowNormaliser: Sendable {
             result.corrections.append(Correction(row: record.row, field: TemplateField.country.header, from: "", to: defaultCountry.rawValue, kind: .defaultCountry))
             // Re-check State and Postal Code against the country now known.
             for field in [TemplateField.state, .postalCode] {
-                guard let raw = given[field], !Text.trim(raw).isEmpty,
+                guard let raw = given(field), !Text.trim(raw).isEmpty,
                       !result.problems.contains(where: { $0.field == field.header }) else { continue }
                 if case .invalid(let message) = rule(field, Text.trim(raw), country: defaultCountry.rawValue) {
                     result.problems.append(Problem(field: field.header, message: "\(field.header) \(message)"))

@@ -120,4 +120,33 @@ import Testing
             #expect(Email.normalise(trimmed).value?.lowercased() == row[4], "manifest row \(row[0])")
         }
     }
+
+    /// The byte-level fast path must agree with the full check on every ASCII string:
+    /// seeded random strings over the characters that matter, plus edge lengths.
+    @Test func asciiFastPathAgreesWithTheFullCheck() {
+        var generator = SplitMix64(state: 0x5eed_e3a1)
+        let alphabet = Array("ab9Z.-@_+!,; \t\"()[]é".unicodeScalars).map(Character.init)
+        var samples = ["a@b.co", "a@b.c0", "a@1.2", "a@b-.co", "a@-b.co", "a.@b.co", ".a@b.co", "a..b@c.co",
+                       "a@b..co", "a@b.co.", "a@.b.co", "a@b", "@b.co", "a@",
+                       String(repeating: "a", count: 64) + "@b.co", String(repeating: "a", count: 65) + "@b.co",
+                       "a@" + String(repeating: "b", count: 63) + ".co", "a@" + String(repeating: "b", count: 64) + ".co",
+                       String(repeating: "a", count: 60) + "@" + String(repeating: "b.", count: 95) + "co"]
+        func part(_ most: Int) -> String {
+            String((0..<Int.random(in: 0...most, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
+        }
+        for _ in 0..<100_000 {
+            samples.append(part(14))
+            samples.append(part(4) + "@" + part(4) + "." + part(3))   // shaped like an address
+        }
+        for sample in samples {
+            let fast = Email.isPlainValidASCII(sample)
+            let full = Email.fullProblem(sample)
+            if sample.unicodeScalars.allSatisfy(\.isASCII) {
+                #expect(fast == (full == nil), "\(sample.debugDescription): fast \(fast), full \(full ?? "valid")")
+            } else {
+                #expect(!fast, "\(sample.debugDescription): non-ASCII must take the full check")
+            }
+            #expect(Email.problem(sample) == full)
+        }
+    }
 }
