@@ -14,7 +14,10 @@ let package = Package(
     targets: [
         // The system's libsqlite3 through its C API (apt-get install libsqlite3-dev).
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
-        .target(name: "RosterKit", dependencies: ["CSQLite"]),
+        // PostgreSQL's libpq through its C API (apt-get install libpq-dev), for the
+        // PostgreSQL store (issue 9): synchronous like the rest of the CLI, builds in seconds.
+        .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", providers: [.apt(["libpq-dev"])]),
+        .target(name: "RosterKit", dependencies: ["CSQLite", "CLibPQ"]),
         .executableTarget(
             name: "roster",
             dependencies: ["RosterKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]

@@ -132,19 +132,8 @@ final class Statement {
     }
 }
 
-/// A value bound to or read from a statement.
-enum SQLValue {
-    case null
-    case int(Int64)
-    case text(String)
-
-    init(_ text: String?) { self = text.map { .text($0) } ?? .null }
-    init(_ int: Int) { self = .int(Int64(int)) }
-    init(_ int: Int64?) { self = int.map { .int($0) } ?? .null }
-}
-
 /// The current row of a statement.
-struct Row {
+struct Row: SQLRow {
     let pointer: OpaquePointer
 
     func text(_ column: Int32) -> String? {
@@ -155,4 +144,24 @@ struct Row {
     func string(_ column: Int32) -> String { text(column) ?? "" }
     func int(_ column: Int32) -> Int64 { sqlite3_column_int64(pointer, column) }
     func isNull(_ column: Int32) -> Bool { sqlite3_column_type(pointer, column) == SQLITE_NULL }
+}
+
+extension SQLiteConnection: SQLExecutor {
+    func query(_ sql: String, _ args: [SQLValue], _ body: (any SQLRow) throws -> Void) throws {
+        let statement = try statement(sql)
+        statement.bind(args)
+        defer { statement.reset() }
+        while try statement.step() { try body(Row(pointer: statement.pointer)) }
+    }
+
+    @discardableResult
+    func run(_ sql: String, _ args: [SQLValue]) throws -> Int {
+        try statement(sql).run(args)
+        return changes
+    }
+
+    func insert(_ sql: String, _ args: [SQLValue]) throws -> Int64 {
+        try statement(sql).run(args)
+        return lastInsertRowID
+    }
 }

@@ -4,14 +4,21 @@ import Testing
 @testable import RosterKit
 
 @Suite struct StoreTests {
-    @Test func embeddedMigrationsMatchSchemaFolder() throws {
-        let folder = packageRoot.appendingPathComponent("Schema")
+    @Test(arguments: ["sqlite", "postgresql"])
+    func embeddedMigrationsMatchSchemaFolder(engine: String) throws {
+        let migrations = engine == "sqlite" ? embeddedMigrations : embeddedPostgreSQLMigrations
+        let folder = packageRoot.appendingPathComponent("Schema").appendingPathComponent(engine)
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".sql") }.sorted()
-        #expect(files == embeddedMigrations.map(\.name), "run Scripts/embed-schema")
-        for migration in embeddedMigrations {
+        #expect(files == migrations.map(\.name), "run Scripts/embed-schema")
+        for migration in migrations {
             let text = try String(contentsOf: folder.appendingPathComponent(migration.name), encoding: .utf8)
             #expect(text.trimmingCharacters(in: .newlines) == migration.sql, "\(migration.name) differs: run Scripts/embed-schema")
         }
+    }
+
+    /// The two engines' migrations keep the same numbering (issue 9).
+    @Test func bothEnginesHaveTheSameMigrations() {
+        #expect(embeddedMigrations.map(\.name) == embeddedPostgreSQLMigrations.map(\.name))
     }
 
     @Test func openingMigratesOnceAndRecordsTheVersion() throws {

@@ -1,0 +1,353 @@
+import Foundation
+
+/// The row-level reads and writes of one transaction, in SQL that both stores run:
+/// SQLite's and PostgreSQL's (issue 9). `touch` hears of each practice the transaction
+/// is about to read or write, before it does, so a store can serialise writers per
+/// practice: PostgreSQL takes an advisory lock; SQLite's write transaction already holds
+/// the whole file.
+final class SQLTransaction: ContactTransaction {
+    let db: any SQLExecutor
+    private let touch: ((Int64) throws -> Void)?
+    private var touched: Set<Int64> = []
+    private var practiceOfLocation: [Int64: Int64] = [:]
+
+    init(db: any SQLExecutor, touch: ((Int64) throws -> Void)? = nil) {
+        self.db = db
+        self.touch = touch
+    }
+
+    static let valueColumns = TemplateField.allCases.map(\.snakeName).joined(separator: ", ")
+
+    // MARK: which practice
+
+    private func willUse(practice: Int64) throws {
+        if let touch, touched.insert(practice).inserted { try touch(practice) }
+    }
+
+    private func willUse(location: Int64) throws {
+        guard touch != nil else { return }
+        if let practice = practiceOfLocation[location] { return try willUse(practice: practice) }
+        if let practice = try db.first("SELECT practice_id FROM location WHERE id = ?", [.int(location)], { $0.int(0) }) {
+            practiceOfLocation[location] = practice
+            try willUse(practice: practice)
+        }
+    }
+
+    private func willUse(contact: Int64) throws {
+        guard touch != nil else { return }
+        if let practice = try db.first("SELECT practice_id FROM contact WHERE id = ?", [.int(contact)], { $0.int(0) }) {
+            try willUse(practice: practice)
+        }
+    }
+
+    // MARK: contacts
+
+    private func readContact(_ row: any SQLRow) -> StoredContact {
+        var values = ContactValues()
+        for field in TemplateField.allCases { values[field] = row.text(Int32(field.rawValue + 2)) }
+        return StoredContact(number: row.int(0), practiceID: row.int(1), values: values)
+    }
+
+    private func keys(_ values: ContactValues) -> [SQLValue] {
+        [SQLValue(values[.email]?.lowercased()), .text((values[.firstName] ?? "").lowercased()),
+         .text((values[.lastName] ?? "").lowercased())]
+    }
+
+    func contact(number: Int64, practiceID: Int64) throws -> StoredContact? {
+        try willUse(practice: practiceID)
+        return try db.first(Self.byNumberSQL, [.int(number), .int(practiceID)], readContact)
+    }
+
+    func contacts(practiceID: Int64, firstKey: String, lastKey: String) throws -> [StoredContact] {
+        try willUse(practice: practiceID)
+        return try db.rows(Self.byNameSQL, [.int(practiceID), .text(firstKey), .text(lastKey)], readContact)
+    }
+
+    func contactsUsingEmail(practiceID: Int64, emailKey: String) throws -> [Int64] {
+        try willUse(practice: practiceID)
+        return try db.rows("SELECT id FROM contact WHERE practice_id = ? AND email_key = ? ORDER BY id",
+                           [.int(practiceID), .text(emailKey)]) { $0.int(0) }
+    }
+
+    func contactsUsingPhone(practiceID: Int64, phone: String, firstKey: String) throws -> [Int64] {
+        try willUse(practice: practiceID)
+        return try db.rows("SELECT id FROM contact WHERE practice_id = ? AND phone = ? AND first_key = ? ORDER BY id",
+                           [.int(practiceID), .text(phone), .text(firstKey)]) { $0.int(0) }
+    }
+
+    func forEachIdentity(practiceID: Int64, _ body: (String?, String?, String, String) throws -> Void) throws {
+        try willUse(practice: practiceID)
+        try db.query("SELECT email_key, phone, first_key, last_key FROM contact WHERE practice_id = ?", [.int(practiceID)]) { row in
+            try body(row.text(0), row.text(1), row.string(2), row.string(3))
+        }
+    }
+
+    func findContacts(practiceID: Int64?, text: String, phone: String?, limit: Int) throws -> [StoredContact] {
+        let like = "%" + text.lowercased().replacingOccurrences(of: "\\", with: "\\\\")
+            .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
+        let sql = Self.contactSelect + """
+             WHERE (CAST(?1 AS BIGINT) IS NULL OR practice_id = ?1) AND (
+               (first_key || ' ' || last_key) LIKE ?2 ESCAPE '\\' OR email_key LIKE ?2 ESCAPE '\\'
+               OR lower(coalesce(nickname, '')) LIKE ?2 ESCAPE '\\'
+               OR (CAST(?3 AS TEXT) IS NOT NULL AND (phone = ?3 OR home_phone = ?3)))
+             ORDER BY last_key, first_key, id LIMIT ?4
+            """
+        return try db.rows(sql, [SQLValue(practiceID), .text(like), SQLValue(phone), .int(Int64(limit))], readContact)
+    }
+
+    static let insertContactSQL = """
+        INSERT INTO contact (practice_id, \(valueColumns), email_key, first_key, last_key, created_at, updated_at, created_operation)
+        VALUES (\(Array(repeating: "?", count: TemplateField.allCases.count + 7).joined(separator: ", ")))
+        """
+    static let updateContactSQL = """
+        UPDATE contact SET \(TemplateField.allCases.map { "\($0.snakeName) = ?" }.joined(separator: ", ")),
+        email_key = ?, first_key = ?, last_key = ?, updated_at = ? WHERE id = ?
+        """
+    static let contactSelect = "SELECT id, practice_id, \(SQLTransaction.valueColumns) FROM contact"
+    static let byNumberSQL = contactSelect + " WHERE id = ? AND practice_id = ?"
+    static let byNameSQL = contactSelect + " WHERE practice_id = ? AND first_key = ? AND last_key = ? ORDER BY id"
+
+    func insertContact(practiceID: Int64, values: ContactValues, at: String, operation: Int64?) throws -> Int64 {
+        try willUse(practice: practiceID)
+        var args: [SQLValue] = [.int(practiceID)]
+        args.reserveCapacity(TemplateField.allCases.count + 7)
+        for field in TemplateField.allCases { args.append(SQLValue(values[field])) }
+        args += keys(values)
+        args += [.text(at), .text(at), SQLValue(operation)]
+        return try db.insert(Self.insertContactSQL, args)
+    }
+
+    func updateContact(number: Int64, values: ContactValues, at: String, operation: Int64?, before: ContactValues?) throws {
+        try willUse(contact: number)
+        if let operation, let before {
+            try db.run("INSERT INTO contact_revision (operation_id, contact_id, before) VALUES (?, ?, ?)",
+                       [.int(operation), .int(number), .text(Self.json(before))])
+        }
+        var args = TemplateField.allCases.map { SQLValue(values[$0]) }
+        args += keys(values)
+        args += [.text(at), .int(number)]
+        try db.run(Self.updateContactSQL, args)
+    }
+
+    // MARK: memberships and statuses
+
+    func memberships(contact: Int64) throws -> [Membership] {
+        try db.rows("""
+            SELECT m.location_id, l.name, m.text_status, m.email_status FROM membership m
+            JOIN location l ON l.id = m.location_id WHERE m.contact_id = ? ORDER BY l.name_key
+            """, [.int(contact)]) { r in
+            Membership(locationID: r.int(0), locationName: r.string(1),
+                       text: Status(rawValue: r.string(2)) ?? .unsubscribed, email: Status(rawValue: r.string(3)) ?? .unsubscribed)
+        }
+    }
+
+    func insertMembership(contact: Int64, location: Int64, text: Status, email: Status, at: String, operation: Int64?) throws {
+        try willUse(location: location)
+        try db.run("""
+            INSERT INTO membership (contact_id, location_id, text_status, email_status, added_at, added_operation)
+            VALUES (?, ?, ?, ?, ?, ?)
+            """, [.int(contact), .int(location), .text(text.rawValue), .text(email.rawValue), .text(at), SQLValue(operation)])
+    }
+
+    func deleteMembership(contact: Int64, location: Int64) throws {
+        try willUse(location: location)
+        try db.run("DELETE FROM membership WHERE contact_id = ? AND location_id = ?", [.int(contact), .int(location)])
+    }
+
+    func setStatus(contact: Int64, location: Int64, channel: Channel, status: Status, at: String) throws {
+        try willUse(location: location)
+        let sql = channel == .text ? "UPDATE membership SET text_status = ? WHERE contact_id = ? AND location_id = ?"
+                                   : "UPDATE membership SET email_status = ? WHERE contact_id = ? AND location_id = ?"
+        try db.run(sql, [.text(status.rawValue), .int(contact), .int(location)])
+    }
+
+    func recordStatusChange(contact: Int64, location: Int64, channel: Channel, from: Status?, to: Status,
+                            reason: String, operation: Int64?, at: String) throws {
+        try willUse(location: location)
+        try db.run("""
+            INSERT INTO status_change (contact_id, location_id, channel, from_status, to_status, reason, operation_id, at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, [.int(contact), .int(location), .text(channel.rawValue), SQLValue(from?.rawValue), .text(to.rawValue),
+                  .text(reason), SQLValue(operation), .text(at)])
+    }
+
+    func statusChanges(contact: Int64) throws -> [StatusChange] {
+        try db.rows("""
+            SELECT l.name, s.channel, s.from_status, s.to_status, s.reason, s.at FROM status_change s
+            JOIN location l ON l.id = s.location_id WHERE s.contact_id = ? ORDER BY s.id
+            """, [.int(contact)]) { r in
+            StatusChange(location: r.string(0), channel: r.string(1), from: r.text(2), to: r.string(3), reason: r.string(4), at: r.string(5))
+        }
+    }
+
+    static let forEachContactSQL = """
+        SELECT c.id, c.practice_id, \(TemplateField.allCases.map { "c." + $0.snakeName }.joined(separator: ", ")),
+               m.text_status, m.email_status
+        FROM membership m JOIN contact c ON c.id = m.contact_id WHERE m.location_id = ? ORDER BY m.contact_id
+        """
+
+    func forEachContact(location: Int64, _ body: (StoredContact, Status, Status) throws -> Void) throws {
+        try willUse(location: location)
+        let statusColumn = Int32(TemplateField.allCases.count + 2)
+        try db.query(Self.forEachContactSQL, [.int(location)]) { row in
+            try body(readContact(row), Status(rawValue: row.string(statusColumn)) ?? .unsubscribed,
+                     Status(rawValue: row.string(statusColumn + 1)) ?? .unsubscribed)
+        }
+    }
+
+    func contactNumbers(location: Int64) throws -> [Int64] {
+        try willUse(location: location)
+        return try db.rows("SELECT contact_id FROM membership WHERE location_id = ? ORDER BY contact_id", [.int(location)]) { $0.int(0) }
+    }
+
+    func location(id: Int64) throws -> Location? {
+        try db.first("""
+            SELECT l.id, l.practice_id, p.name, l.name FROM location l JOIN practice p ON p.id = l.practice_id WHERE l.id = ?
+            """, [.int(id)]) { r in Location(id: r.int(0), practiceID: r.int(1), practiceName: r.string(2), name: r.string(3)) }
+    }
+
+    // MARK: operations and the outbox
+
+    func previousRun(location: Int64, sha256: String) throws -> (at: String, file: String, id: Int64)? {
+        try willUse(location: location)
+        return try db.first("""
+            SELECT at, coalesce(file_name, ''), id FROM operation
+            WHERE location_id = ? AND sha256 = ? AND undone_by IS NULL AND kind IN ('import', 'merge') ORDER BY id DESC LIMIT 1
+            """, [.int(location), .text(sha256)]) { ($0.string(0), $0.string(1), $0.int(2)) }
+    }
+
+    func beginOperation(kind: String, practiceID: Int64, location: Int64?, file: String?, sha256: String?,
+                        consent: String?, at: String) throws -> Int64 {
+        try willUse(practice: practiceID)
+        return try db.insert("""
+            INSERT INTO operation (kind, practice_id, location_id, file_name, sha256, consent, at) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, [.text(kind), .int(practiceID), SQLValue(location), SQLValue(file), SQLValue(sha256), SQLValue(consent), .text(at)])
+    }
+
+    func finishOperation(_ id: Int64, counts: OperationCounts) throws {
+        try db.run("""
+            UPDATE operation SET rows = ?, created = ?, updated = ?, copied = ?, unchanged = ?, skipped = ?, failed = ?,
+                status_mark = (SELECT coalesce(max(id), 0) FROM status_change) WHERE id = ?
+            """, [SQLValue(counts.rows), SQLValue(counts.created), SQLValue(counts.updated), SQLValue(counts.copied),
+                  SQLValue(counts.unchanged), SQLValue(counts.skipped), SQLValue(counts.failed), .int(id)])
+    }
+
+    func queueWelcome(contact: Int64, to: String, operation: Int64, at: String) throws {
+        try db.run("INSERT INTO outbox (contact_id, operation_id, to_address, queued_at) VALUES (?, ?, ?, ?)",
+                   [.int(contact), .int(operation), .text(to), .text(at)])
+    }
+
+    // MARK: undo
+
+    static func json(_ values: ContactValues) -> String {
+        var object: [String: String] = [:]
+        for field in TemplateField.allCases { if let v = values[field] { object[field.snakeName] = v } }
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func values(json: String) -> ContactValues {
+        let object = (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: String] ?? [:]
+        var values = ContactValues()
+        for field in TemplateField.allCases { values[field] = object[field.snakeName] }
+        return values
+    }
+
+    func operationForUndo(_ id: Int64) throws -> UndoTarget? {
+        let target = try db.first("""
+            SELECT id, kind, practice_id, location_id, file_name, coalesce(status_mark, 0), undone_by FROM operation WHERE id = ?
+            """, [.int(id)]) { r in
+            UndoTarget(id: r.int(0), kind: r.string(1), practiceID: r.int(2), locationID: r.isNull(3) ? nil : r.int(3),
+                       file: r.text(4), statusMark: r.int(5), undoneBy: r.isNull(6) ? nil : r.int(6))
+        }
+        if let target {
+            try willUse(practice: target.practiceID)
+            // Read again under the practice's lock: another process may have undone it meanwhile.
+            return try db.first("SELECT coalesce(status_mark, 0), undone_by FROM operation WHERE id = ?", [.int(id)]) { r in
+                var fresh = target
+                fresh.statusMark = r.int(0)
+                fresh.undoneBy = r.isNull(1) ? nil : r.int(1)
+                return fresh
+            }
+        }
+        return nil
+    }
+
+    func contactsCreated(by operation: Int64) throws -> [Int64] {
+        try db.rows("SELECT id FROM contact WHERE created_operation = ? ORDER BY id", [.int(operation)]) { $0.int(0) }
+    }
+
+    func membershipsAdded(by operation: Int64) throws -> [(contact: Int64, location: Int64)] {
+        try db.rows("SELECT contact_id, location_id FROM membership WHERE added_operation = ? ORDER BY contact_id, location_id",
+                    [.int(operation)]) { ($0.int(0), $0.int(1)) }
+    }
+
+    func revisions(by operation: Int64) throws -> [(contact: Int64, before: ContactValues)] {
+        try db.rows("SELECT contact_id, before FROM contact_revision WHERE operation_id = ? ORDER BY id DESC", [.int(operation)]) {
+            ($0.int(0), Self.values(json: $0.string(1)))
+        }
+    }
+
+    func statusChanges(by operation: Int64) throws -> [(contact: Int64, location: Int64, channel: Channel, from: Status?, to: Status)] {
+        try db.rows("""
+            SELECT contact_id, location_id, channel, from_status, to_status FROM status_change WHERE operation_id = ? ORDER BY id DESC
+            """, [.int(operation)]) { r in
+            (r.int(0), r.int(1), Channel(rawValue: r.string(2)) ?? .text, r.text(3).flatMap(Status.init(rawValue:)),
+             Status(rawValue: r.string(4)) ?? .unsubscribed)
+        }
+    }
+
+    func changedAfter(operation: Int64, statusMark: Int64, contacts: [Int64]) throws -> [Int64] {
+        var changed: [Int64] = []
+        for contact in contacts {
+            if try db.exists("SELECT 1 FROM contact_revision WHERE contact_id = ? AND operation_id > ? LIMIT 1", [.int(contact), .int(operation)])
+                || db.exists("SELECT 1 FROM membership WHERE contact_id = ? AND added_operation > ? LIMIT 1", [.int(contact), .int(operation)])
+                // A later operation that was itself undone, and the undo, cancel out.
+                || db.exists("""
+                    SELECT 1 FROM status_change s LEFT JOIN operation o ON o.id = s.operation_id
+                    WHERE s.contact_id = ? AND s.id > ? AND (o.id IS NULL OR (o.undone_by IS NULL AND o.kind != 'undo')) LIMIT 1
+                    """, [.int(contact), .int(statusMark)]) {
+                changed.append(contact)
+            }
+        }
+        return changed
+    }
+
+    func laterChanges(operation: Int64, statusMark: Int64, contacts: [Int64]) throws -> [String] {
+        var seen: [String] = []
+        for contact in contacts {
+            let later = try db.rows("""
+                SELECT o.id, o.kind FROM operation o WHERE o.id > ?1 AND o.undone_by IS NULL AND o.kind != 'undo' AND (
+                  EXISTS (SELECT 1 FROM contact_revision r WHERE r.operation_id = o.id AND r.contact_id = ?2)
+                  OR EXISTS (SELECT 1 FROM membership m WHERE m.added_operation = o.id AND m.contact_id = ?2)
+                  OR EXISTS (SELECT 1 FROM status_change s WHERE s.operation_id = o.id AND s.contact_id = ?2 AND s.id > ?3))
+                ORDER BY o.id
+                """, [.int(operation), .int(contact), .int(statusMark)]) { ($0.int(0), $0.string(1)) }
+            for (id, kind) in later {
+                let text = "#\(id) \(kind)"
+                if !seen.contains(text) { seen.append(text) }
+            }
+            if try db.exists("SELECT 1 FROM status_change WHERE contact_id = ? AND id > ? AND operation_id IS NULL LIMIT 1",
+                             [.int(contact), .int(statusMark)]), !seen.contains("a status set by hand") {
+                seen.append("a status set by hand")
+            }
+        }
+        return seen
+    }
+
+    func deleteContact(number: Int64) throws {
+        try willUse(contact: number)
+        try db.run("DELETE FROM contact_revision WHERE contact_id = ?", [.int(number)])
+        try db.run("DELETE FROM contact WHERE id = ?", [.int(number)])
+    }
+
+    func deleteUnsentWelcome(operation: Int64) throws -> Int {
+        try db.run("DELETE FROM outbox WHERE operation_id = ? AND sent_at IS NULL", [.int(operation)])
+    }
+
+    func markUndone(_ operation: Int64, by undo: Int64) throws {
+        try db.run("UPDATE operation SET undone_by = ? WHERE id = ?", [.int(undo), .int(operation)])
+        // Its revisions are spent: the values they kept are back in place.
+        try db.run("DELETE FROM contact_revision WHERE operation_id = ?", [.int(operation)])
+    }
+}
