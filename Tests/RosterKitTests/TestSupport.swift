@@ -19,11 +19,16 @@ var testdataAvailable: Bool { FileManager.default.fileExists(atPath: testdataRoo
 /// A fresh folder for one test, removed by the caller's `defer`.
 final class Scratch {
     let url: URL
+    /// Run at the end, before the folder goes (a test database's schema is dropped).
+    var cleanups: [() -> Void] = []
     init() {
         url = FileManager.default.temporaryDirectory.appendingPathComponent("roster-test-\(UUID().uuidString)")
         try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     }
-    deinit { try? FileManager.default.removeItem(at: url) }
+    deinit {
+        cleanups.forEach { $0() }
+        try? FileManager.default.removeItem(at: url)
+    }
 
     func path(_ name: String) -> String { url.appendingPathComponent(name).path }
 
@@ -47,15 +52,61 @@ final class Scratch {
 let fixedClock = Clock(now: { Date(timeIntervalSince1970: 1_795_608_000) })
 let fixedToday = DateOfBirth.Day(year: 2026, month: 11, day: 25)
 
+/// The store engines the tests run against (issue 9). SQLite always; PostgreSQL when
+/// `ROSTER_TEST_POSTGRES_URL` names a server the tests may create schemas in (`.ci/run`
+/// starts a throwaway cluster and sets it; `Scripts/pg-throwaway start DIR` prints one).
+enum Engine: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case sqlite, postgresql
+
+    var testDescription: String { rawValue }
+
+    static let serverURL: String? = {
+        let url = ProcessInfo.processInfo.environment["ROSTER_TEST_POSTGRES_URL"] ?? ""
+        return url.isEmpty ? nil : url
+    }()
+
+    /// The engines to run a conformance test on.
+    static var available: [Engine] { serverURL == nil ? [.sqlite] : [.sqlite, .postgresql] }
+
+    /// The engine of `Fixture()`: ROSTER_TEST_STORE=postgresql runs every domain test on
+    /// PostgreSQL (.ci/run does, once, before the full run).
+    static var fixtureDefault: Engine {
+        ProcessInfo.processInfo.environment["ROSTER_TEST_STORE"] == "postgresql" && serverURL != nil ? .postgresql : .sqlite
+    }
+
+    /// A new empty database: a file in `scratch`, or a schema of its own on the test server
+    /// (dropped when `scratch` goes), reached through a URL whose search_path names it.
+    func makeStore(_ scratch: Scratch) throws -> SQLStore {
+        switch self {
+        case .sqlite:
+            return try SQLiteStore(path: scratch.path("roster.sqlite"))
+        case .postgresql:
+            let url = try #require(Engine.serverURL, "ROSTER_TEST_POSTGRES_URL is not set")
+            return try PostgreSQLStore(url: Engine.schemaURL(url, scratch))
+        }
+    }
+
+    /// `url` pointing at a fresh schema, dropped when `scratch` goes.
+    static func schemaURL(_ url: String, _ scratch: Scratch) throws -> String {
+        let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        let admin = try PGConnection(url: url)
+        try admin.execute("CREATE SCHEMA \(schema)")
+        scratch.cleanups.append { try? admin.execute("DROP SCHEMA \(schema) CASCADE") }
+        return url + (url.contains("?") ? "&" : "?") + "options=-csearch_path%3D\(schema)"
+    }
+}
+
 /// A store in a scratch folder with one practice ("Phil's Physical Therapy", owner, phone
 /// and address set) and locations Nashua, Hudson and Salem.
 final class Fixture {
     let scratch = Scratch()
-    let store: SQLiteStore
+    let store: SQLStore
+    let engine: Engine
     let practice = "Phil's Physical Therapy"
 
-    init(withOwner: Bool = true) throws {
-        store = try SQLiteStore(path: scratch.path("roster.sqlite"))
+    init(withOwner: Bool = true, engine: Engine = .fixtureDefault) throws {
+        self.engine = engine
+        store = try engine.makeStore(scratch)
         let details = withOwner ? PracticeDetails(ownerFullName: "Phil Jones", phone: "(603) 555-0100", address: "1 Main St, Nashua, NH 03060")
                                 : PracticeDetails()
         _ = try store.addPractice(name: practice, details: details, at: "2026-11-25T12:00:00Z")
@@ -94,7 +145,7 @@ final class Fixture {
     /// Counts rows in a table.
     func count(_ table: String) throws -> Int {
         try store.read { _ in
-            try Int(store.db.statement("SELECT count(*) FROM \(table)").first([]) { $0.int(0) } ?? 0)
+            try Int(store.executor.first("SELECT count(*) FROM \(table)", []) { $0.int(0) } ?? 0)
         }
     }
 
@@ -102,15 +153,17 @@ final class Fixture {
     func snapshot() throws -> [String: [String]] {
         var result: [String: [String]] = [:]
         for table in ["practice", "location", "contact", "membership", "outbox", "status_change"] {
-            result[table] = try store.db.statement("SELECT * FROM \(table) ORDER BY 1, 2").rows([]) { row in
-                (0..<20).map { row.text(Int32($0)) ?? "∅" }.joined(separator: "|")
-            }
+            result[table] = try store.dump("SELECT * FROM \(table) ORDER BY 1, 2", columns: Self.columns[table] ?? 0)
+                .map { $0.map { $0 ?? "∅" }.joined(separator: "|") }
         }
         return result
     }
 
+    /// Columns per table, for the snapshot (PostgreSQL has no column past the last).
+    static let columns = ["practice": 9, "location": 5, "contact": 25, "membership": 6, "outbox": 11, "status_change": 9]
+
     func checkIntegrity() throws {
-        #expect(try store.integrityCheck() == "ok")
+        if let sqlite = store as? SQLiteStore { #expect(try sqlite.integrityCheck() == "ok") }
     }
 
     deinit { try? checkIntegrity() }

@@ -13,11 +13,10 @@ public enum DatabaseLocation {
         location.hasPrefix("postgresql://") || location.hasPrefix("postgres://")
     }
 
-    /// Opens the store a location names.
+    /// Opens the store a location names: a `postgresql://` or `postgres://` URL selects
+    /// the PostgreSQL store, anything else is a SQLite file's path.
     public static func open(_ location: String) throws -> any ContactStore {
-        if isPostgreSQL(location) {
-            throw StoreError.unsupportedDatabase("PostgreSQL databases are not supported by this version of roster yet: use a SQLite file path with --db")
-        }
+        if isPostgreSQL(location) { return try PostgreSQLStore(url: location) }
         return try SQLiteStore(path: location)
     }
 }

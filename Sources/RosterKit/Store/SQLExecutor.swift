@@ -5,6 +5,9 @@
 protocol SQLExecutor: AnyObject {
     /// Runs a query and calls `body` with each row, streaming: rows are not collected.
     func query(_ sql: String, _ args: [SQLValue], _ body: (any SQLRow) throws -> Void) throws
+    /// Like `query`, for reads of a whole practice or location: memory stays flat however
+    /// many rows, and `body` may run other statements.
+    func stream(_ sql: String, _ args: [SQLValue], _ body: (any SQLRow) throws -> Void) throws
     /// Runs a statement; returns how many rows it changed.
     @discardableResult
     func run(_ sql: String, _ args: [SQLValue]) throws -> Int

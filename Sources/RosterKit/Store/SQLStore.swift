@@ -29,6 +29,7 @@ public class SQLStore: ContactStore {
         try transaction(writing: false, commit: false) { try body($0) }
     }
 
+    @discardableResult
     private func writeSimple<T>(_ body: () throws -> T) throws -> T {
         try transaction(writing: true, commit: true) { _ in try body() }
     }

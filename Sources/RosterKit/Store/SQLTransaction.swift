@@ -77,7 +77,7 @@ final class SQLTransaction: ContactTransaction {
 
     func forEachIdentity(practiceID: Int64, _ body: (String?, String?, String, String) throws -> Void) throws {
         try willUse(practice: practiceID)
-        try db.query("SELECT email_key, phone, first_key, last_key FROM contact WHERE practice_id = ?", [.int(practiceID)]) { row in
+        try db.stream("SELECT email_key, phone, first_key, last_key FROM contact WHERE practice_id = ?", [.int(practiceID)]) { row in
             try body(row.text(0), row.text(1), row.string(2), row.string(3))
         }
     }
@@ -189,7 +189,7 @@ final class SQLTransaction: ContactTransaction {
     func forEachContact(location: Int64, _ body: (StoredContact, Status, Status) throws -> Void) throws {
         try willUse(location: location)
         let statusColumn = Int32(TemplateField.allCases.count + 2)
-        try db.query(Self.forEachContactSQL, [.int(location)]) { row in
+        try db.stream(Self.forEachContactSQL, [.int(location)]) { row in
             try body(readContact(row), Status(rawValue: row.string(statusColumn)) ?? .unsubscribed,
                      Status(rawValue: row.string(statusColumn + 1)) ?? .unsubscribed)
         }

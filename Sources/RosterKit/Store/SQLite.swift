@@ -154,6 +154,11 @@ extension SQLiteConnection: SQLExecutor {
         while try statement.step() { try body(Row(pointer: statement.pointer)) }
     }
 
+    /// SQLite steps a statement row by row already.
+    func stream(_ sql: String, _ args: [SQLValue], _ body: (any SQLRow) throws -> Void) throws {
+        try query(sql, args, body)
+    }
+
     @discardableResult
     func run(_ sql: String, _ args: [SQLValue]) throws -> Int {
         try statement(sql).run(args)

@@ -118,7 +118,7 @@ import Testing
                     }
                 }
             }
-            if try f.store.integrityCheck() != "ok" { return Violation(step: index, message: "integrity check failed") }
+            if let sqlite = f.store as? SQLiteStore, try sqlite.integrityCheck() != "ok" { return Violation(step: index, message: "integrity check failed") }
         }
         return nil
     }

@@ -103,7 +103,7 @@ import Testing
         let f = try Fixture()
         try f.importCSV("First Name,Email\nAnn,a@example.com\nBo,b@example.com\n")
         let bo = try f.contact(named: "Bo").id
-        try f.store.db.execute("DELETE FROM contact WHERE first_name = 'Bo'")
+        try f.store.executor.execute("DELETE FROM contact WHERE first_name = 'Bo'")
         try f.importCSV("First Name,Email\nCy,c@example.com\n")
         #expect(try f.contact(named: "Cy").id != bo)
     }

@@ -1,0 +1,234 @@
+import CLibPQ
+import Foundation
+
+/// A failure from PostgreSQL. Like `SQLiteError`, it never carries a contact's values:
+/// for data and constraint errors (SQLSTATE classes 22 and 23), whose text may quote the
+/// offending value, it keeps only the constraint's name; the server's DETAIL is never read.
+public struct PostgreSQLError: Error, Equatable, CustomStringConvertible {
+    public let sqlState: String
+    public let message: String
+    public var description: String { "database error \(sqlState): \(message)" }
+
+    var isBusy: Bool { ["55P03", "40P01", "40001"].contains(sqlState) }
+    var isFull: Bool { sqlState == "53100" }
+}
+
+/// One libpq connection: our own small wrapper over the C API, as for SQLite. Statements
+/// are prepared once per connection (named `roster_N`) and reused; values travel as
+/// parameters in text form, never spliced into SQL.
+final class PGConnection {
+    private let handle: OpaquePointer
+    private var prepared: [String: String] = [:]
+    private var cursors = 0
+
+    /// Connects to `url` (a `postgresql://` URL; libpq's parameters such as `sslmode` pass
+    /// through). The error names the server without the password.
+    init(url: String) throws {
+        guard let connection = PQconnectdb(url) else {
+            throw StoreError.unsupportedDatabase("cannot connect to PostgreSQL at \(PGConnection.redacted(url)): out of memory")
+        }
+        guard PQstatus(connection) == CONNECTION_OK else {
+            // libpq's first line says what failed; its second is a hint we give in our words.
+            var reason = String(cString: PQerrorMessage(connection))
+                .split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.first { !$0.isEmpty } ?? "no answer"
+            while reason.hasSuffix(".") { reason.removeLast() }
+            PQfinish(connection)
+            throw StoreError.unsupportedDatabase(
+                "cannot connect to PostgreSQL at \(PGConnection.redacted(url)) (\(PGConnection.hostAndPort(url))): \(reason). "
+                + "Check that the server is running and reachable, and the URL (--db or ROSTER_DB)")
+        }
+        handle = connection
+        // Notices (e.g. "relation already exists, skipping") would go to stderr: drop them.
+        PQsetNoticeProcessor(connection, { _, _ in }, nil)
+    }
+
+    deinit { PQfinish(handle) }
+
+    var inTransaction: Bool { PQtransactionStatus(handle) != PQTRANS_IDLE }
+
+    // MARK: URLs
+
+    /// The URL without its password (in the authority or as a `password=` parameter).
+    static func redacted(_ url: String) -> String {
+        guard let schemeEnd = url.range(of: "://") else { return url }
+        var rest = String(url[schemeEnd.upperBound...])
+        let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? rest.endIndex
+        var authority = String(rest[..<authorityEnd])
+        let tail = String(rest[authorityEnd...])
+        if let at = authority.lastIndex(of: "@") {
+            let userInfo = authority[..<at]
+            if let colon = userInfo.firstIndex(of: ":") {
+                authority = String(userInfo[..<colon]) + String(authority[at...])
+            }
+        }
+        rest = authority + tail
+        var result = String(url[..<schemeEnd.upperBound]) + rest
+        if let question = result.firstIndex(of: "?") {
+            let query = result[result.index(after: question)...].split(separator: "&")
+                .filter { !$0.lowercased().hasPrefix("password=") }
+            result = String(result[..<question]) + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
+        }
+        return result
+    }
+
+    /// "host HOST, port PORT" as the URL names them (libpq's defaults when it does not).
+    static func hostAndPort(_ url: String) -> String {
+        guard let schemeEnd = url.range(of: "://") else { return "host localhost, port 5432" }
+        let rest = url[schemeEnd.upperBound...]
+        var authority = rest[..<(rest.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? rest.endIndex)]
+        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
+        var host = String(authority), port = "5432"
+        if let colon = authority.lastIndex(of: ":"), !authority.hasSuffix("]") {
+            host = String(authority[..<colon])
+            port = String(authority[authority.index(after: colon)...])
+        }
+        return "host \(host.isEmpty ? "localhost" : host), port \(port)"
+    }
+
+    // MARK: placeholders
+
+    /// `?` and `?N` (the SQL both stores share) as PostgreSQL's `$N`, outside quotes.
+    static func dollarPlaceholders(_ sql: String) -> String {
+        var out = ""
+        out.reserveCapacity(sql.utf8.count + 16)
+        var next = 0, inQuote = false
+        var characters = sql.makeIterator()
+        var pending: Character? = characters.next()
+        while let c = pending {
+            pending = characters.next()
+            if c == "'" { inQuote.toggle(); out.append(c); continue }
+            guard c == "?", !inQuote else { out.append(c); continue }
+            var digits = ""
+            while let d = pending, d.isASCII, d.isNumber { digits.append(d); pending = characters.next() }
+            if digits.isEmpty { next += 1; digits = String(next) } else { next = max(next, Int(digits) ?? next) }
+            out += "$" + digits
+        }
+        return out
+    }
+
+    // MARK: running
+
+    private func error(_ result: OpaquePointer?) -> PostgreSQLError {
+        guard let result else {
+            return PostgreSQLError(sqlState: "08000", message: "the connection to the server was lost: "
+                                   + String(cString: PQerrorMessage(handle)).trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) } ?? "XX000"
+        if state.hasPrefix("22") || state.hasPrefix("23") {
+            let constraint = PQresultErrorField(result, Int32(UInt8(ascii: "n"))).map { String(cString: $0) }
+            let table = PQresultErrorField(result, Int32(UInt8(ascii: "t"))).map { String(cString: $0) }
+            return PostgreSQLError(sqlState: state, message: "a value was refused by "
+                                   + (constraint.map { "constraint \($0)" } ?? "a column's type")
+                                   + (table.map { " of table \($0)" } ?? ""))
+        }
+        let message = PQresultErrorField(result, Int32(UInt8(ascii: "M"))).map { String(cString: $0) }
+            ?? String(cString: PQerrorMessage(handle))
+        return PostgreSQLError(sqlState: state, message: message.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    private func check(_ result: OpaquePointer?) throws {
+        let status = result.map(PQresultStatus) ?? PGRES_FATAL_ERROR
+        guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else { throw error(result) }
+    }
+
+    private func statementName(_ sql: String) throws -> String {
+        if let name = prepared[sql] { return name }
+        let name = "roster_\(prepared.count)"
+        let result = PQprepare(handle, name, Self.dollarPlaceholders(sql), 0, nil)
+        defer { PQclear(result) }
+        try check(result)
+        prepared[sql] = name
+        return name
+    }
+
+    /// Runs a prepared statement with `args`; the caller clears the result.
+    private func executePrepared(_ sql: String, _ args: [SQLValue]) throws -> OpaquePointer {
+        let name = try statementName(sql)
+        return try withParameters(args) { count, values in PQexecPrepared(handle, name, count, values, nil, nil, 0) }
+    }
+
+    /// Runs SQL with `args` once, unprepared (a cursor's DECLARE cannot be prepared).
+    private func executeOnce(_ sql: String, _ args: [SQLValue]) throws -> OpaquePointer {
+        let converted = Self.dollarPlaceholders(sql)
+        return try withParameters(args) { count, values in PQexecParams(handle, converted, count, nil, values, nil, nil, 0) }
+    }
+
+    private func withParameters(_ args: [SQLValue],
+                                _ run: (Int32, UnsafePointer<UnsafePointer<CChar>?>?) -> OpaquePointer?) throws -> OpaquePointer {
+        var cStrings: [UnsafeMutablePointer<CChar>?] = args.map { value in
+            switch value {
+            case .null: nil
+            case .int(let v): strdup(String(v))
+            case .text(let v): strdup(v)
+            }
+        }
+        defer { cStrings.forEach { free($0) } }
+        if cStrings.isEmpty { cStrings.append(nil) }   // a valid base address for no parameters
+        let result = cStrings.withUnsafeMutableBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: buffer.count) { values in
+                run(Int32(args.count), args.isEmpty ? nil : UnsafePointer(values))
+            }
+        }
+        do { try check(result) } catch { PQclear(result); throw error }
+        return result!
+    }
+
+    /// Runs SQL without parameters: one or several statements.
+    func execute(_ sql: String) throws {
+        let result = PQexec(handle, sql)
+        defer { PQclear(result) }
+        try check(result)
+    }
+}
+
+/// A row of a PostgreSQL result (text format).
+struct PGRow: SQLRow {
+    let result: OpaquePointer
+    let row: Int32
+
+    func text(_ column: Int32) -> String? {
+        guard PQgetisnull(result, row, column) == 0, let value = PQgetvalue(result, row, column) else { return nil }
+        return String(cString: value)
+    }
+    func int(_ column: Int32) -> Int64 { text(column).flatMap { Int64($0) } ?? 0 }
+    func isNull(_ column: Int32) -> Bool { PQgetisnull(result, row, column) != 0 }
+}
+
+extension PGConnection: SQLExecutor {
+    func query(_ sql: String, _ args: [SQLValue], _ body: (any SQLRow) throws -> Void) throws {
+        let result = try executePrepared(sql, args)
+        defer { PQclear(result) }
+        for row in 0..<PQntuples(result) { try body(PGRow(result: result, row: row)) }
+    }
+
+    /// Large reads go through a cursor, a batch at a time, so memory stays flat and `body`
+    /// may run other statements between batches.
+    func stream(_ sql: String, _ args: [SQLValue], _ body: (any SQLRow) throws -> Void) throws {
+        guard inTransaction else { return try query(sql, args, body) }
+        cursors += 1
+        let cursor = "roster_cursor_\(cursors)"
+        PQclear(try executeOnce("DECLARE \(cursor) NO SCROLL CURSOR FOR " + sql, args))
+        defer { try? execute("CLOSE \(cursor)") }
+        while true {
+            let batch = PQexec(handle, "FETCH 2000 FROM \(cursor)")
+            defer { PQclear(batch) }
+            try check(batch)
+            let count = PQntuples(batch)
+            if count == 0 { break }
+            for row in 0..<count { try body(PGRow(result: batch!, row: row)) }
+        }
+    }
+
+    @discardableResult
+    func run(_ sql: String, _ args: [SQLValue]) throws -> Int {
+        let result = try executePrepared(sql, args)
+        defer { PQclear(result) }
+        return Int(String(cString: PQcmdTuples(result))) ?? 0
+    }
+
+    func insert(_ sql: String, _ args: [SQLValue]) throws -> Int64 {
+        let result = try executePrepared(sql + " RETURNING id", args)
+        defer { PQclear(result) }
+        return PGRow(result: result, row: 0).int(0)
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+
+/// The PostgreSQL store (issue 9), for a group of practices that outgrows one file: the
+/// same SQL as the SQLite store (`SQLStore`, `SQLTransaction`), the schema of
+/// `Schema/postgresql/` migrated forward on connect.
+///
+/// Locking: every operation is one transaction (READ COMMITTED). Before a write
+/// transaction first reads or writes a practice's rows it takes a transaction-scoped
+/// advisory lock on that practice, so imports, merges, copies and undos of one practice run
+/// one after another (the identity rules and the text rule see everything committed before
+/// them), while other practices go on. A waiting process waits for the lock. Read-only
+/// commands (export, show, find, history) take no lock and read one consistent snapshot
+/// (REPEATABLE READ).
+public final class PostgreSQLStore: SQLStore {
+    let connection: PGConnection
+    /// The URL without its password, for messages.
+    public let displayURL: String
+
+    /// The advisory-lock key space: "ROST" in the high 32 bits, a practice's id (or 0, for
+    /// migrations) in the low ones.
+    static let lockSpace: Int64 = 0x524F_5354 << 32
+
+    public init(url: String) throws {
+        displayURL = PGConnection.redacted(url)
+        connection = try PGConnection(url: url)
+        do {
+            try connection.execute("SET client_min_messages = warning")
+            // schema_migrations is created under the same lock as the migrations, so that
+            // two processes meeting an empty database do not race to create it.
+            try connection.execute("BEGIN")
+            try connection.run("SELECT pg_advisory_xact_lock(?)", [.int(Self.lockSpace)])
+            try connection.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+            try connection.execute("COMMIT")
+            try Migrator.migrate(connection, migrations: embeddedPostgreSQLMigrations,
+                                 begin: ["BEGIN", "SELECT pg_advisory_xact_lock(\(Self.lockSpace))"])
+        } catch let error as PostgreSQLError {
+            try? connection.execute("ROLLBACK")
+            throw Self.translate(error)
+        }
+        try super.init(executor: connection)
+    }
+
+    static func translate(_ error: PostgreSQLError) -> Error {
+        if error.isBusy { return StoreError.busy }
+        if error.isFull { return StoreError.diskFull }
+        return error
+    }
+
+    override func transaction<T>(writing: Bool, commit: Bool, _ body: (SQLTransaction) throws -> T) throws -> T {
+        do {
+            try connection.execute(writing ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        } catch let error as PostgreSQLError { throw Self.translate(error) }
+        let connection = self.connection
+        let lock: ((Int64) throws -> Void)? = writing ? { practice in
+            try connection.run("SELECT pg_advisory_xact_lock(?)", [.int(Self.lockSpace | practice)])
+        } : nil
+        do {
+            let result = try body(SQLTransaction(db: connection, touch: lock))
+            try connection.execute(writing && commit ? "COMMIT" : "ROLLBACK")
+            return result
+        } catch {
+            try? connection.execute("ROLLBACK")
+            if let error = error as? PostgreSQLError { throw Self.translate(error) }
+            throw error
+        }
+    }
+
+    /// The names of the migrations recorded in the database.
+    public func appliedMigrations() throws -> [String] {
+        try connection.rows("SELECT name FROM schema_migrations ORDER BY name") { $0.string(0) }
+    }
+}
