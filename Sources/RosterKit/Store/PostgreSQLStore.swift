@@ -20,7 +20,14 @@ public final class PostgreSQLStore: SQLStore {
     /// migrations) in the low ones.
     static let lockSpace: Int64 = 0x524F_5354 << 32
 
+    /// The URL as given (with any password): never printed; kept to open a second connection.
+    private let url: String
+
+    /// A second, independent connection to the same database.
+    func reopened() throws -> PostgreSQLStore { try PostgreSQLStore(url: url) }
+
     public init(url: String) throws {
+        self.url = url
         displayURL = PGConnection.redacted(url)
         connection = try PGConnection(url: url)
         do {

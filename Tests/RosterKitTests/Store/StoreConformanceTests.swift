@@ -1,0 +1,268 @@
+import Foundation
+import Testing
+@testable import RosterKit
+
+/// The store interface's contract, run against every engine (issue 9): SQLite always,
+/// PostgreSQL when `ROSTER_TEST_POSTGRES_URL` names a server. Every domain test also runs
+/// on PostgreSQL with `ROSTER_TEST_STORE=postgresql` (`.ci/run` does both).
+@Suite struct StoreConformanceTests {
+    static let at = "2026-11-25T12:00:00Z"
+
+    func values(_ first: String, _ last: String? = nil, email: String? = nil, phone: String? = nil,
+                notes: String? = nil) -> ContactValues {
+        var values = ContactValues()
+        values[.firstName] = first
+        values[.lastName] = last
+        values[.email] = email
+        values[.phone] = phone
+        values[.notes] = notes
+        values[.phase] = "No Phase"
+        return values
+    }
+
+    /// A store with practices "North PT" (locations A, B) and "South PT" (location A).
+    func places(_ engine: Engine, _ scratch: Scratch) throws -> (SQLStore, north: Practice, a: Location, b: Location, southA: Location) {
+        let store = try engine.makeStore(scratch)
+        let north = try store.addPractice(name: "North PT", details: PracticeDetails(ownerFullName: "Ann Owner"), at: Self.at)
+        _ = try store.addPractice(name: "South PT", details: PracticeDetails(), at: Self.at)
+        let a = try store.addLocation(name: "A", practice: "North PT", at: Self.at)
+        let b = try store.addLocation(name: "B", practice: "North PT", at: Self.at)
+        let southA = try store.addLocation(name: "A", practice: "South PT", at: Self.at)
+        return (store, north, a, b, southA)
+    }
+
+    @Test(arguments: Engine.available)
+    func placesAreNamedCaseInsensitivelyAndErrorsListTheKnownOnes(engine: Engine) throws {
+        let scratch = Scratch()
+        let (store, north, a, _, _) = try places(engine, scratch)
+        #expect(try store.practices().map(\.name) == ["North PT", "South PT"])
+        #expect(try store.practice(named: "  north pt ") == north)
+        #expect(north.ownerFullName == "Ann Owner")
+        #expect(throws: StoreError.practiceExists("north pt")) { try store.addPractice(name: "north pt", details: PracticeDetails(), at: Self.at) }
+        #expect(throws: StoreError.locationExists("a", practice: "North PT")) { try store.addLocation(name: "a", practice: "North PT", at: Self.at) }
+        #expect(throws: StoreError.practiceRequired(location: "A", practices: ["North PT", "South PT"])) { try store.location(named: "A", practice: nil) }
+        #expect(try store.location(named: "b", practice: nil).name == "B")
+        #expect(try store.location(named: "a", practice: "North PT") == a)
+        #expect(throws: StoreError.unknownLocation("C", known: ["A", "B"])) { try store.location(named: "C", practice: "North PT") }
+        #expect(try store.locations(practice: nil).map { "\($0.practiceName)/\($0.name)" } == ["North PT/A", "North PT/B", "South PT/A"])
+        let updated = try store.updatePractice(name: "North PT", details: PracticeDetails(phone: "(603) 555-0100"))
+        #expect(updated.phone == "(603) 555-0100" && updated.ownerFullName == "Ann Owner")
+        #expect(try store.practice(named: "North PT").phone == "(603) 555-0100")
+    }
+
+    @Test(arguments: Engine.available)
+    func contactsRoundTripEveryCharacterAndAreFoundByTheirKeys(engine: Engine) throws {
+        let scratch = Scratch()
+        let (store, north, _, _, _) = try places(engine, scratch)
+        let hostile = values("Zoë", "O'Brien", email: "Zoe.OBrien@Example.com", phone: "+16035550101",
+                             notes: "Robert'); DROP TABLE contact;--\n=HYPERLINK(\"x\")\t😀 e\u{301} 100% _done_ \\ ?1 $1")
+        let number = try store.write(commit: true) { tx throws in
+            try tx.insertContact(practiceID: north.id, values: hostile, at: Self.at, operation: nil)
+        }
+        try store.read { tx throws in
+            #expect(try tx.contact(number: number, practiceID: north.id)?.values == hostile)
+            #expect(try tx.contact(number: number, practiceID: north.id + 1) == nil, "another practice's contact is invisible")
+            #expect(try tx.contactsUsingEmail(practiceID: north.id, emailKey: "zoe.obrien@example.com") == [number])
+            #expect(try tx.contactsUsingPhone(practiceID: north.id, phone: "+16035550101", firstKey: "zoë") == [number])
+            #expect(try tx.contactsUsingPhone(practiceID: north.id, phone: "+16035550101", firstKey: "zoe") == [])
+            #expect(try tx.contacts(practiceID: north.id, firstKey: "zoë", lastKey: "o'brien").map(\.number) == [number])
+            var identities: [String] = []
+            try tx.forEachIdentity(practiceID: north.id) { email, phone, first, last in
+                identities.append([email ?? "-", phone ?? "-", first, last].joined(separator: "|"))
+            }
+            #expect(identities == ["zoe.obrien@example.com|+16035550101|zoë|o'brien"])
+            // Search: LIKE's wildcards in the text are literal; a phone matches exactly.
+            #expect(try tx.findContacts(practiceID: north.id, text: "zoë o'b", phone: nil, limit: 10).map(\.number) == [number])
+            #expect(try tx.findContacts(practiceID: nil, text: "obrien@", phone: nil, limit: 10).map(\.number) == [number])
+            #expect(try tx.findContacts(practiceID: north.id, text: "%", phone: nil, limit: 10).isEmpty)
+            #expect(try tx.findContacts(practiceID: north.id, text: "nobody", phone: "+16035550101", limit: 10).map(\.number) == [number])
+            #expect(try tx.findContacts(practiceID: north.id + 1, text: "zoë", phone: nil, limit: 10).isEmpty)
+        }
+    }
+
+    @Test(arguments: Engine.available)
+    func aTransactionIsAllOrNothing(engine: Engine) throws {
+        let scratch = Scratch()
+        let (store, north, a, _, _) = try places(engine, scratch)
+        // commit: false (a dry run) keeps nothing.
+        _ = try store.write(commit: false) { tx in
+            let n = try tx.insertContact(practiceID: north.id, values: values("Dry"), at: Self.at, operation: nil)
+            try tx.insertMembership(contact: n, location: a.id, text: .subscribed, email: .subscribed, at: Self.at, operation: nil)
+        }
+        // An error half-way keeps nothing either.
+        struct Stop: Error {}
+        #expect(throws: Stop.self) {
+            try store.write(commit: true) { tx throws in
+                _ = try tx.insertContact(practiceID: north.id, values: values("Half"), at: Self.at, operation: nil)
+                throw Stop()
+            }
+        }
+        try store.read { tx throws in
+            #expect(try tx.findContacts(practiceID: nil, text: "", phone: nil, limit: 10).isEmpty)
+            #expect(try tx.contactNumbers(location: a.id).isEmpty)
+        }
+        #expect(try store.history(practice: nil, location: nil).isEmpty)
+    }
+
+    @Test(arguments: Engine.available)
+    func membershipsStatusesAndTheirHistory(engine: Engine) throws {
+        let scratch = Scratch()
+        let (store, north, a, b, _) = try places(engine, scratch)
+        let (first, second) = try store.write(commit: true) { tx throws in
+            let first = try tx.insertContact(practiceID: north.id, values: values("Ann", email: "ann@example.com"), at: Self.at, operation: nil)
+            let second = try tx.insertContact(practiceID: north.id, values: values("Bob", phone: "+16035550102"), at: Self.at, operation: nil)
+            try tx.insertMembership(contact: second, location: a.id, text: .subscribed, email: .unsubscribed, at: Self.at, operation: nil)
+            try tx.insertMembership(contact: first, location: b.id, text: .unsubscribed, email: .subscribed, at: Self.at, operation: nil)
+            try tx.insertMembership(contact: first, location: a.id, text: .unsubscribed, email: .subscribed, at: Self.at, operation: nil)
+            try tx.setStatus(contact: first, location: a.id, channel: .email, status: .optedOut, at: Self.at)
+            try tx.recordStatusChange(contact: first, location: a.id, channel: .email, from: .subscribed, to: .optedOut,
+                                      reason: "opted out by hand", operation: nil, at: Self.at)
+            return (first, second)
+        }
+        try store.read { tx throws in
+            #expect(try tx.memberships(contact: first) == [
+                Membership(locationID: a.id, locationName: "A", text: .unsubscribed, email: .optedOut),
+                Membership(locationID: b.id, locationName: "B", text: .unsubscribed, email: .subscribed),
+            ])
+            #expect(try tx.statusChanges(contact: first) == [
+                StatusChange(location: "A", channel: "email", from: "subscribed", to: "opted-out", reason: "opted out by hand", at: Self.at),
+            ])
+            #expect(try tx.contactNumbers(location: a.id) == [first, second].sorted())
+            var seen: [String] = []
+            try tx.forEachContact(location: a.id) { contact, text, email in
+                seen.append("\(contact.values[.firstName]!) \(text.rawValue) \(email.rawValue)")
+            }
+            #expect(seen == (first < second ? ["Ann unsubscribed opted-out", "Bob subscribed unsubscribed"]
+                                            : ["Bob subscribed unsubscribed", "Ann unsubscribed opted-out"]))
+            #expect(try tx.location(id: b.id) == b)
+        }
+        try store.write(commit: true) { tx in try tx.deleteMembership(contact: first, location: b.id) }
+        #expect(try store.read { try $0.memberships(contact: first).map(\.locationName) } == ["A"])
+    }
+
+    @Test(arguments: Engine.available)
+    func operationsHistoryOutboxAndWhatUndoReads(engine: Engine) throws {
+        let scratch = Scratch()
+        let (store, north, a, _, _) = try places(engine, scratch)
+        let (operation, contact) = try store.write(commit: true) { tx throws in
+            let operation = try tx.beginOperation(kind: "import", practiceID: north.id, location: a.id, file: "list.csv",
+                                                  sha256: "abc", consent: "email,text", at: Self.at)
+            let contact = try tx.insertContact(practiceID: north.id, values: values("Ann", email: "ann@example.com"), at: Self.at, operation: operation)
+            try tx.insertMembership(contact: contact, location: a.id, text: .subscribed, email: .subscribed, at: Self.at, operation: operation)
+            try tx.recordStatusChange(contact: contact, location: a.id, channel: .text, from: nil, to: .subscribed,
+                                      reason: "imported", operation: operation, at: Self.at)
+            try tx.queueWelcome(contact: contact, to: "ann@example.com", operation: operation, at: Self.at)
+            var counts = OperationCounts()
+            counts.rows = 1
+            counts.created = 1
+            try tx.finishOperation(operation, counts: counts)
+            return (operation, contact)
+        }
+        let history = try store.history(practice: "North PT", location: nil)
+        #expect(history.count == 1)
+        #expect(history.first.map { [$0.kind, $0.file, $0.location, $0.consent] } == ["import", "list.csv", "A", "email,text"])
+        #expect(history.first?.created == 1 && history.first?.rows == 1)
+        #expect(try store.history(practice: "South PT", location: nil).isEmpty)
+
+        let outbox = try store.outbox()
+        #expect(outbox.map(\.to) == ["ann@example.com"])
+        #expect(outbox.first?.practice.ownerFullName == "Ann Owner")
+        try store.recordDelivery(id: outbox[0].id, outcome: .failed(messageID: "<m1@x>", error: "sendmail exit 75"), at: Self.at)
+        #expect(try store.outbox().first.map { [$0.attempts == 1, $0.lastError == "sendmail exit 75", $0.sentAt == nil] } == [true, true, true])
+        try store.recordDelivery(id: outbox[0].id, outcome: .sent(messageID: "<m2@x>"), at: Self.at)
+        #expect(try store.outbox().first.map { [$0.attempts == 2, $0.sentAt == Self.at, $0.lastError == nil] } == [true, true, true])
+
+        try store.read { tx throws in
+            #expect(try tx.previousRun(location: a.id, sha256: "abc")?.id == operation)
+            #expect(try tx.previousRun(location: a.id, sha256: "other") == nil)
+            let target = try #require(try tx.operationForUndo(operation))
+            #expect(target.kind == "import" && target.practiceID == north.id && target.locationID == a.id && target.undoneBy == nil)
+            #expect(try tx.contactsCreated(by: operation) == [contact])
+            #expect(try tx.membershipsAdded(by: operation).map { [$0.contact, $0.location] } == [[contact, a.id]])
+            #expect(try tx.statusChanges(by: operation).count == 1)
+            #expect(try tx.changedAfter(operation: operation, statusMark: target.statusMark, contacts: [contact]).isEmpty)
+        }
+        // A later merge changes the contact: undo of the import sees it, and names it.
+        let merge = try store.write(commit: true) { tx throws in
+            let merge = try tx.beginOperation(kind: "merge", practiceID: north.id, location: a.id, file: "edit.csv", sha256: "def",
+                                              consent: "email", at: Self.at)
+            var changed = values("Ann", email: "ann@example.org")
+            changed[.city] = "Nashua"
+            try tx.updateContact(number: contact, values: changed, at: Self.at, operation: merge, before: values("Ann", email: "ann@example.com"))
+            try tx.finishOperation(merge, counts: OperationCounts())
+            return merge
+        }
+        try store.read { tx throws in
+            let target = try #require(try tx.operationForUndo(operation))
+            #expect(try tx.changedAfter(operation: operation, statusMark: target.statusMark, contacts: [contact]) == [contact])
+            #expect(try tx.laterChanges(operation: operation, statusMark: target.statusMark, contacts: [contact]) == ["#\(merge) merge"])
+            #expect(try tx.revisions(by: merge).map(\.before) == [values("Ann", email: "ann@example.com")])
+            #expect(try tx.contact(number: contact, practiceID: north.id)?.values[.city] == "Nashua")
+        }
+        // Undo's writes: the revision is spent, the contact and its rows go.
+        try store.write(commit: true) { tx throws in
+            try tx.markUndone(merge, by: operation)
+            #expect(try tx.revisions(by: merge).isEmpty)
+            try tx.deleteContact(number: contact)
+            #expect(try tx.deleteUnsentWelcome(operation: operation) == 0, "the welcome email was sent: it stays")
+        }
+        try store.read { tx throws in
+            #expect(try tx.contact(number: contact, practiceID: north.id) == nil)
+            #expect(try tx.contactNumbers(location: a.id).isEmpty, "memberships go with the contact")
+            #expect(try tx.operationForUndo(merge)?.undoneBy == operation)
+        }
+    }
+
+    @Test(arguments: Engine.available)
+    func contactIDsAreKeyedPerDatabase(engine: Engine) throws {
+        let scratch = Scratch()
+        let (store, north, _, _, _) = try places(engine, scratch)
+        let number = try store.write(commit: true) { tx throws in
+            try tx.insertContact(practiceID: north.id, values: values("Ann"), at: Self.at, operation: nil)
+        }
+        let id = store.idCodec.encode(number)
+        #expect(store.idCodec.decode(id) == number)
+        // Opening the same database again reads the same key.
+        let again: SQLStore = switch engine {
+        case .sqlite: try SQLiteStore(path: scratch.path("roster.sqlite"))
+        case .postgresql: try #require(store as? PostgreSQLStore).reopened()
+        }
+        #expect(again.idCodec.encode(number) == id)
+    }
+}
+
+/// The PostgreSQL wrapper's own pieces, which need no server.
+@Suite struct PostgreSQLWrapperTests {
+    @Test func placeholdersBecomeDollarNumbersOutsideQuotes() {
+        #expect(PGConnection.dollarPlaceholders("SELECT ? , ? FROM t WHERE a = '?' AND b = ?") == "SELECT $1 , $2 FROM t WHERE a = '?' AND b = $3")
+        #expect(PGConnection.dollarPlaceholders("WHERE (?1 IS NULL OR x = ?1) AND y LIKE ?2 ESCAPE '\\' LIMIT ?4") == "WHERE ($1 IS NULL OR x = $1) AND y LIKE $2 ESCAPE '\\' LIMIT $4")
+        #expect(PGConnection.dollarPlaceholders("VALUES ('it''s ?', ?)") == "VALUES ('it''s ?', $1)")
+    }
+
+    @Test(arguments: [
+        ("postgresql://clinic:s3cret@db.example.com:5433/roster", "postgresql://clinic@db.example.com:5433/roster"),
+        ("postgres://clinic:p%40ss@db/roster?sslmode=require&password=x", "postgres://clinic@db/roster?sslmode=require"),
+        ("postgresql://db.example.com/roster?password=x", "postgresql://db.example.com/roster"),
+        ("postgresql://clinic@db/roster", "postgresql://clinic@db/roster"),
+        ("postgresql:///roster?host=/tmp", "postgresql:///roster?host=/tmp"),
+    ])
+    func passwordsAreRemovedFromURLsInMessages(url: String, shown: String) {
+        #expect(PGConnection.redacted(url) == shown)
+    }
+
+    @Test func hostAndPortAreNamed() {
+        #expect(PGConnection.hostAndPort("postgresql://u:p@db.example.com:5433/x") == "host db.example.com, port 5433")
+        #expect(PGConnection.hostAndPort("postgres://db/x") == "host db, port 5432")
+        #expect(PGConnection.hostAndPort("postgresql:///x") == "host localhost, port 5432")
+    }
+
+    @Test func anUnreachableServerNamesHostAndPortButNotThePassword() {
+        #expect {
+            try PostgreSQLStore(url: "postgresql://clinic:Sup3rS3cret@127.0.0.1:1/roster?connect_timeout=5")
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("host 127.0.0.1, port 1") && !text.contains("Sup3rS3cret")
+                && text.contains("postgresql://clinic@127.0.0.1:1/roster")
+        }
+    }
+}
