@@ -20,6 +20,14 @@ final class PGConnection {
     private let handle: OpaquePointer
     private var prepared: [String: String] = [:]
     private var cursors = 0
+    /// Appended rows not yet written, as COPY text, per table (see `append`).
+    private var held: [[UInt8]] = Array(repeating: [], count: BulkTable.allCases.count)
+    private var heldBytes = 0
+    /// Contact numbers taken from the sequence ahead of their inserts, next first.
+    private var reserved: ArraySlice<Int64> = []
+    /// Off (ROSTER_PG_BULK=0): every appended row is its own INSERT, as measured in
+    /// docs/PERFORMANCE.md against the COPY path.
+    private let bulk = ProcessInfo.processInfo.environment["ROSTER_PG_BULK"] != "0"
 
     /// Connects to `url` (a `postgresql://` URL; libpq's parameters such as `sslmode` pass
     /// through). The error names the server without the password.
@@ -38,6 +46,7 @@ final class PGConnection {
                 + "Check that the server is running and reachable, and the URL (--db or ROSTER_DB)")
         }
         handle = connection
+        PQsetClientEncoding(connection, "UTF8")
         // Notices (e.g. "relation already exists, skipping") would go to stderr: drop them.
         PQsetNoticeProcessor(connection, { _, _ in }, nil)
     }
@@ -131,6 +140,106 @@ final class PGConnection {
         guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else { throw error(result) }
     }
 
+    // MARK: appended rows
+
+    /// COPY's text format: tab between columns, `\N` for NULL, backslash escapes.
+    func append(_ table: BulkTable, _ values: [SQLValue]) throws {
+        guard bulk else { return try runUnheld(table.insertSQL, values) }
+        var line = held[table.rawValue]
+        held[table.rawValue] = []
+        let before = line.count
+        for (i, value) in values.enumerated() {
+            if i > 0 { line.append(0x09) }
+            switch value {
+            case .null: line += [0x5C, 0x4E]
+            case .int(let v): line += Array(String(v).utf8)
+            case .text(let text):
+                for byte in text.utf8 {
+                    switch byte {
+                    case 0x5C: line += [0x5C, 0x5C]
+                    case 0x09: line += [0x5C, 0x74]
+                    case 0x0A: line += [0x5C, 0x6E]
+                    case 0x0D: line += [0x5C, 0x72]
+                    default: line.append(byte)
+                    }
+                }
+            }
+        }
+        line.append(0x0A)
+        heldBytes += line.count - before
+        held[table.rawValue] = line
+        if heldBytes > 8 << 20 { try flush() }
+    }
+
+    private func runUnheld(_ sql: String, _ args: [SQLValue]) throws {
+        PQclear(try executePrepared(sql, args))
+    }
+
+    func reserveContactNumber() throws -> Int64? {
+        guard bulk else { return nil }
+        if reserved.isEmpty {
+            let result = try executePrepared("SELECT nextval(pg_get_serial_sequence('contact', 'id')) FROM generate_series(1, 1024)", [])
+            defer { PQclear(result) }
+            reserved = ArraySlice((0..<PQntuples(result)).map { PGRow(result: result, row: $0).int(0) })
+        }
+        return reserved.popFirst()
+    }
+
+    /// How far `sql` needs the held rows written: a read, up to the last of the tables it
+    /// names (those before it too, as rows refer to them); anything else, all of them.
+    private var flushRank: [String: Int] = [:]
+
+    private func flush(before sql: String) throws {
+        guard heldBytes > 0 else { return }
+        let rank: Int
+        if let known = flushRank[sql] {
+            rank = known
+        } else {
+            let isRead = sql.drop(while: { $0 == " " || $0 == "\n" }).uppercased().hasPrefix("SELECT")
+            let words = Set(sql.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "_") }).map(String.init))
+            rank = isRead ? (BulkTable.allCases.filter { words.contains($0.name) }.map(\.rawValue).max() ?? -1)
+                          : BulkTable.allCases.count - 1
+            flushRank[sql] = rank
+        }
+        if rank >= 0 { try flush(upTo: rank) }
+    }
+
+    /// Writes the held-back rows of the first tables up to `rank` (all by default), a COPY
+    /// per table, references first.
+    private func flush(upTo rank: Int = BulkTable.allCases.count - 1) throws {
+        guard heldBytes > 0 else { return }
+        var failed = true
+        defer { if failed { discardHeld() } }
+        for table in BulkTable.allCases where table.rawValue <= rank && !held[table.rawValue].isEmpty {
+            let start = PQexec(handle, "COPY \(table.name) (\(table.columns.joined(separator: ", "))) FROM STDIN")
+            let status = start.map(PQresultStatus) ?? PGRES_FATAL_ERROR
+            if status != PGRES_COPY_IN {
+                let failure = error(start)
+                PQclear(start)
+                throw failure
+            }
+            PQclear(start)
+            let sent = held[table.rawValue].withUnsafeBufferPointer { bytes in
+                bytes.withMemoryRebound(to: CChar.self) { PQputCopyData(handle, $0.baseAddress, Int32($0.count)) }
+            }
+            PQputCopyEnd(handle, sent == 1 ? nil : "roster could not send the rows")
+            var failure: PostgreSQLError?
+            while let result = PQgetResult(handle) {
+                if PQresultStatus(result) != PGRES_COMMAND_OK, failure == nil { failure = error(result) }
+                PQclear(result)
+            }
+            if let failure { throw failure }
+            heldBytes -= held[table.rawValue].count
+            held[table.rawValue].removeAll(keepingCapacity: true)
+        }
+        failed = false
+    }
+
+    private func discardHeld() {
+        for i in held.indices { held[i].removeAll(keepingCapacity: true) }
+        heldBytes = 0
+    }
+
     private func statementName(_ sql: String) throws -> String {
         if let name = prepared[sql] { return name }
         let name = "roster_\(prepared.count)"
@@ -143,12 +252,14 @@ final class PGConnection {
 
     /// Runs a prepared statement with `args`; the caller clears the result.
     private func executePrepared(_ sql: String, _ args: [SQLValue]) throws -> OpaquePointer {
+        try flush(before: sql)
         let name = try statementName(sql)
         return try withParameters(args) { count, values in PQexecPrepared(handle, name, count, values, nil, nil, 0) }
     }
 
     /// Runs SQL with `args` once, unprepared (a cursor's DECLARE cannot be prepared).
     private func executeOnce(_ sql: String, _ args: [SQLValue]) throws -> OpaquePointer {
+        try flush(before: sql)
         let converted = Self.dollarPlaceholders(sql)
         return try withParameters(args) { count, values in PQexecParams(handle, converted, count, nil, values, nil, nil, 0) }
     }
@@ -173,8 +284,10 @@ final class PGConnection {
         return result!
     }
 
-    /// Runs SQL without parameters: one or several statements.
+    /// Runs SQL without parameters: one or several statements. A ROLLBACK drops the rows
+    /// held back; anything else (COMMIT included) writes them first.
     func execute(_ sql: String) throws {
+        if sql == "ROLLBACK" { discardHeld() } else { try flush() }
         let result = PQexec(handle, sql)
         defer { PQclear(result) }
         try check(result)

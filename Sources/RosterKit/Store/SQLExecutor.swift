@@ -15,6 +15,48 @@ protocol SQLExecutor: AnyObject {
     func insert(_ sql: String, _ args: [SQLValue]) throws -> Int64
     /// Runs SQL without values: several statements, as in a migration.
     func execute(_ sql: String) throws
+    /// Adds a row to `table` when nothing needs its result: the engine may hold it back
+    /// and write many at once (PostgreSQL: `COPY`), but always before the next other
+    /// statement of the transaction runs, so every read sees it.
+    func append(_ table: BulkTable, _ values: [SQLValue]) throws
+    /// A new `contact.id`, taken ahead of the insert, when the engine hands them out in
+    /// blocks (so a created contact can be appended); nil: insert and read the id back.
+    func reserveContactNumber() throws -> Int64?
+}
+
+/// The tables that take appended rows, in the order their held-back rows are written (a
+/// row's references first), with their columns.
+enum BulkTable: Int, CaseIterable, Comparable {
+    case contact, contactRevision, membership, statusChange, outbox
+
+    static func < (a: BulkTable, b: BulkTable) -> Bool { a.rawValue < b.rawValue }
+
+    var name: String {
+        switch self {
+        case .contact: "contact"
+        case .contactRevision: "contact_revision"
+        case .membership: "membership"
+        case .statusChange: "status_change"
+        case .outbox: "outbox"
+        }
+    }
+
+    var columns: [String] {
+        switch self {
+        case .contact:
+            ["id", "practice_id"] + TemplateField.allCases.map(\.snakeName)
+                + ["email_key", "first_key", "last_key", "created_at", "updated_at", "created_operation"]
+        case .contactRevision: ["operation_id", "contact_id", "before"]
+        case .membership: ["contact_id", "location_id", "text_status", "email_status", "added_at", "added_operation"]
+        case .statusChange: ["contact_id", "location_id", "channel", "from_status", "to_status", "reason", "operation_id", "at"]
+        case .outbox: ["contact_id", "operation_id", "to_address", "queued_at"]
+        }
+    }
+
+    /// The INSERT of one row: for engines that write appended rows at once.
+    var insertSQL: String {
+        "INSERT INTO \(name) (\(columns.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))"
+    }
 }
 
 /// One row of a result, read by column position.

@@ -109,19 +109,25 @@ final class SQLTransaction: ContactTransaction {
 
     func insertContact(practiceID: Int64, values: ContactValues, at: String, operation: Int64?) throws -> Int64 {
         try willUse(practice: practiceID)
-        var args: [SQLValue] = [.int(practiceID)]
-        args.reserveCapacity(TemplateField.allCases.count + 7)
+        let number = try db.reserveContactNumber()
+        var args: [SQLValue] = []
+        args.reserveCapacity(TemplateField.allCases.count + 8)
+        if let number { args.append(.int(number)) }
+        args.append(.int(practiceID))
         for field in TemplateField.allCases { args.append(SQLValue(values[field])) }
         args += keys(values)
         args += [.text(at), .text(at), SQLValue(operation)]
+        if let number {
+            try db.append(.contact, args)
+            return number
+        }
         return try db.insert(Self.insertContactSQL, args)
     }
 
     func updateContact(number: Int64, values: ContactValues, at: String, operation: Int64?, before: ContactValues?) throws {
         try willUse(contact: number)
         if let operation, let before {
-            try db.run("INSERT INTO contact_revision (operation_id, contact_id, before) VALUES (?, ?, ?)",
-                       [.int(operation), .int(number), .text(Self.json(before))])
+            try db.append(.contactRevision, [.int(operation), .int(number), .text(Self.json(before))])
         }
         var args = TemplateField.allCases.map { SQLValue(values[$0]) }
         args += keys(values)
@@ -143,10 +149,7 @@ final class SQLTransaction: ContactTransaction {
 
     func insertMembership(contact: Int64, location: Int64, text: Status, email: Status, at: String, operation: Int64?) throws {
         try willUse(location: location)
-        try db.run("""
-            INSERT INTO membership (contact_id, location_id, text_status, email_status, added_at, added_operation)
-            VALUES (?, ?, ?, ?, ?, ?)
-            """, [.int(contact), .int(location), .text(text.rawValue), .text(email.rawValue), .text(at), SQLValue(operation)])
+        try db.append(.membership, [.int(contact), .int(location), .text(text.rawValue), .text(email.rawValue), .text(at), SQLValue(operation)])
     }
 
     func deleteMembership(contact: Int64, location: Int64) throws {
@@ -164,11 +167,8 @@ final class SQLTransaction: ContactTransaction {
     func recordStatusChange(contact: Int64, location: Int64, channel: Channel, from: Status?, to: Status,
                             reason: String, operation: Int64?, at: String) throws {
         try willUse(location: location)
-        try db.run("""
-            INSERT INTO status_change (contact_id, location_id, channel, from_status, to_status, reason, operation_id, at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, [.int(contact), .int(location), .text(channel.rawValue), SQLValue(from?.rawValue), .text(to.rawValue),
-                  .text(reason), SQLValue(operation), .text(at)])
+        try db.append(.statusChange, [.int(contact), .int(location), .text(channel.rawValue), SQLValue(from?.rawValue),
+                                      .text(to.rawValue), .text(reason), SQLValue(operation), .text(at)])
     }
 
     func statusChanges(contact: Int64) throws -> [StatusChange] {
@@ -233,8 +233,7 @@ final class SQLTransaction: ContactTransaction {
     }
 
     func queueWelcome(contact: Int64, to: String, operation: Int64, at: String) throws {
-        try db.run("INSERT INTO outbox (contact_id, operation_id, to_address, queued_at) VALUES (?, ?, ?, ?)",
-                   [.int(contact), .int(operation), .text(to), .text(at)])
+        try db.append(.outbox, [.int(contact), .int(operation), .text(to), .text(at)])
     }
 
     // MARK: undo
