@@ -177,6 +177,44 @@ func freshPostgreSQLDatabase() throws -> (url: String, drop: () -> Void) {
         #expect(memberships == 1200)
     }
 
+    /// Issue 9: writes to one practice wait for each other; other practices are not
+    /// blocked. A connection holds practice A's lock, as a running import would: an import
+    /// into practice B finishes, one into A waits until the lock is let go, then finishes.
+    @Test(.enabled(if: postgresURL != nil, "needs ROSTER_TEST_POSTGRES_URL"))
+    func aPracticesWritersWaitForEachOtherAndNoOneElse() throws {
+        let (url, drop) = try freshPostgreSQLDatabase()
+        defer { drop() }
+        let cli = CLI()
+        cli.environment["ROSTER_DB"] = url
+        // Practices 1-8 first, so A and B have ids other tests' practices rarely have
+        // (advisory locks are per database, and the tests share one).
+        for n in 1...8 { try cli.ok(["practice", "add", "Filler \(n)"]) }
+        try cli.ok(["practice", "add", "A"])
+        try cli.ok(["practice", "add", "B"])
+        try cli.ok(["location", "add", "North", "--practice", "A"])
+        try cli.ok(["location", "add", "South", "--practice", "B"])
+        let list = cli.file("list.csv", "First Name,Email\r\nMary,mary@example.com\r\nJohn,john@example.com\r\n")
+
+        let holder = try PGConnection(url: url)
+        let practiceA = try #require(try holder.first("SELECT id FROM practice WHERE name = 'A'", []) { $0.int(0) })
+        try holder.execute("BEGIN")
+        try holder.run("SELECT pg_advisory_xact_lock(?)", [.int(PostgreSQLStore.lockSpace | practiceA)])
+
+        let intoB = try Child(testedBinary, ["import", list, "--location", "South", "--consent", "text"],
+                              environment: cli.environment, directory: cli.dir)
+        let intoA = try Child(testedBinary, ["import", list, "--location", "North", "--consent", "text"],
+                              environment: cli.environment, directory: cli.dir)
+        let outcomeB = intoB.wait(timeout: 60)
+        #expect(outcomeB.status == 0, "another practice's import is not blocked: \(outcomeB.description) \(outcomeB.stderr)")
+        #expect(intoA.stillRunning(after: 3), "practice A's import must wait for the lock: \(intoA.poll()?.description ?? "")")
+        #expect(try holder.first("SELECT count(*) FROM membership m JOIN location l ON l.id = m.location_id WHERE l.name = 'North'", []) { $0.int(0) } == 0)
+
+        try holder.execute("COMMIT")
+        let outcomeA = intoA.wait(timeout: 60)
+        #expect(outcomeA.status == 0, "\(outcomeA.description) \(outcomeA.stderr)")
+        #expect(try holder.first("SELECT count(*) FROM membership", []) { $0.int(0) } == 4)
+    }
+
     /// A URL's password never reaches the terminal; the error names host and port.
     @Test func anUnreachableServerIsAClearErrorWithoutThePassword() throws {
         let cli = CLI()

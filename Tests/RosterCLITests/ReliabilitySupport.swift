@@ -126,6 +126,16 @@ final class Child {
         highWaterKiB = max(highWaterKiB, kiB)
     }
 
+    /// Whether the child is still running `seconds` from now; it is left running.
+    func stillRunning(after seconds: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if poll() != nil { return false }
+            usleep(2_000)
+        }
+        return true
+    }
+
     /// Waits for the child to end; past `timeout` seconds, kills it and marks it timed out.
     func wait(timeout: Double) -> ChildOutcome {
         let deadline = started.addingTimeInterval(timeout)
