@@ -200,6 +200,7 @@ import Testing
         #expect(try cli.ok(["history"]).stdout.contains("No imports"))
     }
 
+    /// The PHI test (issue 7.5): failing imports, merges, copies and lookups.
     @Test func stderrNeverHoldsContactValues() throws {
         let cli = CLI()
         try cli.setUpPractice()
@@ -210,6 +211,10 @@ import Testing
             try cli.run(["import", cli.file("m.csv", "Contact ID,First Name\nC0000000000,Mary\n"), "--location", "Nashua", "--consent", "none"]),
             try cli.run(["copy", "--from", "Nashua", "--to", "Hudson", "--contact", "CNOTANID00"]),
             try cli.run(["show", "C0000000000"]),
+            // A file without its header row: the first person must not be quoted as column names.
+            try cli.run(["import", cli.file("nohdr.csv", "Mary,Smith,mary@example.com,(603) 555-0123,Secret note\n"),
+                         "--location", "Nashua", "--consent", "email"]),
+            try cli.run(["import", cli.path("nohdr.csv"), "--location", "Nashua", "--consent", "email", "--ignore-unknown-columns"]),
         ]
         for o in outcomes {
             for value in ["Mary", "Smith", "mary@example.com", "555-0123", "Secret note", "Private remark", "Bad1", "JOHN", "DOE"] {

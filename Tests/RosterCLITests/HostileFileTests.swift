@@ -86,8 +86,8 @@ import Darwin
         #expect(outcome.status == 1)
     }
 
-    /// Known issue: a header's unknown column names are quoted in the error as they are, so
-    /// a file's control characters (terminal escape sequences, say) reach the terminal.
+    /// A header's unknown column names are quoted in the error with control characters
+    /// replaced, so a file's terminal escape sequences never reach the terminal.
     @Test(.enabled(if: sqlite3Available)) func controlCharactersInTheHeaderAreNotEchoed() throws {
         let cli = try practice()
         let outcome = try importHostile("escape-header", cli) { path in

@@ -22,6 +22,17 @@ public struct HeaderMap: Equatable, Sendable {
         }
     }
 
+    /// A header cell that reads like a contact's value, not a column name: an email
+    /// address, a phone number (7 or more digits), or a date.
+    static func looksLikeAValue(_ cell: String) -> Bool {
+        if cell.contains("@") { return true }
+        let digits = cell.utf8.filter { $0 >= 0x30 && $0 <= 0x39 }.count
+        let phoneish = cell.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || " +-().".utf8.contains($0) }
+        if digits >= 7 && phoneish { return true }
+        let parts = cell.split(whereSeparator: { $0 == "/" || $0 == "-" || $0 == "." })
+        return parts.count == 3 && parts.allSatisfy { !$0.isEmpty && $0.count <= 4 && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }
+    }
+
     public init(header: [String], options: Options) throws {
         defer { fieldPositions = TemplateField.allCases.map { index[.field($0)] } }
         headers = header
@@ -29,7 +40,7 @@ public struct HeaderMap: Equatable, Sendable {
         index = [:]
         warnings = []
         unnamed = []
-        var sensitive: [String] = [], unknown: [String] = []
+        var sensitive: [String] = [], unknown: [String] = [], unknownPositions: [Int] = [], valueLike: [Int] = []
         var byColumn: [Column: [String]] = [:]
         for (position, raw) in header.enumerated() {
             let name = Text.trim(raw.hasPrefix("\u{FEFF}") ? String(raw.dropFirst()) : raw)
@@ -47,6 +58,8 @@ public struct HeaderMap: Equatable, Sendable {
                 columns.append(column)
             } else {
                 unknown.append(name)
+                unknownPositions.append(position + 1)
+                if Self.looksLikeAValue(name) { valueLike.append(position + 1) }
                 columns.append(nil)
             }
         }
@@ -54,6 +67,9 @@ public struct HeaderMap: Equatable, Sendable {
         if let (column, names) = byColumn.first(where: { $0.value.count > 1 }).map({ ($0.key, $0.value) }) {
             throw ImportError.duplicateColumns(field: column.header, headers: names)
         }
+        // A file without a header row: its first person would be quoted as column names,
+        // on stderr (SPEC 11: errors never hold a contact's values). Name positions only.
+        if !valueLike.isEmpty { throw ImportError.headerLooksLikeAContact(columns: valueLike) }
         if !unknown.isEmpty {
             if !options.ignoreUnknownColumns { throw ImportError.unknownColumns(unknown) }
             warnings.append("ignored column(s) \(ImportError.quote(unknown)) (--ignore-unknown-columns): their data was dropped, not stored")

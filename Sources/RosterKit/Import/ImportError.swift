@@ -4,6 +4,7 @@ public enum ImportError: Error, Equatable, CustomStringConvertible {
     case noHeader
     case sensitiveColumns([String])
     case unknownColumns([String])
+    case headerLooksLikeAContact(columns: [Int])
     case duplicateColumns(field: String, headers: [String])
     case missingFirstNameColumn
     case missingReachColumn
@@ -21,6 +22,11 @@ public enum ImportError: Error, Equatable, CustomStringConvertible {
             return "the file has column(s) \(Self.quote(names)) that look like sensitive data roster never stores (SSN, member, record, licence or card numbers): delete these columns from the file and import again"
         case .unknownColumns(let names):
             return "the file has column(s) roster does not know: \(Self.quote(names)). Rename them to template names (`roster template` prints them), delete them, or add --ignore-unknown-columns to drop their data"
+        case .headerLooksLikeAContact(let columns):
+            let shown = columns.prefix(5).map(String.init)
+            let named = columns.count == 1 ? "column \(shown[0]) holds"
+                : "columns " + shown.dropLast().joined(separator: ", ") + (columns.count > 5 ? ", \(shown.last!) and more" : " and \(shown.last!)") + " hold"
+            return "the first row looks like a person, not a header: its \(named) what reads like an email address, a phone number or a date. Put the template's header row first (`roster template` prints it; the names of your EMR's columns work too) and import again"
         case .duplicateColumns(let field, let headers):
             return "columns \(Self.quote(headers)) both mean \(field): keep one of them and import again"
         case .missingFirstNameColumn:

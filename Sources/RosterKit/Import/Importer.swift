@@ -327,8 +327,10 @@ private struct Run {
         try report?.write(record, failure: failure)
     }
 
-    func plan(_ readout: inout Readout, _ row: Int, _ action: String, _ id: String?, _ detail: String?) {
-        if readout.plan != nil { readout.plan?.append(PlannedRow(row: row, action: action, contactID: id, detail: detail)) }
+    /// Records a row's decision for `--plan`; the ID and detail are made only then.
+    func plan(_ readout: inout Readout, _ row: Int, _ action: String, _ id: @autoclosure () -> String?,
+              _ detail: @autoclosure () -> String?) {
+        if readout.plan != nil { readout.plan?.append(PlannedRow(row: row, action: action, contactID: id(), detail: detail())) }
     }
 }
 

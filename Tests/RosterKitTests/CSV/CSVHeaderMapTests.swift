@@ -331,4 +331,25 @@ import Testing
         let raw = ["First Name", "E-mail", "Cell"]
         #expect(try map(raw).headers == raw)
     }
+
+    /// A file without a header row: its first person must not be quoted back as column
+    /// names (SPEC 11); the error names positions only.
+    @Test func aFirstRowOfValuesIsRefusedWithoutQuotingIt() {
+        for options in [HeaderMap.Options(), HeaderMap.Options(ignoreUnknownColumns: true)] {
+            #expect {
+                try HeaderMap(header: ["Mary", "Smith", "mary.smith@example.com", "(603) 555-0101", "3/14/1962"], options: options)
+            } throws: { error in
+                let text = "\(error)"
+                return text.contains("looks like a person") && text.contains("columns 3, 4 and 5 hold")
+                    && !["Mary", "Smith", "mary.smith", "555", "1962"].contains { text.contains($0) }
+            }
+        }
+    }
+
+    @Test(arguments: [("mary@example.com", true), ("603-555-0101", true), ("(603) 555 0101", true), ("+1 603 555 0101", true),
+                      ("3/14/1962", true), ("1962-03-14", true), ("Column 100000", false), ("Address 2", false),
+                      ("Patient Name", false), ("Phone 1", false), ("2024 Visits", false)])
+    func valuesAreToldFromColumnNames(cell: String, isValue: Bool) {
+        #expect(HeaderMap.looksLikeAValue(cell) == isValue)
+    }
 }
