@@ -21,7 +21,7 @@ final class PGConnection {
     private var prepared: [String: String] = [:]
     private var cursors = 0
     /// Appended rows not yet written, as COPY text, per table (see `append`).
-    private var held: [[UInt8]] = Array(repeating: [], count: BulkTable.allCases.count)
+    private var held: [[[SQLValue]]] = Array(repeating: [], count: BulkTable.allCases.count)
     private var heldBytes = 0
     /// Contact numbers taken from the sequence ahead of their inserts, next first.
     private var reserved: ArraySlice<Int64> = []
@@ -142,33 +142,39 @@ final class PGConnection {
 
     // MARK: appended rows
 
-    /// COPY's text format: tab between columns, `\N` for NULL, backslash escapes.
+    /// Holds the row back: written before the next statement that reads or changes its
+    /// table (see `flush(before:)`), or when 8 MiB are held.
     func append(_ table: BulkTable, _ values: [SQLValue]) throws {
         guard bulk else { return try runUnheld(table.insertSQL, values) }
-        var line = held[table.rawValue]
-        held[table.rawValue] = []
-        let before = line.count
-        for (i, value) in values.enumerated() {
-            if i > 0 { line.append(0x09) }
-            switch value {
-            case .null: line += [0x5C, 0x4E]
-            case .int(let v): line += Array(String(v).utf8)
-            case .text(let text):
-                for byte in text.utf8 {
-                    switch byte {
-                    case 0x5C: line += [0x5C, 0x5C]
-                    case 0x09: line += [0x5C, 0x74]
-                    case 0x0A: line += [0x5C, 0x6E]
-                    case 0x0D: line += [0x5C, 0x72]
-                    default: line.append(byte)
+        held[table.rawValue].append(values)
+        for value in values { if case .text(let text) = value { heldBytes += text.utf8.count + 1 } else { heldBytes += 9 } }
+        if heldBytes > 8 << 20 { try flush() }
+    }
+
+    /// COPY's text format: tab between columns, `\N` for NULL, backslash escapes.
+    static func copyText(_ rows: [[SQLValue]]) -> [UInt8] {
+        var out: [UInt8] = []
+        for values in rows {
+            for (i, value) in values.enumerated() {
+                if i > 0 { out.append(0x09) }
+                switch value {
+                case .null: out += [0x5C, 0x4E]
+                case .int(let v): out += Array(String(v).utf8)
+                case .text(let text):
+                    for byte in text.utf8 {
+                        switch byte {
+                        case 0x5C: out += [0x5C, 0x5C]
+                        case 0x09: out += [0x5C, 0x74]
+                        case 0x0A: out += [0x5C, 0x6E]
+                        case 0x0D: out += [0x5C, 0x72]
+                        default: out.append(byte)
+                        }
                     }
                 }
             }
+            out.append(0x0A)
         }
-        line.append(0x0A)
-        heldBytes += line.count - before
-        held[table.rawValue] = line
-        if heldBytes > 8 << 20 { try flush() }
+        return out
     }
 
     private func runUnheld(_ sql: String, _ args: [SQLValue]) throws {
@@ -185,8 +191,9 @@ final class PGConnection {
         return reserved.popFirst()
     }
 
-    /// How far `sql` needs the held rows written: a read, up to the last of the tables it
-    /// names (those before it too, as rows refer to them); anything else, all of them.
+    /// How far `sql` needs the held rows written: a read or an update, up to the last of
+    /// the tables it names (those before it too, as rows refer to them); anything else (a
+    /// DELETE, which may remove what held rows refer to), all of them.
     private var flushRank: [String: Int] = [:]
 
     private func flush(before sql: String) throws {
@@ -195,7 +202,8 @@ final class PGConnection {
         if let known = flushRank[sql] {
             rank = known
         } else {
-            let isRead = sql.drop(while: { $0 == " " || $0 == "\n" }).uppercased().hasPrefix("SELECT")
+            let verb = sql.drop(while: { $0 == " " || $0 == "\n" }).prefix(6).uppercased()
+            let isRead = verb == "SELECT" || verb == "UPDATE"
             let words = Set(sql.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "_") }).map(String.init))
             rank = isRead ? (BulkTable.allCases.filter { words.contains($0.name) }.map(\.rawValue).max() ?? -1)
                           : BulkTable.allCases.count - 1
@@ -211,28 +219,42 @@ final class PGConnection {
         var failed = true
         defer { if failed { discardHeld() } }
         for table in BulkTable.allCases where table.rawValue <= rank && !held[table.rawValue].isEmpty {
-            let start = PQexec(handle, "COPY \(table.name) (\(table.columns.joined(separator: ", "))) FROM STDIN")
-            let status = start.map(PQresultStatus) ?? PGRES_FATAL_ERROR
-            if status != PGRES_COPY_IN {
-                let failure = error(start)
-                PQclear(start)
-                throw failure
-            }
-            PQclear(start)
-            let sent = held[table.rawValue].withUnsafeBufferPointer { bytes in
-                bytes.withMemoryRebound(to: CChar.self) { PQputCopyData(handle, $0.baseAddress, Int32($0.count)) }
-            }
-            PQputCopyEnd(handle, sent == 1 ? nil : "roster could not send the rows")
-            var failure: PostgreSQLError?
-            while let result = PQgetResult(handle) {
-                if PQresultStatus(result) != PGRES_COMMAND_OK, failure == nil { failure = error(result) }
-                PQclear(result)
-            }
-            if let failure { throw failure }
-            heldBytes -= held[table.rawValue].count
+            let rows = held[table.rawValue]
+            if rows.count < 32 { try insertRows(table, rows) } else { try copyRows(table, rows) }
             held[table.rawValue].removeAll(keepingCapacity: true)
         }
+        heldBytes = held.allSatisfy(\.isEmpty) ? 0 : heldBytes
         failed = false
+    }
+
+    /// A few rows: one multi-row INSERT, one round trip (COPY takes two).
+    private func insertRows(_ table: BulkTable, _ rows: [[SQLValue]]) throws {
+        let width = table.columns.count
+        let tuples = (0..<rows.count).map { r in "(" + (1...width).map { "$\(r * width + $0)" }.joined(separator: ", ") + ")" }
+        let sql = "INSERT INTO \(table.name) (\(table.columns.joined(separator: ", "))) VALUES " + tuples.joined(separator: ", ")
+        PQclear(try withParameters(rows.flatMap { $0 }) { count, values in PQexecParams(handle, sql, count, nil, values, nil, nil, 0) })
+    }
+
+    /// Many rows: COPY FROM STDIN.
+    private func copyRows(_ table: BulkTable, _ rows: [[SQLValue]]) throws {
+        let start = PQexec(handle, "COPY \(table.name) (\(table.columns.joined(separator: ", "))) FROM STDIN")
+        let status = start.map(PQresultStatus) ?? PGRES_FATAL_ERROR
+        if status != PGRES_COPY_IN {
+            let failure = error(start)
+            PQclear(start)
+            throw failure
+        }
+        PQclear(start)
+        let sent = Self.copyText(rows).withUnsafeBufferPointer { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { PQputCopyData(handle, $0.baseAddress, Int32($0.count)) }
+        }
+        PQputCopyEnd(handle, sent == 1 ? nil : "roster could not send the rows")
+        var failure: PostgreSQLError?
+        while let result = PQgetResult(handle) {
+            if PQresultStatus(result) != PGRES_COMMAND_OK, failure == nil { failure = error(result) }
+            PQclear(result)
+        }
+        if let failure { throw failure }
     }
 
     private func discardHeld() {
