@@ -71,6 +71,18 @@ import Darwin
         return cli
     }
 
+    /// The common mistake: the workbook saved instead of its CSV export.
+    @Test(.enabled(if: sqlite3Available)) func aSpreadsheetWorkbookInsteadOfCSV() throws {
+        let cli = try practice()
+        for (name, magic, says) in [("xlsx", [0x50, 0x4B, 0x03, 0x04] as [UInt8], "spreadsheet workbook (.xlsx"),
+                                    ("xls", [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1], "old Excel workbook (.xls)"),
+                                    ("pdf", Array("%PDF-1.7\n".utf8), "a PDF document")] {
+            let outcome = try importHostile(name, cli) { path in try write(path, magic + Array("First Name,Email\r\n".utf8)) }
+            #expect(outcome.status == 1)
+            #expect(outcome.stderr.contains(says) && outcome.stderr.contains("save or export it as CSV UTF-8"), "\(outcome.stderr)")
+        }
+    }
+
     @Test(.enabled(if: sqlite3Available)) func binaryGarbage() throws {
         let cli = try practice()
         var random = SplitMix(seed: 0xBAD_F11E)
@@ -84,6 +96,7 @@ import Darwin
             try write(path, bytes)
         }
         #expect(outcome.status == 1)
+        #expect(outcome.stderr.contains("does not look like a CSV file"))
     }
 
     /// A header's unknown column names are quoted in the error with control characters

@@ -21,6 +21,8 @@ public enum FileError: Error, Equatable, CustomStringConvertible {
     case invalidUTF16(row: Int)
     case unbalancedQuote(row: Int)
     case tooManyColumns(count: Int, limit: Int)
+    /// A workbook, a PDF or other binary data instead of CSV text; the format when known.
+    case notText(format: String?)
 
     public var description: String {
         switch self {
@@ -32,6 +34,10 @@ public enum FileError: Error, Equatable, CustomStringConvertible {
             "the file says it is UTF-16 but row \(row) is not valid UTF-16: export it again as CSV UTF-8"
         case .unbalancedQuote(let row):
             "row \(row) opens a quoted cell that is never closed, so the rest of the file would be read into one cell: fix the quote in row \(row) and import again"
+        case .notText(let format?):
+            "this is \(format), not a CSV file: open it in its program, save or export it as CSV UTF-8, and import that file"
+        case .notText(nil):
+            "this does not look like a CSV file: its first bytes are not text. Check that it is the right file, and save or export the list as CSV UTF-8"
         case .tooManyColumns(let count, let limit):
             "the file has \(count) or more columns; a contact list has at most \(limit): check that it is the right file"
         }
@@ -78,6 +84,8 @@ public struct FileFingerprint: Equatable, Sendable {
     public let sha256: String
     public let encoding: SourceEncoding
     public let byteCount: Int
+    /// The first 4 KiB, for telling a workbook or binary data from text (`binaryFormat`).
+    public let head: [UInt8]
 
     public static func scan(path: String) throws -> FileFingerprint {
         let file = try ChunkedFile(path: path)
@@ -92,7 +100,7 @@ public struct FileFingerprint: Equatable, Sendable {
             buffer.withUnsafeBytes { raw in
                 let chunk = UnsafeRawBufferPointer(rebasing: raw[0..<n])
                 hash.update(chunk)
-                if head.count < 3 { head.append(contentsOf: chunk.prefix(3 - head.count)) }
+                if head.count < 4096 { head.append(contentsOf: chunk.prefix(4096 - head.count)) }
                 validator.feed(chunk)
             }
             total += n
@@ -118,8 +126,20 @@ public struct FileFingerprint: Equatable, Sendable {
         if encoding == .utf8BOM, !validator.isValid {
             if validator.failedOnlyAtEnd { throw FileError.truncatedCharacter }
         }
-        return FileFingerprint(sha256: hash.finish(), encoding: encoding, byteCount: total)
+        return FileFingerprint(sha256: hash.finish(), encoding: encoding, byteCount: total, head: head)
     }
+}
+
+/// What a contact file's first bytes say it is when it is not text: a spreadsheet workbook saved
+/// instead of CSV (the common mistake), a PDF, or binary data ("" for unknown).
+func binaryFormat(_ head: [UInt8]) -> String?? {
+    if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) { return .some("a spreadsheet workbook (.xlsx, .ods) or another ZIP file") }
+    if head.starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) { return .some("an old Excel workbook (.xls)") }
+    if head.starts(with: Array("%PDF".utf8)) { return .some("a PDF document") }
+    if head.starts(with: [0xFF, 0xFE]) || head.starts(with: [0xFE, 0xFF]) { return nil }   // UTF-16: NULs are normal
+    // Text has no C0 control bytes but tab, CR, LF (and a stray NUL or form feed at most).
+    let controls = head.filter { $0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }.count
+    return controls * 20 > head.count ? .some(nil) : nil
 }
 
 /// An incremental UTF-8 validity check (rejects overlongs and surrogates).

@@ -45,6 +45,7 @@ public struct Importer {
         let location = try store.location(named: request.location, practice: request.practice)
         let practice = try store.practice(named: location.practiceName)
         let fingerprint = try FileFingerprint.scan(path: request.path)
+        if let format = binaryFormat(fingerprint.head) { throw FileError.notText(format: format) }
         var reader = try CSVReader(path: request.path, encoding: fingerprint.encoding)
         guard var headerRecord = try firstNonBlank(reader) else { throw ImportError.noHeader }
         var semicolons = false

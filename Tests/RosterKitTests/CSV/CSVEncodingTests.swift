@@ -260,4 +260,17 @@ import Testing
         #expect(messages[4].contains("200000") || messages[4].contains("200,000"))
         #expect(messages[5].contains("x.csv"))
     }
+
+    /// Workbooks, PDFs and binary data are told from text by their first bytes; text in any
+    /// of the encodings read (UTF-16 included, whose NULs are normal) is not flagged.
+    @Test func binaryFilesAreToldFromText() {
+        #expect(binaryFormat([0x50, 0x4B, 0x03, 0x04, 0x14, 0x00]) == .some("a spreadsheet workbook (.xlsx, .ods) or another ZIP file"))
+        #expect(binaryFormat([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0]) == .some("an old Excel workbook (.xls)"))
+        #expect(binaryFormat(Array("%PDF-1.4".utf8)) == .some("a PDF document"))
+        #expect(binaryFormat([0x00, 0x01, 0x02, 0x03] + Array("abc".utf8)) == .some(nil))
+        let text = "First Name,Email\r\nZoë,zoe@example.com\r\n\"a\tb\",c\n"
+        #expect(binaryFormat(Array(text.utf8)) == nil)
+        #expect(binaryFormat([0xFF, 0xFE] + text.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }) == nil)
+        #expect(binaryFormat(Array(("Mary,x\u{0}y," + String(repeating: "z", count: 60)).utf8)) == nil, "a stray NUL is a cell's problem")
+    }
 }
