@@ -6,6 +6,18 @@ public enum FailureReason: String, Sendable, Codable, CaseIterable {
     case duplicatePhone = "Duplicate Phone"
     case invalid = "Invalid"
     case unknownContactID = "Unknown Contact ID"
+
+    /// The reason in plain words, for the readout's legend (the code itself is SPEC's).
+    public var explanation: String {
+        switch self {
+        case .alreadyExistsEmail: "the email is already another contact's, and the row has no phone of its own to reach the person by"
+        case .alreadyExistsPhone: "the phone is already used by another contact with the same first name, and the row has no email"
+        case .duplicateEmail: "the email is already another contact's (the row has a phone as well)"
+        case .duplicatePhone: "the phone is already used by another contact with the same first name (the row has an email as well)"
+        case .invalid: "a value breaks a field rule, or the row has no name or no way to reach the person"
+        case .unknownContactID: "the Contact ID is not one of this practice's contacts"
+        }
+    }
 }
 
 /// A failed row: the spreadsheet row, the reason, the field (or nil) and what to fix.

@@ -104,6 +104,15 @@ public struct ReadoutText {
                              + pad(f.field ?? "", fieldWidth) + "  " + paint(f.reason.rawValue, "31"))
                 lines.append("  " + String(repeating: " ", count: rowWidth) + "  fix: " + f.message)
             }
+            // What the reasons shown mean, in plain words (the codes are SPEC's, for scripts).
+            let reasons = FailureReason.allCases.filter { reason in shown.contains { $0.reason == reason } && reason != .invalid }
+            if !reasons.isEmpty {
+                let width = reasons.map(\.rawValue.count).max() ?? 0
+                lines.append("  Reasons:")
+                for reason in reasons {
+                    lines.append("    " + pad(reason.rawValue, width) + "  " + reason.explanation)
+                }
+            }
             if r.failures.count > shown.count {
                 let rest = r.failures.count - shown.count
                 if let reportPath {

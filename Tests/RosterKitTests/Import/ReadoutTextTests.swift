@@ -49,6 +49,8 @@ import Testing
                    fix: First Name contains a digit
               12   Diane Carter  Email       Duplicate Email
                    fix: Email is already used by Dan Carter (C123)
+              Reasons:
+                Duplicate Email  the email is already another contact's (the row has a phone as well)
               … 1 more: add --report FILE to write all 3 to a CSV you can fix and import
 
             """)
@@ -78,6 +80,8 @@ import Testing
               Row  Name  Field       Reason
               4          Contact ID  Unknown Contact ID
                    fix: Contact ID C1 is not a contact
+              Reasons:
+                Unknown Contact ID  the Contact ID is not one of this practice's contacts
               Written to failed.csv with a Reason column: fix the rows there and import that file.
 
             """)
