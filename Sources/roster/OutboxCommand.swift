@@ -126,14 +126,14 @@ struct HistoryCommand: ParsableCommand {
             if json { return try printJSON(records) }
             if records.isEmpty { print("No imports or merges yet."); return }
             let undoneOf = Dictionary(records.compactMap { r in r.undoneBy.map { ($0, r.id) } }, uniquingKeysWith: { a, _ in a })
-            var table = [["#", "when (UTC)", "what", "file", "location", "consent", "rows", "result"]]
+            var table = [["#", "when (\(Clock.localZoneName))", "what", "file", "location", "consent", "rows", "result"]]
             for r in records {
                 var what = r.kind
                 if let undone = undoneOf[r.id] { what = "undo of #\(undone)" }
                 if r.undoneBy != nil { what += " (undone)" }
                 let counts = [("created", r.created), ("updated", r.updated), ("copied", r.copied), ("unchanged", r.unchanged),
                               ("skipped", r.skipped), ("failed", r.failed)].filter { $0.1 > 0 }.map { "\($0.1) \($0.0)" }
-                table.append(["#\(r.id)", String(r.at.prefix(16)).replacingOccurrences(of: "T", with: " "), what, r.file ?? "-",
+                table.append(["#\(r.id)", Clock.local(r.at), what, r.file ?? "-",
                               r.location ?? "-", r.consent ?? "-", "\(r.rows)", counts.isEmpty ? "-" : counts.joined(separator: ", ")])
             }
             let widths = (0..<table[0].count).map { c in table.map { $0[c].count }.max() ?? 0 }

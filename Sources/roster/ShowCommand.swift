@@ -61,9 +61,9 @@ enum ContactText {
         if v.memberships.isEmpty { lines.append("  none") }
         for m in v.memberships { lines.append("  \(m.locationName): text \(m.text.rawValue), email \(m.email.rawValue)") }
         if withHistory && !v.history.isEmpty {
-            lines.append("Status history:")
+            lines.append("Status history (times in \(Clock.localZoneName)):")
             for h in v.history {
-                lines.append("  \(h.at)  \(h.location) \(h.channel): \(h.from ?? "new") → \(h.to) (\(h.reason))")
+                lines.append("  \(Clock.local(h.at))  \(h.location) \(h.channel): \(h.from ?? "new") → \(h.to) (\(h.reason))")
             }
         }
         return lines.joined(separator: "\n") + "\n"

@@ -200,6 +200,23 @@ import Testing
         #expect(try cli.ok(["history"]).stdout.contains("No imports"))
     }
 
+    /// History and show print times in the reader's zone (TZ), saying which; JSON keeps UTC.
+    @Test func timesAreShownInLocalTime() throws {
+        let cli = CLI()
+        try cli.setUpPractice()
+        try cli.ok(["import", cli.file("l.csv", "First Name,Email\nAnn,ann@example.com\n"), "--location", "Nashua", "--consent", "email"])
+        let json = try JSONSerialization.jsonObject(with: Data(try cli.ok(["history", "--json"]).stdout.utf8)) as? [[String: Any]] ?? []
+        let stored = try #require(json.first?["at"] as? String)
+        #expect(stored.hasSuffix("Z"))
+        let utcHour = Int(stored.dropFirst(11).prefix(2))!
+        let newYork = try cli.ok(["history"], environment: ["TZ": "America/New_York"]).stdout
+        #expect(newYork.contains("when (EST)") || newYork.contains("when (EDT)"))
+        let shownHour = Int(newYork.split(separator: "\n")[1].split(separator: " ")[2].prefix(2))!
+        #expect((utcHour - shownHour + 24) % 24 == 5 || (utcHour - shownHour + 24) % 24 == 4)
+        let utc = try cli.ok(["history"], environment: ["TZ": "UTC"]).stdout
+        #expect(utc.contains("when (UTC)") && utc.contains(String(stored.prefix(16)).replacingOccurrences(of: "T", with: " ")))
+    }
+
     /// The PHI test (issue 7.5): failing imports, merges, copies and lookups.
     @Test func stderrNeverHoldsContactValues() throws {
         let cli = CLI()
