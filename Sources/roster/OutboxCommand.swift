@@ -45,7 +45,7 @@ struct OutboxCommand: ParsableCommand {
             abstract: "Hand each unsent welcome email to the system's sendmail (Postfix, Exim, msmtp…).",
             discussion: """
                 Runs `sendmail -i -t` once per message. Exit status 0 marks the message sent; anything else \
-                leaves it unsent for the next run. Messages to contacts who opted out of email, or whose email \
+                leaves it unsent for the next run, and `roster outbox send` then exits 1 after its readout. Messages to contacts who opted out of email, or whose email \
                 changed since queueing, are dropped with a reason that `roster outbox` shows. A practice needs \
                 a From address and a preferences URL first (`roster practice set NAME --email ... --preferences-url ...`).
 
@@ -71,16 +71,27 @@ struct OutboxCommand: ParsableCommand {
             try runReporting {
                 let path = Sender.sendmailPath(explicit: sendmail, environment: ProcessInfo.processInfo.environment)
                 let readout = try Sender(store: database.open()).send(sendmail: path, limit: limit, dryRun: dryRun)
-                if json { return try printJSON(readout) }
-                if dryRun {
-                    print("Dry run: \(readout.left) messages would be handed to \(path); nothing was run.")
-                } else {
-                    print("\(readout.sent) sent, \(readout.failed) failed, \(readout.left) left.")
+                // A run with failed hand-offs exits 1 (after its readout), so cron or a
+                // script notices; the messages stay queued for the next run.
+                if readout.failed > 0 && !dryRun {
+                    if json { try printJSON(readout) } else { printReadout(readout, path: path) }
+                    FileHandle.standardError.write(Data("roster: error: \(readout.failed) of the messages could not be handed to \(path) (listed above); they stay queued, and the next `roster outbox send` tries them again\n".utf8))
+                    throw ExitCode(1)
                 }
-                for f in readout.failures { print("  #\(f.id) to \(f.contactID) not sent: \(f.error)") }
-                for d in readout.dropped { print("  #\(d.id) to \(d.contactID) dropped: \(d.reason)") }
-                for b in readout.blocked { print("  " + b) }
+                if json { return try printJSON(readout) }
+                printReadout(readout, path: path)
             }
+        }
+
+        func printReadout(_ readout: SendReadout, path: String) {
+            if dryRun {
+                print("Dry run: \(readout.left) messages would be handed to \(path); nothing was run.")
+            } else {
+                print("\(readout.sent) sent, \(readout.failed) failed, \(readout.left) left.")
+            }
+            for f in readout.failures { print("  #\(f.id) to \(f.contactID) not sent: \(f.error)") }
+            for d in readout.dropped { print("  #\(d.id) to \(d.contactID) dropped: \(d.reason)") }
+            for b in readout.blocked { print("  " + b) }
         }
     }
 

@@ -200,6 +200,25 @@ import Testing
         #expect(try cli.ok(["history"]).stdout.contains("No imports"))
     }
 
+    /// A failed hand-off to sendmail exits 1 after the readout (cron notices); the
+    /// message stays queued and the next run sends it.
+    @Test func outboxSendExitsOneWhenAHandOffFails() throws {
+        let cli = CLI()
+        try cli.setUpPractice()
+        try cli.ok(["practice", "set", "Phil's Physical Therapy", "--email", "phil@example.com", "--preferences-url", "https://x.example/p"])
+        try cli.ok(["import", cli.file("l.csv", "First Name,Email\nAnn,ann@example.com\n"), "--location", "Nashua", "--consent", "email"])
+        let failing = cli.file("failing-sendmail", "#!/bin/sh\ncat >/dev/null\necho 'mail server down' >&2\nexit 75\n")
+        chmod(failing, 0o755)
+        let failed = try cli.run(["outbox", "send", "--sendmail", failing])
+        #expect(failed.status == 1)
+        #expect(failed.stdout.contains("0 sent, 1 failed") && failed.stdout.contains("mail server down"))
+        #expect(failed.stderr.contains("could not be handed to") && failed.stderr.contains("stay queued"))
+        let working = cli.file("working-sendmail", "#!/bin/sh\ncat >/dev/null\nexit 0\n")
+        chmod(working, 0o755)
+        let sent = try cli.ok(["outbox", "send", "--sendmail", working])
+        #expect(sent.stdout.contains("1 sent, 0 failed"))
+    }
+
     /// History and show print times in the reader's zone (TZ), saying which; JSON keeps UTC.
     @Test func timesAreShownInLocalTime() throws {
         let cli = CLI()
