@@ -166,4 +166,19 @@ import Testing
         #expect(try f.contact(named: "Bobby").values[.notes] == name)
         #expect(try f.count("contact") == 1)
     }
+
+    /// A merge keeps the values it replaced as JSON (for undo): written by hand, read by
+    /// Foundation; every character survives, and Foundation reads the same object.
+    @Test func replacedValuesRoundTripThroughJSON() throws {
+        var values = ContactValues()
+        values[.firstName] = "Zoë \"Z\" O'Brien"
+        values[.notes] = "line one\nline two\r\n\ttab \\ backslash \u{0} nul \u{1F} \u{2028} 😀 e\u{301}"
+        values[.email] = "z@example.com"
+        values[.phase] = "No Phase"
+        let json = SQLTransaction.json(values)
+        #expect(SQLTransaction.values(json: json) == values)
+        let parsed = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: String]
+        #expect(parsed?["first_name"] == values[.firstName] && parsed?["notes"] == values[.notes])
+        #expect(SQLTransaction.json(ContactValues()) == "{}")
+    }
 }
