@@ -20,7 +20,7 @@ final class PGConnection {
     private let handle: OpaquePointer
     private var prepared: [String: String] = [:]
     private var cursors = 0
-    /// Appended rows not yet written, as COPY text, per table (see `append`).
+    /// Appended rows not yet written, per table (see `append` and `flush`).
     private var held: [[[SQLValue]]] = Array(repeating: [], count: BulkTable.allCases.count)
     private var heldBytes = 0
     /// Contact numbers taken from the sequence ahead of their inserts, next first.

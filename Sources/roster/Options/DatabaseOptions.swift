@@ -4,7 +4,7 @@ import RosterKit
 
 /// `--db`, shared by every command.
 struct DatabaseOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The database file (default: $ROSTER_DB, else $XDG_DATA_HOME/roster/roster.sqlite).", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("The database file, or a postgresql:// URL (default: $ROSTER_DB, else $XDG_DATA_HOME/roster/roster.sqlite).", valueName: "path"))
     var db: String?
 
     var location: String {
