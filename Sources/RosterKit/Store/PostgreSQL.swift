@@ -30,69 +30,82 @@ final class PGConnection {
     private let bulk = ProcessInfo.processInfo.environment["ROSTER_PG_BULK"] != "0"
 
     /// Connects to `url` (a `postgresql://` URL; libpq's parameters such as `sslmode` pass
-    /// through). The error names the server without the password.
+    /// through; `connect_timeout` is 10 s unless the URL says otherwise). Messages name the
+    /// server from libpq's own reading of the URL, never with the password.
     init(url: String) throws {
-        guard let connection = PQconnectdb(url) else {
-            throw StoreError.unsupportedDatabase("cannot connect to PostgreSQL at \(PGConnection.redacted(url)): out of memory")
+        let display = try PGConnection.describe(url)
+        let keys = ["connect_timeout", "dbname"], values = ["10", url]
+        let connection = keys.withCStrings { k in values.withCStrings { v in PQconnectdbParams(k, v, 1) } }
+        guard let connection else {
+            throw StoreError.unsupportedDatabase("cannot connect to PostgreSQL at \(display.url): out of memory")
         }
         guard PQstatus(connection) == CONNECTION_OK else {
             // libpq's first line says what failed; its second is a hint we give in our words.
             var reason = String(cString: PQerrorMessage(connection))
                 .split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.first { !$0.isEmpty } ?? "no answer"
             while reason.hasSuffix(".") { reason.removeLast() }
+            if let password = display.password, !password.isEmpty, reason.contains(password) {
+                reason = reason.replacingOccurrences(of: password, with: "…")
+            }
             PQfinish(connection)
             throw StoreError.unsupportedDatabase(
-                "cannot connect to PostgreSQL at \(PGConnection.redacted(url)) (\(PGConnection.hostAndPort(url))): \(reason). "
+                "cannot connect to PostgreSQL at \(display.url) (\(display.hostAndPort)): \(reason). "
                 + "Check that the server is running and reachable, and the URL (--db or ROSTER_DB)")
         }
         handle = connection
-        PQsetClientEncoding(connection, "UTF8")
         // Notices (e.g. "relation already exists, skipping") would go to stderr: drop them.
         PQsetNoticeProcessor(connection, { _, _ in }, nil)
+        guard PQsetClientEncoding(connection, "UTF8") == 0 else {
+            throw StoreError.unsupportedDatabase("the PostgreSQL server at \(display.url) cannot talk UTF-8 with roster")
+        }
+        let encoding = PQparameterStatus(connection, "server_encoding").map { String(cString: $0) } ?? ""
+        guard encoding == "UTF8" else {
+            throw StoreError.unsupportedDatabase("the PostgreSQL database at \(display.url) stores text as \(encoding), which cannot hold every name: create it with ENCODING 'UTF8'")
+        }
+    }
+
+    /// What a URL names, as libpq reads it: shown in messages without the password.
+    struct Description {
+        var url: String
+        var hostAndPort: String
+        var password: String?
+    }
+
+    /// libpq's own parse of `url` (so the reading matches the connection's); a URL libpq
+    /// cannot parse is an error that quotes none of it, as its text may hold a password.
+    static func describe(_ url: String) throws -> Description {
+        var message: UnsafeMutablePointer<CChar>?
+        let malformed = StoreError.unsupportedDatabase(
+            "the PostgreSQL URL in --db or ROSTER_DB is malformed: write it as postgresql://USER@HOST:PORT/DATABASE, with any special character in the password percent-encoded (%40 for @, %2F for /, %25 for %), or keep the password in ~/.pgpass")
+        guard let options = PQconninfoParse(url, &message) else {
+            if let message { PQfreemem(message) }
+            throw malformed
+        }
+        defer { PQconninfoFree(options) }
+        var values: [String: String] = [:]
+        var option = options
+        while let keyword = option.pointee.keyword {
+            if let value = option.pointee.val { values[String(cString: keyword)] = String(cString: value) }
+            option += 1
+        }
+        // An @ left in the host or database, or a port that is not a number, is what is left
+        // of a password with an unencoded @ or / in it.
+        if (values["host"] ?? "").contains("@") || (values["dbname"] ?? "").contains("@")
+            || !(values["port"] ?? "").allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ",") }) {
+            throw malformed
+        }
+        let host = values["host"] ?? values["hostaddr"] ?? "localhost"
+        let port = values["port"] ?? "5432"
+        var shown = "postgresql://" + (values["user"].map { $0 + "@" } ?? "")
+        shown += (host.hasPrefix("/") ? "" : host) + (values["port"].map { ":" + $0 } ?? "") + "/" + (values["dbname"] ?? "")
+        if host.hasPrefix("/") { shown += "?host=" + host }
+        if let mode = values["sslmode"] { shown += (shown.contains("?") ? "&" : "?") + "sslmode=" + mode }
+        return Description(url: shown, hostAndPort: "host \(host), port \(port)", password: values["password"])
     }
 
     deinit { PQfinish(handle) }
 
     var inTransaction: Bool { PQtransactionStatus(handle) != PQTRANS_IDLE }
-
-    // MARK: URLs
-
-    /// The URL without its password (in the authority or as a `password=` parameter).
-    static func redacted(_ url: String) -> String {
-        guard let schemeEnd = url.range(of: "://") else { return url }
-        var rest = String(url[schemeEnd.upperBound...])
-        let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? rest.endIndex
-        var authority = String(rest[..<authorityEnd])
-        let tail = String(rest[authorityEnd...])
-        if let at = authority.lastIndex(of: "@") {
-            let userInfo = authority[..<at]
-            if let colon = userInfo.firstIndex(of: ":") {
-                authority = String(userInfo[..<colon]) + String(authority[at...])
-            }
-        }
-        rest = authority + tail
-        var result = String(url[..<schemeEnd.upperBound]) + rest
-        if let question = result.firstIndex(of: "?") {
-            let query = result[result.index(after: question)...].split(separator: "&")
-                .filter { !$0.lowercased().hasPrefix("password=") }
-            result = String(result[..<question]) + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
-        }
-        return result
-    }
-
-    /// "host HOST, port PORT" as the URL names them (libpq's defaults when it does not).
-    static func hostAndPort(_ url: String) -> String {
-        guard let schemeEnd = url.range(of: "://") else { return "host localhost, port 5432" }
-        let rest = url[schemeEnd.upperBound...]
-        var authority = rest[..<(rest.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? rest.endIndex)]
-        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
-        var host = String(authority), port = "5432"
-        if let colon = authority.lastIndex(of: ":"), !authority.hasSuffix("]") {
-            host = String(authority[..<colon])
-            port = String(authority[authority.index(after: colon)...])
-        }
-        return "host \(host.isEmpty ? "localhost" : host), port \(port)"
-    }
 
     // MARK: placeholders
 
@@ -204,7 +217,7 @@ final class PGConnection {
         } else {
             let verb = sql.drop(while: { $0 == " " || $0 == "\n" }).prefix(6).uppercased()
             let isRead = verb == "SELECT" || verb == "UPDATE"
-            let words = Set(sql.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "_") }).map(String.init))
+            let words = Set(sql.lowercased().split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "_") }).map(String.init))
             rank = isRead ? (BulkTable.allCases.filter { words.contains($0.name) }.map(\.rawValue).max() ?? -1)
                           : BulkTable.allCases.count - 1
             flushRank[sql] = rank
@@ -264,7 +277,11 @@ final class PGConnection {
 
     private func statementName(_ sql: String) throws -> String {
         if let name = prepared[sql] { return name }
-        let name = "roster_\(prepared.count)"
+        // Named by the SQL's hash, so a name never means two texts (a connection pooler may
+        // hand one server connection to several processes).
+        var hash = SHA256()
+        hash.update(Array(sql.utf8))
+        let name = "roster_" + hash.finish().prefix(24)
         let result = PQprepare(handle, name, Self.dollarPlaceholders(sql), 0, nil)
         defer { PQclear(result) }
         try check(result)
@@ -280,8 +297,8 @@ final class PGConnection {
     }
 
     /// Runs SQL with `args` once, unprepared (a cursor's DECLARE cannot be prepared).
-    private func executeOnce(_ sql: String, _ args: [SQLValue]) throws -> OpaquePointer {
-        try flush(before: sql)
+    private func executeOnce(_ sql: String, _ args: [SQLValue], flushing: Bool = true) throws -> OpaquePointer {
+        if flushing { try flush(before: sql) }
         let converted = Self.dollarPlaceholders(sql)
         return try withParameters(args) { count, values in PQexecParams(handle, converted, count, nil, values, nil, nil, 0) }
     }
@@ -310,10 +327,21 @@ final class PGConnection {
     /// held back; anything else (COMMIT included) writes them first.
     func execute(_ sql: String) throws {
         if sql == "ROLLBACK" { discardHeld() } else { try flush() }
+        // A COMMIT of a transaction that failed earlier answers ROLLBACK with success:
+        // never let that pass for a commit.
+        if sql == "COMMIT" && PQtransactionStatus(handle) == PQTRANS_INERROR {
+            throw PostgreSQLError(sqlState: "25P02", message: "the transaction had failed, so nothing was written")
+        }
         let result = PQexec(handle, sql)
         defer { PQclear(result) }
         try check(result)
+        if sql == "COMMIT", let tag = PQcmdStatus(result), String(cString: tag) != "COMMIT" {
+            throw PostgreSQLError(sqlState: "25P02", message: "the server rolled the transaction back, so nothing was written")
+        }
     }
+
+    /// Writes every held row now (a dry run checks them too before rolling back).
+    func flushAll() throws { try flush() }
 }
 
 /// A row of a PostgreSQL result (text format).
@@ -340,18 +368,27 @@ extension PGConnection: SQLExecutor {
     /// may run other statements between batches.
     func stream(_ sql: String, _ args: [SQLValue], _ body: (any SQLRow) throws -> Void) throws {
         guard inTransaction else { return try query(sql, args, body) }
+        try flush(before: sql)
         cursors += 1
         let cursor = "roster_cursor_\(cursors)"
-        PQclear(try executeOnce("DECLARE \(cursor) NO SCROLL CURSOR FOR " + sql, args))
-        defer { try? execute("CLOSE \(cursor)") }
-        while true {
-            let batch = PQexec(handle, "FETCH 2000 FROM \(cursor)")
-            defer { PQclear(batch) }
-            try check(batch)
-            let count = PQntuples(batch)
-            if count == 0 { break }
-            for row in 0..<count { try body(PGRow(result: batch!, row: row)) }
+        PQclear(try executeOnce("DECLARE \(cursor) NO SCROLL CURSOR FOR " + sql, args, flushing: false))
+        do {
+            while true {
+                let batch = PQexec(handle, "FETCH 2000 FROM \(cursor)")
+                defer { PQclear(batch) }
+                try check(batch)
+                let count = PQntuples(batch)
+                if count == 0 { break }
+                for row in 0..<count { try body(PGRow(result: batch!, row: row)) }
+            }
+        } catch {
+            PQclear(PQexec(handle, "CLOSE \(cursor)"))
+            throw error
         }
+        // Closing writes nothing held: the rows `body` appended wait for what needs them.
+        let closed = PQexec(handle, "CLOSE \(cursor)")
+        defer { PQclear(closed) }
+        try check(closed)
     }
 
     @discardableResult
@@ -365,5 +402,14 @@ extension PGConnection: SQLExecutor {
         let result = try executePrepared(sql + " RETURNING id", args)
         defer { PQclear(result) }
         return PGRow(result: result, row: 0).int(0)
+    }
+}
+
+extension Array where Element == String {
+    /// The strings as a NULL-terminated array of C strings, for libpq's keyword/value calls.
+    func withCStrings<R>(_ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
+        let copies: [UnsafeMutablePointer<CChar>?] = map { strdup($0) } + [nil]
+        defer { copies.forEach { free($0) } }
+        return copies.map { UnsafePointer($0) }.withUnsafeBufferPointer { body($0.baseAddress!) }
     }
 }

@@ -28,22 +28,27 @@ public final class PostgreSQLStore: SQLStore {
 
     public init(url: String) throws {
         self.url = url
-        displayURL = PGConnection.redacted(url)
+        displayURL = try PGConnection.describe(url).url
         connection = try PGConnection(url: url)
         do {
             try connection.execute("SET client_min_messages = warning")
+            // The SQL is written for standard strings (`ESCAPE '\\'`), whatever the server's default.
+            try connection.execute("SET standard_conforming_strings = on")
+            // A writer waits for another writer of its practice, but not for ever: after
+            // 10 minutes it gives up with "the database is busy", having written nothing.
+            try connection.execute("SET lock_timeout = '10min'")
             // A statement prepared while an import's tables are still small would keep a
             // generic plan that scans them whole once they are big (measured: 3 ms a
             // lookup at 17,000 rows). Planning each run with its values costs microseconds.
             try connection.execute("SET plan_cache_mode = force_custom_plan")
             // schema_migrations is created under the same lock as the migrations, so that
             // two processes meeting an empty database do not race to create it.
-            try connection.execute("BEGIN")
+            try connection.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
             try connection.run("SELECT pg_advisory_xact_lock(?)", [.int(Self.lockSpace)])
             try connection.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
             try connection.execute("COMMIT")
             try Migrator.migrate(connection, migrations: embeddedPostgreSQLMigrations,
-                                 begin: ["BEGIN", "SELECT pg_advisory_xact_lock(\(Self.lockSpace))"])
+                                 begin: ["BEGIN ISOLATION LEVEL READ COMMITTED", "SELECT pg_advisory_xact_lock(\(Self.lockSpace))"])
         } catch let error as PostgreSQLError {
             try? connection.execute("ROLLBACK")
             throw Self.translate(error)
@@ -59,7 +64,10 @@ public final class PostgreSQLStore: SQLStore {
 
     override func transaction<T>(writing: Bool, commit: Bool, _ body: (SQLTransaction) throws -> T) throws -> T {
         do {
-            try connection.execute(writing ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            // READ COMMITTED whatever the server's default: each statement after the practice's
+            // lock must see what the writer before committed (a snapshot taken before the lock
+            // was granted would not).
+            try connection.execute(writing ? "BEGIN ISOLATION LEVEL READ COMMITTED" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         } catch let error as PostgreSQLError { throw Self.translate(error) }
         let connection = self.connection
         let lock: ((Int64) throws -> Void)? = writing ? { practice in
@@ -67,6 +75,7 @@ public final class PostgreSQLStore: SQLStore {
         } : nil
         do {
             let result = try body(SQLTransaction(db: connection, touch: lock))
+            if writing && !commit { try connection.flushAll() }   // a dry run checks every row too
             try connection.execute(writing && commit ? "COMMIT" : "ROLLBACK")
             return result
         } catch {

@@ -36,6 +36,14 @@ public class SQLStore: ContactStore {
 
     private var db: any SQLExecutor { executor }
 
+    /// A UNIQUE constraint refused the row: on PostgreSQL, another process inserted the same
+    /// name between our check and our insert (SQLite's write lock rules that out).
+    static func isUniqueViolation(_ error: Error) -> Bool {
+        if let error = error as? PostgreSQLError { return error.sqlState == "23505" }
+        if let error = error as? SQLiteError { return error.code == 2067 || error.code == 1555 }   // SQLITE_CONSTRAINT_UNIQUE, _PRIMARYKEY
+        return false
+    }
+
     // MARK: places
 
     private func readPractice(_ row: any SQLRow) -> Practice {
@@ -51,28 +59,32 @@ public class SQLStore: ContactStore {
             if try db.exists("SELECT 1 FROM practice WHERE name_key = ?", [.text(name.lowercased())]) {
                 throw StoreError.practiceExists(name)
             }
-            try db.run("""
-                INSERT INTO practice (name, name_key, owner_full_name, phone, address, email, preferences_url, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, [.text(name), .text(name.lowercased()), SQLValue(details.ownerFullName), SQLValue(details.phone),
-                      SQLValue(details.address), SQLValue(details.email), SQLValue(details.preferencesURL), .text(at)])
+            do {
+                try db.run("""
+                    INSERT INTO practice (name, name_key, owner_full_name, phone, address, email, preferences_url, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """, [.text(name), .text(name.lowercased()), SQLValue(details.ownerFullName), SQLValue(details.phone),
+                          SQLValue(details.address), SQLValue(details.email), SQLValue(details.preferencesURL), .text(at)])
+            } catch where Self.isUniqueViolation(error) {
+                throw StoreError.practiceExists(name)   // added by another process a moment ago
+            }
             return try practice(named: name)
         }
     }
 
     public func updatePractice(name: String, details: PracticeDetails) throws -> Practice {
         try writeSimple {
-            var current = try practice(named: name)
-            if let v = details.ownerFullName { current.ownerFullName = v.isEmpty ? nil : v }
-            if let v = details.phone { current.phone = v.isEmpty ? nil : v }
-            if let v = details.address { current.address = v.isEmpty ? nil : v }
-            if let v = details.email { current.email = v.isEmpty ? nil : v }
-            if let v = details.preferencesURL { current.preferencesURL = v.isEmpty ? nil : v }
-            try db.run("""
-                UPDATE practice SET owner_full_name = ?, phone = ?, address = ?, email = ?, preferences_url = ? WHERE id = ?
-                """, [SQLValue(current.ownerFullName), SQLValue(current.phone), SQLValue(current.address),
-                      SQLValue(current.email), SQLValue(current.preferencesURL), .int(current.id)])
-            return current
+            let current = try practice(named: name)
+            // Only the columns given: two `practice set`s at once must not undo each other.
+            let given: [(String, String?)] = [("owner_full_name", details.ownerFullName), ("phone", details.phone),
+                                              ("address", details.address), ("email", details.email),
+                                              ("preferences_url", details.preferencesURL)]
+                .compactMap { column, value in value.map { (column, $0.isEmpty ? nil : $0) } }
+            if !given.isEmpty {
+                try db.run("UPDATE practice SET " + given.map { "\($0.0) = ?" }.joined(separator: ", ") + " WHERE id = ?",
+                           given.map { SQLValue($0.1) } + [.int(current.id)])
+            }
+            return try practice(named: name)
         }
     }
 
@@ -98,8 +110,13 @@ public class SQLStore: ContactStore {
             if try db.exists("SELECT 1 FROM location WHERE practice_id = ? AND name_key = ?", [.int(owner.id), .text(name.lowercased())]) {
                 throw StoreError.locationExists(name, practice: owner.name)
             }
-            let id = try db.insert("INSERT INTO location (practice_id, name, name_key, created_at) VALUES (?, ?, ?, ?)",
+            let id: Int64
+            do {
+                id = try db.insert("INSERT INTO location (practice_id, name, name_key, created_at) VALUES (?, ?, ?, ?)",
                                    [.int(owner.id), .text(name), .text(name.lowercased()), .text(at)])
+            } catch where Self.isUniqueViolation(error) {
+                throw StoreError.locationExists(name, practice: owner.name)   // added by another process a moment ago
+            }
             return Location(id: id, practiceID: owner.id, practiceName: owner.name, name: name)
         }
     }

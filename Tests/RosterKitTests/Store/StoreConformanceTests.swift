@@ -239,21 +239,30 @@ import Testing
         #expect(PGConnection.dollarPlaceholders("VALUES ('it''s ?', ?)") == "VALUES ('it''s ?', $1)")
     }
 
+    /// Messages name the server as libpq reads the URL, without the password.
     @Test(arguments: [
-        ("postgresql://clinic:s3cret@db.example.com:5433/roster", "postgresql://clinic@db.example.com:5433/roster"),
-        ("postgres://clinic:p%40ss@db/roster?sslmode=require&password=x", "postgres://clinic@db/roster?sslmode=require"),
-        ("postgresql://db.example.com/roster?password=x", "postgresql://db.example.com/roster"),
-        ("postgresql://clinic@db/roster", "postgresql://clinic@db/roster"),
-        ("postgresql:///roster?host=/tmp", "postgresql:///roster?host=/tmp"),
+        ("postgresql://clinic:s3cret@db.example.com:5433/roster", "postgresql://clinic@db.example.com:5433/roster", "host db.example.com, port 5433"),
+        ("postgres://clinic:p%40ss@db/roster?sslmode=require&password=x", "postgresql://clinic@db/roster?sslmode=require", "host db, port 5432"),
+        ("postgresql://db.example.com/roster?password=x", "postgresql://db.example.com/roster", "host db.example.com, port 5432"),
+        ("postgresql://app:Xy%2F9@db/roster", "postgresql://app@db/roster", "host db, port 5432"),
+        ("postgresql:///roster?host=/tmp", "postgresql:///roster?host=/tmp", "host /tmp, port 5432"),
     ])
-    func passwordsAreRemovedFromURLsInMessages(url: String, shown: String) {
-        #expect(PGConnection.redacted(url) == shown)
+    func messagesNameTheServerWithoutThePassword(url: String, shown: String, hostAndPort: String) throws {
+        let description = try PGConnection.describe(url)
+        #expect(description.url == shown)
+        #expect(description.hostAndPort == hostAndPort)
     }
 
-    @Test func hostAndPortAreNamed() {
-        #expect(PGConnection.hostAndPort("postgresql://u:p@db.example.com:5433/x") == "host db.example.com, port 5433")
-        #expect(PGConnection.hostAndPort("postgres://db/x") == "host db, port 5432")
-        #expect(PGConnection.hostAndPort("postgresql:///x") == "host localhost, port 5432")
+    /// A URL libpq cannot read is refused without quoting it: its text may hold a password.
+    @Test(arguments: ["postgresql://app:p%ss@db/roster", "postgresql://app:s3cr@t@db/roster", "postgresql://app:Xy/9@db/roster"])
+    func aMalformedURLIsNotQuoted(url: String) {
+        #expect {
+            try PGConnection.describe(url)
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("malformed") && text.contains("percent-encoded") && !text.contains("p%ss")
+                && !text.contains("s3cr") && !text.contains("Xy")
+        }
     }
 
     @Test func anUnreachableServerNamesHostAndPortButNotThePassword() {
