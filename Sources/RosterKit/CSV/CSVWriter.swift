@@ -34,21 +34,34 @@ public final class CSVWriter {
     public func write(row: [String]) throws {
         for (i, field) in row.enumerated() {
             if i > 0 { buffer.append(UInt8(ascii: ",")) }
-            let utf8 = Array(field.utf8)
-            if utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D })
-                || field.first?.isWhitespace == true || field.last?.isWhitespace == true {
-                buffer.append(0x22)
-                for b in utf8 {
-                    if b == 0x22 { buffer.append(0x22) }
-                    buffer.append(b)
+            let original = field
+            var field = field
+            field.withUTF8 { utf8 in
+                let quoted = utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D })
+                    || Self.edgeIsWhitespace(utf8.first, { original.first }) || Self.edgeIsWhitespace(utf8.last, { original.last })
+                if quoted {
+                    buffer.append(0x22)
+                    for b in utf8 {
+                        if b == 0x22 { buffer.append(0x22) }
+                        buffer.append(b)
+                    }
+                    buffer.append(0x22)
+                } else {
+                    buffer.append(contentsOf: utf8)
                 }
-                buffer.append(0x22)
-            } else {
-                buffer.append(contentsOf: utf8)
             }
         }
         buffer.append(0x0A)
         if buffer.count >= 1 << 16 { try flush() }
+    }
+
+    /// Whether a cell starts (or ends) with whitespace, which a spreadsheet would trim
+    /// unless quoted: ASCII answered from the byte, anything else by the Character.
+    @inline(__always)
+    static func edgeIsWhitespace(_ byte: UInt8?, _ character: () -> Character?) -> Bool {
+        guard let byte else { return false }
+        if byte < 0x80 { return byte == 0x20 || byte == 0x09 || byte == 0x0B || byte == 0x0C }
+        return character()?.isWhitespace == true
     }
 
     public func flush() throws {
@@ -69,18 +82,20 @@ public final class CSVWriter {
 /// or `@` is exported behind a `'` so a spreadsheet shows it as text, and reading a file
 /// drops that one `'` again, so export → merge gives the original value back.
 public enum FormulaGuard {
-    static let triggers: Set<Character> = ["=", "+", "-", "@"]
+    /// Whether `value`, after any apostrophes, starts with a byte a spreadsheet reads as a
+    /// formula (`=`, `+`, `-`, `@`). Bytes, not Characters: "=" with a combining mark after
+    /// it still starts a formula, and escape and unescape must agree.
+    static func startsLikeAFormula(_ utf8: String.UTF8View) -> Bool {
+        guard let first = utf8.first(where: { $0 != UInt8(ascii: "'") }) else { return false }
+        return first == UInt8(ascii: "=") || first == UInt8(ascii: "+") || first == UInt8(ascii: "-") || first == UInt8(ascii: "@")
+    }
 
     public static func escape(_ value: String) -> String {
-        let afterQuotes = value.drop(while: { $0 == "'" })
-        if let first = afterQuotes.first, triggers.contains(first) { return "'" + value }
-        return value
+        startsLikeAFormula(value.utf8) ? "'" + value : value
     }
 
     public static func unescape(_ cell: String) -> String {
-        guard cell.first == "'" else { return cell }
-        let afterQuotes = cell.drop(while: { $0 == "'" })
-        if let first = afterQuotes.first, triggers.contains(first) { return String(cell.dropFirst()) }
-        return cell
+        guard cell.utf8.first == UInt8(ascii: "'"), startsLikeAFormula(cell.utf8) else { return cell }
+        return String(cell.dropFirst())
     }
 }

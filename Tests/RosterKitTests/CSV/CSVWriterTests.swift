@@ -36,8 +36,8 @@ import Testing
     @Test func quotesOnlyWhereNeeded() throws {
         let scratch = Scratch()
         let path = scratch.path("out.csv")
-        try write([["plain", "a,b", "say \"x\"", "two\nlines", " pad", "pad ", ""]], to: path)
-        #expect(try fileText(path) == "plain,\"a,b\",\"say \"\"x\"\"\",\"two\nlines\",\" pad\",\"pad \",\n")
+        try write([["plain", "a,b", "say \"x\"", "two\nlines", " pad", "pad ", "", "\u{A0}nbsp", "ideo\u{3000}", "\tt", "é"]], to: path)
+        #expect(try fileText(path) == "plain,\"a,b\",\"say \"\"x\"\"\",\"two\nlines\",\" pad\",\"pad \",,\"\u{A0}nbsp\",\"ideo\u{3000}\",\"\tt\",é\n")
     }
 
     @Test func lineEndsAreLF() throws {
@@ -145,6 +145,14 @@ import Testing
     func formulaGuardEscape(_ value: String, _ escaped: String) {
         #expect(FormulaGuard.escape(value) == escaped)
         #expect(FormulaGuard.unescape(escaped) == value)
+    }
+
+    /// "=" with a combining mark after it still starts a formula in a spreadsheet: it is
+    /// escaped, and the escape comes off again.
+    @Test func formulaGuardLooksAtTheFirstByte() {
+        #expect(FormulaGuard.escape("=\u{301}1+1") == "'=\u{301}1+1")
+        #expect(FormulaGuard.unescape("'=\u{301}1+1") == "=\u{301}1+1")
+        #expect(FormulaGuard.escape("é=1") == "é=1")
     }
 
     @Test func formulaGuardLeavesPlainQuotesAlone() {
