@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import RosterKit
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -8,8 +9,9 @@ import Darwin
 
 /// SPEC 11, issue 7 part 1: one import is one transaction. The short variant of
 /// Scripts/crashtest (which kills a 200,000-row import and merge 100 times each; figures in
-/// docs/RELIABILITY.md): 5 SIGKILLs of an import that both creates and copies contacts, and
-/// a write past a file-size limit. After each: integrity ok, the database holds all of the
+/// docs/RELIABILITY.md): 5 SIGKILLs of an import that both creates and copies contacts, 3 of
+/// a merge that updates every contact and adds memberships, and a write past a file-size
+/// limit. After each: integrity ok, the database holds all of the
 /// run or none of it, and the next run of the same command works.
 ///
 /// ROSTER_CRASH_ROWS sets the file's rows (default 3,000: a debug build imports about
@@ -77,6 +79,61 @@ import Darwin
             #expect(try cli.counts() == (state == "none" ? after : afterAgain), "the run after kill \(kill)")
         }
         print("crash safety: \(Self.rows) rows, a complete run \(String(format: "%.2f", duration)) s; kills: \(left.joined(separator: "; "))")
+    }
+
+    /// The same for a merge (the short variant of `Scripts/crashtest`'s merge case): Hudson's
+    /// export with every Insurance Carrier changed, merged into Nashua, so the run updates
+    /// every contact and adds the memberships Nashua lacks. 3 kills; after each the number
+    /// of contacts carrying the new carrier is 0 or all of them.
+    @Test(.enabled(if: sqlite3Available)) func killedMergesLeaveAllOrNothing() throws {
+        let cli = CLI()
+        let (importCommand, _) = try setUp(cli)
+        try cli.complete(importCommand)
+        let export = cli.path("hudson.csv"), edited = cli.path("edited.csv")
+        try cli.ok(["export", "--location", "Hudson", "--out", export])
+        let marker = "Kill Test Carrier"
+        let reader = try CSVReader(path: export)
+        let writer = try CSVWriter(path: edited)
+        let header = try #require(try reader.next()).fields
+        let carrier = try #require(header.firstIndex(of: "Insurance Carrier"))
+        try writer.write(row: header)
+        while let record = try reader.next() {
+            var cells = record.fields
+            cells[carrier] = marker
+            try writer.write(row: cells)
+        }
+        try writer.flush()
+        let base = cli.path("merge-base.sqlite")
+        try cli.copyDatabase(cli.database, to: base)
+        let command = ["merge", edited, "--location", "Nashua", "--consent", "email", "--quiet", "--max-rows", "300000", "--again"]
+        let before = try cli.counts(marker: marker)
+        let duration = try cli.complete(command).seconds
+        let after = try cli.counts(marker: marker)
+        #expect(before["marked"] == 0 && after["marked"] == Self.rows)
+        #expect(after["membership"] == 2 * Self.rows)
+        var afterAgain = after
+        afterAgain["operation", default: 0] += 1
+
+        var random = SplitMix(seed: 23)
+        for kill in 1...3 {
+            try cli.copyDatabase(base, to: cli.database)
+            let delay = duration * (kill == 2 ? random.uniform(0.05, 0.9) : random.uniform(0.75, 1.1))
+            let child = try cli.spawn(command)
+            let deadline = Date().addingTimeInterval(delay)
+            while Date() < deadline, child.poll() == nil { usleep(2_000) }
+            let finished = child.poll() != nil
+            child.kill(SIGKILL)
+            let outcome = child.wait(timeout: 120)
+            #expect(finished ? outcome.status == 0 : outcome.signal == SIGKILL, "kill \(kill): \(outcome.description) \(outcome.stderr)")
+            let check = cli.path("check.sqlite")
+            try cli.copyDatabase(cli.database, to: check)
+            #expect(try cli.integrity(check) == "ok", "kill \(kill) at \(delay) s")
+            let counts = try cli.counts(check, marker: marker)
+            #expect(counts == before || counts == after, "kill \(kill) at \(delay) s left half a merge: \(counts)")
+            try cli.complete(command)
+            #expect(try cli.integrity() == "ok")
+            #expect(try cli.counts(marker: marker) == (counts == before ? after : afterAgain), "the run after kill \(kill)")
+        }
     }
 
     /// A write past a file-size limit (`ulimit -f`, what a full disk looks like without
