@@ -253,6 +253,15 @@ import Testing
         #expect(description.hostAndPort == hostAndPort)
     }
 
+    /// libpq's parameters in the URL reach the connection (sslmode, application_name, ...).
+    @Test(.enabled(if: Engine.serverURL != nil, "needs ROSTER_TEST_POSTGRES_URL"))
+    func libpqParametersPassThrough() throws {
+        let url = try #require(Engine.serverURL)
+        let connection = try PGConnection(url: url + (url.contains("?") ? "&" : "?") + "application_name=roster_conformance&sslmode=disable")
+        #expect(try connection.first("SELECT current_setting('application_name')", []) { $0.string(0) } == "roster_conformance")
+        #expect(try connection.first("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", []) { $0.string(0) } == "f")
+    }
+
     /// A URL libpq cannot read is refused without quoting it: its text may hold a password.
     @Test(arguments: ["postgresql://app:p%ss@db/roster", "postgresql://app:s3cr@t@db/roster", "postgresql://app:Xy/9@db/roster"])
     func aMalformedURLIsNotQuoted(url: String) {
