@@ -84,7 +84,8 @@ public struct Importer {
         do {
             try store.write(commit: !request.dryRun) { tx in
                 if !request.again, let earlier = try tx.previousRun(location: location.id, sha256: fingerprint.sha256) {
-                    throw StoreError.sameFile(at: earlier.at, location: location.name, file: earlier.file, history: earlier.id)
+                    throw StoreError.sameFile(at: earlier.at, location: location.name, file: earlier.file, history: earlier.id,
+                                              kind: earlier.kind)
                 }
                 let operation = try tx.beginOperation(kind: request.mode.rawValue, practiceID: practice.id, location: location.id,
                                                       file: readout.file, sha256: fingerprint.sha256,

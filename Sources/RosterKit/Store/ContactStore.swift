@@ -66,7 +66,7 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case emptyName(String)
     case busy
     case diskFull
-    case sameFile(at: String, location: String, file: String, history: Int64)
+    case sameFile(at: String, location: String, file: String, history: Int64, kind: String)
     case unsupportedDatabase(String)
 
     public var description: String {
@@ -94,8 +94,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
             "the database is busy: another roster process is writing to it. Wait for it to finish and run the command again"
         case .diskFull:
             "the disk is full: nothing was written. Free some space and run the command again"
-        case .sameFile(let at, let location, let file, let history):
-            "a file with exactly the same contents (\(file), history #\(history)) was already imported into \(location) on \(at): importing it again would change nothing. Add --again to import it anyway"
+        case .sameFile(let at, let location, let file, let history, let kind):
+            "a file with exactly the same contents (\(file), history #\(history)) was already \(kind == "merge" ? "merged" : "imported") into \(location) on \(Clock.local(at)): doing it again would change nothing. Add --again to do it anyway"
         case .unsupportedDatabase(let what):
             what
         }
@@ -188,7 +188,7 @@ public protocol ContactTransaction: AnyObject {
     func location(id: Int64) throws -> Location?
 
     /// The latest import or merge of a file with this SHA-256 into this location (not undone).
-    func previousRun(location: Int64, sha256: String) throws -> (at: String, file: String, id: Int64)?
+    func previousRun(location: Int64, sha256: String) throws -> (at: String, file: String, id: Int64, kind: String)?
     func beginOperation(kind: String, practiceID: Int64, location: Int64?, file: String?, sha256: String?,
                         consent: String?, at: String) throws -> Int64
     func finishOperation(_ id: Int64, counts: OperationCounts) throws

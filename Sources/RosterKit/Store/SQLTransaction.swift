@@ -208,12 +208,12 @@ final class SQLTransaction: ContactTransaction {
 
     // MARK: operations and the outbox
 
-    func previousRun(location: Int64, sha256: String) throws -> (at: String, file: String, id: Int64)? {
+    func previousRun(location: Int64, sha256: String) throws -> (at: String, file: String, id: Int64, kind: String)? {
         try willUse(location: location)
         return try db.first("""
-            SELECT at, coalesce(file_name, ''), id FROM operation
+            SELECT at, coalesce(file_name, ''), id, kind FROM operation
             WHERE location_id = ? AND sha256 = ? AND undone_by IS NULL AND kind IN ('import', 'merge') ORDER BY id DESC LIMIT 1
-            """, [.int(location), .text(sha256)]) { ($0.string(0), $0.string(1), $0.int(2)) }
+            """, [.int(location), .text(sha256)]) { ($0.string(0), $0.string(1), $0.int(2), $0.string(3)) }
     }
 
     func beginOperation(kind: String, practiceID: Int64, location: Int64?, file: String?, sha256: String?,

@@ -74,7 +74,7 @@ struct ImportCommand: ParsableCommand {
     @OptionGroup var options: RunOptions
     @Option(name: .customLong("max-rows"), help: "Refuse files with more data rows than this.") var maxRows = 10_000
     @Option(name: .customLong("default-country"), help: "Fill empty countries with US or CA.") var defaultCountry: Country?
-    @Flag(help: "Import a file that was already imported into this location.") var again = false
+    @Flag(help: "Import or merge a file that was already imported or merged into this location.") var again = false
     @Flag(name: .customLong("ignore-unknown-columns"), help: "Drop the data of columns roster does not know, instead of refusing the file.")
     var ignoreUnknownColumns = false
     @Flag(name: .customLong("strict-template"), help: "Refuse files that lack any of the 17 template columns.") var strictTemplate = false

@@ -150,7 +150,7 @@ import Testing
         let path = f.scratch.file("list.csv", header + "Mary,Smith,mary@example.com,\n")
         let request = ImportRequest(path: path, location: "Nashua", consent: Consent(email: true, text: false))
         _ = try f.importer.run(request)
-        #expect(throws: StoreError.sameFile(at: "2026-11-25T12:00:00Z", location: "Nashua", file: "list.csv", history: 1)) { try f.importer.run(request) }
+        #expect(throws: StoreError.sameFile(at: "2026-11-25T12:00:00Z", location: "Nashua", file: "list.csv", history: 1, kind: "import")) { try f.importer.run(request) }
         // Into another location it is a new import.
         var hudson = request
         hudson.location = "Hudson"
