@@ -53,6 +53,56 @@ import Testing
         #expect(found.map { $0.values[.firstName] } == ["Ann"])
     }
 
+    /// Schema 004 rebuilds membership and status_change (plain CHECKs): every row, every
+    /// column and every index survives, and the CHECKs still refuse what they refused.
+    @Test func schema004KeepsMembershipsAndHistoryAndStillChecksStatuses() throws {
+        let scratch = Scratch()
+        let path = scratch.path("v3.sqlite")
+        let columns = "contact_id, location_id, text_status, email_status, added_at, added_operation"
+        let history = "id, contact_id, location_id, channel, from_status, to_status, reason, operation_id, at"
+        var before: (memberships: [String], history: [String]) = ([], [])
+        do {
+            let db = try SQLiteConnection(path: path)
+            try db.execute("PRAGMA foreign_keys = ON")
+            try Migrator.migrate(db, migrations: Array(embeddedMigrations.prefix(3)))
+            try db.execute("""
+                INSERT INTO practice (name, name_key, created_at) VALUES ('Old PT', 'old pt', 'x');
+                INSERT INTO location (practice_id, name, name_key, created_at) VALUES (1, 'Main', 'main', 'x'), (1, 'East', 'east', 'x');
+                INSERT INTO operation (kind, practice_id, location_id, at) VALUES ('import', 1, 1, 'x');
+                INSERT INTO contact (practice_id, first_name, first_key, last_key, created_at, updated_at, created_operation)
+                VALUES (1, 'Ann', 'ann', '', 'x', 'x', 1), (1, 'Bo', 'bo', '', 'x', 'x', NULL);
+                INSERT INTO membership (\(columns)) VALUES (1, 1, 'subscribed', 'opted-out', 't1', 1), (1, 2, 'unsubscribed', 'subscribed', 't2', NULL),
+                    (2, 2, 'opted-out', 'unsubscribed', 't3', NULL);
+                INSERT INTO status_change (\(history)) VALUES (7, 1, 1, 'text', NULL, 'subscribed', 'import', 1, 't1'),
+                    (9, 1, 2, 'email', 'unsubscribed', 'subscribed', 'by hand', NULL, 't2');
+                """)
+            before.memberships = try db.rows("SELECT \(columns) FROM membership ORDER BY 1, 2") { r in (0..<6).map { r.text(Int32($0)) ?? "∅" }.joined(separator: "|") }
+            before.history = try db.rows("SELECT \(history) FROM status_change ORDER BY id") { r in (0..<9).map { r.text(Int32($0)) ?? "∅" }.joined(separator: "|") }
+        }
+        let store = try SQLiteStore(path: path)
+        #expect(try store.appliedMigrations().last == "004_plain_checks.sql")
+        #expect(try store.integrityCheck() == "ok")
+        let db = try SQLiteConnection(path: path)
+        try db.execute("PRAGMA foreign_keys = ON")
+        #expect(try db.rows("SELECT \(columns) FROM membership ORDER BY 1, 2") { r in (0..<6).map { r.text(Int32($0)) ?? "∅" }.joined(separator: "|") } == before.memberships)
+        #expect(try db.rows("SELECT \(history) FROM status_change ORDER BY id") { r in (0..<9).map { r.text(Int32($0)) ?? "∅" }.joined(separator: "|") } == before.history)
+        let indexes = try db.rows("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('membership', 'status_change') AND sql IS NOT NULL ORDER BY name") { $0.string(0) }
+        #expect(indexes == ["membership_added_operation", "membership_location", "status_change_contact", "status_change_operation"])
+        #expect(try db.rows("PRAGMA foreign_key_check") { $0.string(0) } == [])
+        // The CHECKs allow exactly the statuses and channels they allowed.
+        for bad in ["INSERT INTO membership (\(columns)) VALUES (2, 1, 'Subscribed', 'unsubscribed', 'x', NULL)",
+                    "INSERT INTO membership (\(columns)) VALUES (2, 1, 'subscribed', '', 'x', NULL)",
+                    "INSERT INTO status_change (contact_id, location_id, channel, to_status, reason, at) VALUES (1, 1, 'sms', 'subscribed', 'x', 'x')"] {
+            #expect(throws: SQLiteError.self) { try db.execute(bad) }
+        }
+        try db.execute("INSERT INTO membership (\(columns)) VALUES (2, 1, 'opted-out', 'subscribed', 'x', NULL)")
+        try db.execute("INSERT INTO status_change (contact_id, location_id, channel, to_status, reason, at) VALUES (1, 1, 'email', 'opted-out', 'x', 'x')")
+        // Removing a contact still removes its memberships and history.
+        try db.execute("DELETE FROM contact WHERE id = 1")
+        #expect(try db.rows("SELECT count(*) FROM membership WHERE contact_id = 1") { $0.int(0) } == [0])
+        #expect(try db.rows("SELECT count(*) FROM status_change WHERE contact_id = 1") { $0.int(0) } == [0])
+    }
+
     @Test func aNewerSchemaIsRefused() throws {
         let scratch = Scratch()
         let path = scratch.path("new.sqlite")
