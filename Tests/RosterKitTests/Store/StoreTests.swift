@@ -103,6 +103,26 @@ import Testing
         #expect(try db.rows("SELECT count(*) FROM status_change WHERE contact_id = 1") { $0.int(0) } == [0])
     }
 
+    /// Text is bound from the string's own bytes: empty stays empty (not NULL), every
+    /// character survives whatever the string's storage (native, bridged, a substring's
+    /// copy), and a statement run with fewer values leaves no value of an earlier run bound.
+    @Test func boundTextIsExactlyTheStringAndNothingStaleStaysBound() throws {
+        let db = try SQLiteConnection(path: ":memory:")
+        try db.execute("CREATE TABLE t (a TEXT, b TEXT)")
+        let bridged = NSString(string: "Zoë Ünal-Smith ☃ 𝄞") as String
+        let samples = ["", "plain", "Renée O\u{2019}Brien", bridged, String("xx🙂yy".dropFirst(2)), String(repeating: "é", count: 5000)]
+        for sample in samples {
+            try db.execute("DELETE FROM t")
+            _ = try db.run("INSERT INTO t (a, b) VALUES (?, ?)", [.text(sample), .text("second")])
+            _ = try db.run("INSERT INTO t (a, b) VALUES (?, ?)", [.text(sample)])
+            let rows = try db.rows("SELECT a, b, a IS NULL, length(CAST(a AS BLOB)) FROM t ORDER BY rowid") {
+                [$0.text(0) ?? "NULL", $0.text(1) ?? "NULL", String($0.int(2)), String($0.int(3))]
+            }
+            let bytes = String(sample.utf8.count)
+            #expect(rows == [[sample, "second", "0", bytes], [sample, "NULL", "0", bytes]])
+        }
+    }
+
     @Test func aNewerSchemaIsRefused() throws {
         let scratch = Scratch()
         let path = scratch.path("new.sqlite")
