@@ -14,6 +14,12 @@ public enum DateOfBirth {
     }
 
     public static func normalise(_ trimmed: String, today: Day) -> FieldOutcome {
+        normalise(trimmed, today: today, number: number)
+    }
+
+    /// The rule, with the reading of a number passed in (a test compares readings).
+    @inline(__always)
+    static func normalise(_ trimmed: String, today: Day, number: (Substring) -> Int?) -> FieldOutcome {
         if trimmed.isEmpty { return .accepted(nil) }
         let parsed: Day
         if trimmed.utf8.contains(UInt8(ascii: "-")) {
@@ -62,9 +68,19 @@ public enum DateOfBirth {
         return Day(year: y, month: m, day: d)
     }
 
+    /// The value of a run of ASCII digits; nil for anything else. From the bytes: the
+    /// Character walk (`isNumber`) was a third of the date rule's time.
     private static func number(_ s: Substring) -> Int? {
-        guard !s.isEmpty, s.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
-        return Int(s)
+        guard !s.isEmpty else { return nil }
+        var value = 0
+        for byte in s.utf8 {
+            guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else { return nil }
+            let (times10, o1) = value.multipliedReportingOverflow(by: 10)
+            let (sum, o2) = times10.addingReportingOverflow(Int(byte - UInt8(ascii: "0")))
+            if o1 || o2 { return nil }   // as Int(_:) does
+            value = sum
+        }
+        return value
     }
 
     private static func daysIn(_ month: Int, _ year: Int) -> Int {

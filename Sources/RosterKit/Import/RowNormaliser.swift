@@ -25,7 +25,7 @@ public struct RowNormaliser: Sendable {
         public var corrections: [Correction] = []
         public var problems: [Problem] = []
         /// The template fields whose cells were not empty.
-        public var provided: Set<TemplateField> = []
+        public var provided = TemplateFieldSet()
         public var isValid: Bool { problems.isEmpty }
     }
 

@@ -98,4 +98,24 @@ import Testing
             fieldsExpectInvalid(DateOfBirth.normalise(fieldsTrim(row[3]), today: fixedToday), row[3], "full year")
         }
     }
+
+    /// Reading the numbers from bytes changed no outcome: every date-like cell built from
+    /// digits, signs, spaces and separators gets what a reference reading with `Int(_:)`
+    /// and `Character.isNumber` gives.
+    @Test func byteNumbersAgreeWithAReferenceReading() {
+        func reference(_ s: String) -> FieldOutcome {
+            func number(_ s: Substring) -> Int? {
+                guard !s.isEmpty, s.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+                return Int(s)
+            }
+            // The rule under test, with the old number reading swapped in.
+            return DateOfBirth.normalise(s, today: today, number: number)
+        }
+        let pieces = ["1", "12", "08", "2026", "1991", "0", "31", "29", "+1", "-", "/", " ", "١", "１", "99999999999999999999", "0000000001990", "x"]
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<50_000 {
+            let cell = (0..<Int.random(in: 1...6, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+            #expect(DateOfBirth.normalise(cell, today: today) == reference(cell), "\(cell)")
+        }
+    }
 }
