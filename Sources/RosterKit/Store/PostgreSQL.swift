@@ -204,9 +204,7 @@ final class PGConnection {
         return reserved.popFirst()
     }
 
-    /// How far `sql` needs the held rows written: a read or an update, up to the last of
-    /// the tables it names (those before it too, as rows refer to them); anything else (a
-    /// DELETE, which may remove what held rows refer to), all of them.
+    /// How far `sql` needs the held rows written (`BulkTable.flushRank(before:)`), by SQL.
     private var flushRank: [String: Int] = [:]
 
     private func flush(before sql: String) throws {
@@ -215,11 +213,7 @@ final class PGConnection {
         if let known = flushRank[sql] {
             rank = known
         } else {
-            let verb = sql.drop(while: { $0 == " " || $0 == "\n" }).prefix(6).uppercased()
-            let isRead = verb == "SELECT" || verb == "UPDATE"
-            let words = Set(sql.lowercased().split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "_") }).map(String.init))
-            rank = isRead ? (BulkTable.allCases.filter { words.contains($0.name) }.map(\.rawValue).max() ?? -1)
-                          : BulkTable.allCases.count - 1
+            rank = BulkTable.flushRank(before: sql)
             flushRank[sql] = rank
         }
         if rank >= 0 { try flush(upTo: rank) }

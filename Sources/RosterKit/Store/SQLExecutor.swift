@@ -53,6 +53,24 @@ enum BulkTable: Int, CaseIterable, Comparable {
         }
     }
 
+    /// How far the held rows must be written before `sql` runs: the rank of the last
+    /// table it must see (tables before it too, as rows refer to earlier tables), -1 for
+    /// none. A read, an update or an insert sees the tables it names (an insert needs its
+    /// references, which come earlier; it cannot remove a row a held one refers to);
+    /// anything else (a DELETE, COMMIT, a migration) needs every held row.
+    static func flushRank(before sql: String) -> Int {
+        let verb = sql.drop(while: { $0 == " " || $0 == "\n" }).prefix(6).uppercased()
+        guard verb == "SELECT" || verb == "UPDATE" || verb == "INSERT" else { return allCases.count - 1 }
+        let words = Set(sql.lowercased().split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "_") }).map(String.init))
+        return allCases.filter { words.contains($0.name) }.map(\.rawValue).max() ?? -1
+    }
+
+    /// The INSERT of `rows` rows at once (one row: for engines that write appended rows at once).
+    func insertSQL(rows: Int) -> String {
+        let row = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
+        return "INSERT INTO \(name) (\(columns.joined(separator: ", "))) VALUES " + Array(repeating: row, count: rows).joined(separator: ", ")
+    }
+
     /// The INSERT of one row: for engines that write appended rows at once.
     var insertSQL: String {
         "INSERT INTO \(name) (\(columns.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))"

@@ -99,6 +99,7 @@ public final class SQLiteStore: SQLStore {
         } catch let error as SQLiteError { throw Self.translate(error, path: path) }
         do {
             let result = try body(SQLTransaction(db: db))
+            if writing && !commit { try db.flush() }   // a dry run checks every held row too
             if writing && commit { try db.execute("COMMIT") } else if writing { try db.execute("ROLLBACK") } else { try db.execute("COMMIT") }
             return result
         } catch {

@@ -123,6 +123,50 @@ import Testing
         }
     }
 
+    /// Appended rows are held and written many per INSERT, yet every statement of the
+    /// transaction sees them, in the order appended; a rollback drops them, and a held row
+    /// that breaks a constraint fails the commit (never a silent loss).
+    @Test func heldRowsAreSeenInOrderDroppedOnRollbackAndCheckedOnCommit() throws {
+        let scratch = Scratch()
+        let path = scratch.path("held.sqlite")
+        _ = try SQLiteStore(path: path)
+        let db = try SQLiteConnection(path: path)
+        try db.execute("PRAGMA foreign_keys = ON")
+        try db.execute("""
+            INSERT INTO practice (name, name_key, created_at) VALUES ('P', 'p', 'x');
+            INSERT INTO location (practice_id, name, name_key, created_at) VALUES (1, 'L', 'l', 'x');
+            INSERT INTO operation (kind, practice_id, at) VALUES ('import', 1, 'x');
+            """)
+        let rows = 2 * SQLiteConnection.rowsPerInsert + 3
+        func appendHistory(contacts: ClosedRange<Int64>) throws {
+            for contact in contacts {
+                try db.append(.statusChange, [.int(contact), .int(1), .text("text"), .null, .text("subscribed"), .text("r\(contact)"), .int(1), .text("x")])
+            }
+        }
+        func count(_ table: String) throws -> Int64 { try db.first("SELECT count(*) FROM \(table)", []) { $0.int(0) } ?? -1 }
+
+        try db.execute("BEGIN IMMEDIATE")
+        for n in 1...Int64(rows) {
+            _ = try db.insert("INSERT INTO contact (practice_id, first_name, first_key, last_key, created_at, updated_at) VALUES (1, 'A', 'a', '', 'x', 'x')", [])
+            try db.append(.membership, [.int(n), .int(1), .text("subscribed"), .text("unsubscribed"), .text("x"), .int(1)])
+        }
+        try appendHistory(contacts: 1...Int64(rows))
+        #expect(try count("membership") == Int64(rows))
+        #expect(try count("status_change") == Int64(rows))
+        #expect(try db.rows("SELECT contact_id, reason FROM status_change ORDER BY id", []) { "\($0.int(0)):\($0.string(1))" }
+                == (1...rows).map { "\($0):r\($0)" })
+        try appendHistory(contacts: 1...2)
+        try db.execute("ROLLBACK")
+        #expect(try count("status_change") == 0 && count("contact") == 0)
+
+        // A held row whose contact does not exist: the commit fails, nothing is written.
+        try db.execute("BEGIN IMMEDIATE")
+        try db.append(.outbox, [.int(999), .int(1), .text("a@example.com"), .text("x")])
+        #expect(throws: SQLiteError.self) { try db.execute("COMMIT") }
+        try db.execute("ROLLBACK")
+        #expect(try count("outbox") == 0)
+    }
+
     @Test func aNewerSchemaIsRefused() throws {
         let scratch = Scratch()
         let path = scratch.path("new.sqlite")
