@@ -29,8 +29,8 @@ struct IdentityIndex {
     }
 
     mutating func add(_ values: ContactValues) {
-        add(emailKey: values[.email]?.lowercased(), phone: values[.phone],
-            firstKey: (values[.firstName] ?? "").lowercased(), lastKey: (values[.lastName] ?? "").lowercased())
+        add(emailKey: values[.email].map(Text.lowercased), phone: values[.phone],
+            firstKey: Text.lowercased(values[.firstName] ?? ""), lastKey: Text.lowercased(values[.lastName] ?? ""))
     }
 
     func mayHaveName(_ firstKey: String, _ lastKey: String) -> Bool { names.contains(Self.hash(firstKey, lastKey)) }

@@ -178,14 +178,14 @@ private struct Run {
         let parsed = normaliser.normalise(record)
         guard parsed.isValid else { return try fail(record, parsed, .invalid, into: &readout) }
         let values = parsed.values
-        let firstKey = (values[.firstName] ?? "").lowercased(), lastKey = (values[.lastName] ?? "").lowercased()
-        let emailKey = values[.email]?.lowercased(), phone = values[.phone]
+        let firstKey = Text.lowercased(values[.firstName] ?? ""), lastKey = Text.lowercased(values[.lastName] ?? "")
+        let emailKey = values[.email].map(Text.lowercased), phone = values[.phone]
 
         // 1. True duplicate: same name and same email (or, with no email, same phone).
         let sameName = identity.mayHaveName(firstKey, lastKey)
             ? try tx.contacts(practiceID: practice.id, firstKey: firstKey, lastKey: lastKey) : []
         if let twin = sameName.first(where: { c in
-            if let emailKey { return c.values[.email]?.lowercased() == emailKey }
+            if let emailKey { return c.values[.email].map(Text.lowercased) == emailKey }
             return phone != nil && c.values[.phone] == phone
         }) {
             let id = codec.encode(twin.number)
@@ -261,8 +261,8 @@ private struct Run {
         let parsed = normaliser.normalise(record, base: stored.values, clearEmpty: request.clearEmpty)
         guard parsed.isValid else { return try fail(record, parsed, .invalid, into: &readout) }
         let values = parsed.values
-        let firstKey = (values[.firstName] ?? "").lowercased()
-        if let emailKey = values[.email]?.lowercased(),
+        let firstKey = Text.lowercased(values[.firstName] ?? "")
+        if let emailKey = values[.email].map(Text.lowercased),
            let other = try tx.contactsUsingEmail(practiceID: practice.id, emailKey: emailKey).first(where: { $0 != number }) {
             let reason: FailureReason = values[.phone] == nil ? .alreadyExistsEmail : .duplicateEmail
             return try fail(record, parsed, reason, field: TemplateField.email.header,

@@ -49,8 +49,8 @@ final class SQLTransaction: ContactTransaction {
     }
 
     private func keys(_ values: ContactValues) -> [SQLValue] {
-        [SQLValue(values[.email]?.lowercased()), .text((values[.firstName] ?? "").lowercased()),
-         .text((values[.lastName] ?? "").lowercased())]
+        [SQLValue(values[.email].map(Text.lowercased)), .text(Text.lowercased(values[.firstName] ?? "")),
+         .text(Text.lowercased(values[.lastName] ?? ""))]
     }
 
     func contact(number: Int64, practiceID: Int64) throws -> StoredContact? {

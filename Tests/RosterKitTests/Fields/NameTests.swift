@@ -183,4 +183,20 @@ import Testing
             #expect(NoteWords.asciiWords(name) == NoteWords.words(name), "\(name)")
         }
     }
+
+    /// Identity keys are lower-cased by `Text.lowercased`, which must be `lowercased()`
+    /// exactly: on every ASCII byte, and on generated mixes with accents, `İ`, `ß` and emoji.
+    @Test func textLowercasedIsExactlyLowercased() {
+        for byte in UInt8(0)..<0x80 {
+            let s = String(UnicodeScalar(byte)) + "Ab" + String(UnicodeScalar(byte))
+            #expect(Text.lowercased(s) == s.lowercased())
+        }
+        let pieces = ["MARY", "mary", "O'Neil", "@Example.COM", "Zoë", "ZOË", "İstanbul", "STRASSE", "Straße", "🙂", " ", "", "ǅ", "ΣΑΣ", "1-2"]
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            let s = (0..<Int.random(in: 0...4, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+            #expect(Text.lowercased(s) == s.lowercased(), "\(s)")
+            #expect(Array(Text.lowercased(s).utf8) == Array(s.lowercased().utf8), "\(s)")
+        }
+    }
 }
