@@ -9,11 +9,15 @@ public enum Phase {
         s.lowercased().filter { $0 != " " && $0 != "-" && $0 != "_" }
     }
 
+    private static let nameKeys = names.map(key)
+
     public static func normalise(_ trimmed: String) -> FieldOutcome {
         if trimmed.isEmpty { return .accepted(none) }
-        guard let name = names.first(where: { key($0) == key(trimmed) }) else {
+        if names.contains(trimmed) { return .accepted(trimmed) }
+        let given = key(trimmed)
+        guard let index = nameKeys.firstIndex(of: given) else {
             return .invalid("is not a known phase; use one of: \(names.joined(separator: ", "))")
         }
-        return name == trimmed ? .accepted(name) : .corrected(name, kind: .phaseName)
+        return .corrected(names[index], kind: .phaseName)
     }
 }

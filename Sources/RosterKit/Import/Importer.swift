@@ -147,6 +147,14 @@ private struct Run {
     var identity: IdentityIndex
     /// Merge rows seen so far: Contact number → spreadsheet row.
     var seenIDs: [Int64: Int] = [:]
+    /// The reason a merge's new memberships record (the same for every row).
+    private var mergeReason: String?
+    mutating func mergedReason(_ readout: Readout) -> String {
+        if let mergeReason { return mergeReason }
+        let reason = "\(readout.kind) of \(readout.file), consent \(request.consent)"
+        mergeReason = reason
+        return reason
+    }
     lazy var createdReason = "import of \(request.path.split(separator: "/").last.map(String.init) ?? request.path), consent \(request.consent)"
     lazy var welcomeMissing: [(field: String, option: String)] = (try? WelcomeEmail.missingPracticeValues(practice)) ?? []
 
@@ -287,7 +295,7 @@ private struct Run {
         }
         let statuses = TextRule.statuses(consent: request.consent, values: values)
         let added = try TextRule.addMembership(tx, contact: number, location: location, text: statuses.text, email: statuses.email,
-                                               reason: "\(readout.kind) of \(readout.file), consent \(request.consent)",
+                                               reason: mergedReason(readout),
                                                operation: operation, at: at)
         readout.textsMoved += added.textsMovedFrom.count
         if !changed.isEmpty {

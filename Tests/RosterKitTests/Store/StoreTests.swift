@@ -295,4 +295,38 @@ import Testing
         #expect(parsed?["first_name"] == values[.firstName] && parsed?["notes"] == values[.notes])
         #expect(SQLTransaction.json(ContactValues()) == "{}")
     }
+
+    /// Escaping from bytes writes exactly what the scalar-by-scalar writer it replaced
+    /// wrote, on generated values full of quotes, controls, line separators and emoji.
+    @Test func jsonFromBytesEqualsTheScalarWriter() throws {
+        func reference(_ value: String) -> String {
+            var out = ""
+            for scalar in value.unicodeScalars {
+                switch scalar {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "\n": out += "\\n"
+                case "\r": out += "\\r"
+                case "\t": out += "\\t"
+                case _ where scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029:
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                default: out.unicodeScalars.append(scalar)
+                }
+            }
+            return out
+        }
+        let pieces = ["a", "Zoë", "\"", "\\", "\n", "\r\n", "\t", "\u{0}", "\u{1}", "\u{1F}", "\u{7F}", "\u{2028}", "\u{2029}", "\u{2027}",
+                      "\u{202A}", "😀", "e\u{301}", "\u{E2}", "€", " "]
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            let value = (0..<Int.random(in: 1...8, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+            var bytes: [UInt8] = []
+            SQLTransaction.appendJSONEscaped(value, to: &bytes)
+            #expect(bytes == Array(reference(value).utf8), "\(value.debugDescription)")
+            var values = ContactValues()
+            values[.notes] = value
+            #expect(SQLTransaction.values(json: SQLTransaction.json(values))[.notes] == value)
+        }
+    }
 }
