@@ -61,7 +61,22 @@ enum Text {
             }
         }
         if let ascii, let lowered = ascii { return lowered }
-        return s.lowercased()
+        // What `lowercased()` does (each scalar's lowercase mapping), with the scalars that
+        // do not change, and Latin-1 capitals, done without a lookup's String each.
+        var out = String.UnicodeScalarView()
+        for scalar in s.unicodeScalars {
+            switch scalar.value {
+            case 0x41...0x5A, 0xC0...0xD6, 0xD8...0xDE: out.append(Unicode.Scalar(scalar.value + 0x20)!)
+            case 0..<0x80: out.append(scalar)
+            default:
+                if scalar.properties.changesWhenLowercased {
+                    out.append(contentsOf: scalar.properties.lowercaseMapping.unicodeScalars)
+                } else {
+                    out.append(scalar)
+                }
+            }
+        }
+        return String(out)
     }
 
     /// Whether `text` contains `needle`, compared byte for byte (no Foundation).

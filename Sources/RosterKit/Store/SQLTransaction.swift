@@ -261,25 +261,46 @@ final class SQLTransaction: ContactTransaction {
     /// A JSON string's contents: quote, backslash and controls escaped, and U+2028 and
     /// U+2029 too (JavaScript reads them as line ends); everything else as it is.
     static func appendJSONEscaped(_ value: String, to out: inout [UInt8]) {
-        let hex = Array("0123456789abcdef".utf8)
-        let bytes = Array(value.utf8)
+        if value.utf8.withContiguousStorageIfAvailable({ appendJSONEscaped($0, to: &out) }) == nil {
+            Array(value.utf8).withUnsafeBufferPointer { appendJSONEscaped($0, to: &out) }
+        }
+    }
+
+    /// Copies runs of plain bytes whole; only the bytes that need it are escaped.
+    private static func appendJSONEscaped(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        let hex: StaticString = "0123456789abcdef"
+        var runStart = 0
         var i = 0
         while i < bytes.count {
             let byte = bytes[i]
+            if byte >= 0x20 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") && byte != 0xE2 {
+                i += 1
+                continue
+            }
+            let isSeparator = byte == 0xE2 && i + 2 < bytes.count && bytes[i + 1] == 0x80 && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9)
+            if byte == 0xE2 && !isSeparator {
+                i += 1
+                continue
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i]))
+            out.append(0x5C)
             switch byte {
-            case UInt8(ascii: "\""): out += [0x5C, UInt8(ascii: "\"")]
-            case UInt8(ascii: "\\"): out += [0x5C, 0x5C]
-            case 0x0A: out += [0x5C, UInt8(ascii: "n")]
-            case 0x0D: out += [0x5C, UInt8(ascii: "r")]
-            case 0x09: out += [0x5C, UInt8(ascii: "t")]
-            case 0..<0x20: out += [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
-            case 0xE2 where i + 2 < bytes.count && bytes[i + 1] == 0x80 && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9):
-                out += [0x5C, UInt8(ascii: "u"), 0x32, 0x30, 0x32, bytes[i + 2] == 0xA8 ? 0x38 : 0x39]
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(byte)
+            case 0x0A: out.append(UInt8(ascii: "n"))
+            case 0x0D: out.append(UInt8(ascii: "r"))
+            case 0x09: out.append(UInt8(ascii: "t"))
+            case 0xE2:   // U+2028 or U+2029
+                out.append(UInt8(ascii: "u")); out.append(0x32); out.append(0x30); out.append(0x32)
+                out.append(bytes[i + 2] == 0xA8 ? 0x38 : 0x39)
                 i += 2
-            default: out.append(byte)
+            default:
+                out.append(UInt8(ascii: "u")); out.append(0x30); out.append(0x30)
+                hex.withUTF8Buffer { out.append($0[Int(byte >> 4)]); out.append($0[Int(byte & 0xF)]) }
             }
             i += 1
+            runStart = i
         }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
     }
 
     static func values(json: String) -> ContactValues {

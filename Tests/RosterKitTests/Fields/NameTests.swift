@@ -191,7 +191,14 @@ import Testing
             let s = String(UnicodeScalar(byte)) + "Ab" + String(UnicodeScalar(byte))
             #expect(Text.lowercased(s) == s.lowercased())
         }
-        let pieces = ["MARY", "mary", "O'Neil", "@Example.COM", "Zoë", "ZOË", "İstanbul", "STRASSE", "Straße", "🙂", " ", "", "ǅ", "ΣΑΣ", "1-2"]
+        // Every scalar of the alphabets names are written in (Latin, Greek, Cyrillic, …).
+        for value in UInt32(0x80)..<0x2C00 {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            let s = "A" + String(scalar) + "b"
+            #expect(Array(Text.lowercased(s).utf8) == Array(s.lowercased().utf8), "U+\(String(value, radix: 16))")
+        }
+        let pieces = ["MARY", "mary", "O'Neil", "@Example.COM", "Zoë", "ZOË", "İstanbul", "STRASSE", "Straße", "🙂", " ", "", "ǅ", "ΣΑΣ", "1-2",
+                      "Ω", "Ｗ", "𐐀", "e\u{301}", "E\u{301}"]
         var rng = SystemRandomNumberGenerator()
         for _ in 0..<20_000 {
             let s = (0..<Int.random(in: 0...4, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
