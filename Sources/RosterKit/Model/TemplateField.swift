@@ -69,7 +69,7 @@ public struct ContactValues: Equatable, Hashable, Sendable {
 
 /// A set of template fields as one word of bits: a row's normalisation fills one, and a
 /// `Set<TemplateField>` (hashing, a heap table) cost 6 % of an import's instructions.
-public struct TemplateFieldSet: Equatable, Sendable, ExpressibleByArrayLiteral, Sequence, CustomStringConvertible {
+public struct TemplateFieldSet: Hashable, Sendable, ExpressibleByArrayLiteral, Sequence, CustomStringConvertible {
     private var bits: UInt32 = 0
 
     public init() {}

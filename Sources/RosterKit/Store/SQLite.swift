@@ -83,7 +83,11 @@ final class SQLiteConnection {
             return (hit.statement, hit.flushRank)
         }
         let entry = (sql: sql, statement: try statement(sql), flushRank: BulkTable.flushRank(before: sql))
-        if address != 0 { byAddress[address] = entry }
+        if address != 0 {
+            // SQL built at run time comes at ever new addresses: keep the table small.
+            if byAddress.count >= 256 { byAddress.removeAll(keepingCapacity: true) }
+            byAddress[address] = entry
+        }
         return (entry.statement, entry.flushRank)
     }
 
