@@ -204,28 +204,28 @@ final class PGConnection {
         return reserved.popFirst()
     }
 
-    /// How far `sql` needs the held rows written (`BulkTable.flushRank(before:)`), by SQL.
-    private var flushRank: [String: Int] = [:]
+    /// The held rows `sql` needs written (`BulkTable.tablesNeeded(before:)`), by SQL.
+    private var tablesNeeded: [String: UInt8] = [:]
 
     private func flush(before sql: String) throws {
         guard heldBytes > 0 else { return }
-        let rank: Int
-        if let known = flushRank[sql] {
-            rank = known
+        let needs: UInt8
+        if let known = tablesNeeded[sql] {
+            needs = known
         } else {
-            rank = BulkTable.flushRank(before: sql)
-            flushRank[sql] = rank
+            needs = BulkTable.tablesNeeded(before: sql)
+            tablesNeeded[sql] = needs
         }
-        if rank >= 0 { try flush(upTo: rank) }
+        if needs != 0 { try flush(needs) }
     }
 
-    /// Writes the held-back rows of the first tables up to `rank` (all by default), a COPY
-    /// per table, references first.
-    private func flush(upTo rank: Int = BulkTable.allCases.count - 1) throws {
+    /// Writes the held-back rows of `tables` (all by default), a COPY per table,
+    /// references first.
+    private func flush(_ tables: UInt8 = BulkTable.everyTable) throws {
         guard heldBytes > 0 else { return }
         var failed = true
         defer { if failed { discardHeld() } }
-        for table in BulkTable.allCases where table.rawValue <= rank && !held[table.rawValue].isEmpty {
+        for table in BulkTable.allCases where tables & table.bit != 0 && !held[table.rawValue].isEmpty {
             let rows = held[table.rawValue]
             if rows.count < 32 { try insertRows(table, rows) } else { try copyRows(table, rows) }
             held[table.rawValue].removeAll(keepingCapacity: true)

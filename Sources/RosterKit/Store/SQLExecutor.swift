@@ -53,16 +53,22 @@ enum BulkTable: Int, CaseIterable, Comparable {
         }
     }
 
-    /// How far the held rows must be written before `sql` runs: the rank of the last
-    /// table it must see (tables before it too, as rows refer to earlier tables), -1 for
-    /// none. A read, an update or an insert sees the tables it names (an insert needs its
-    /// references, which come earlier; it cannot remove a row a held one refers to);
-    /// anything else (a DELETE, COMMIT, a migration) needs every held row.
-    static func flushRank(before sql: String) -> Int {
+    /// The table as a bit of a set of tables (see `tablesNeeded(before:)`).
+    var bit: UInt8 { 1 << UInt8(rawValue) }
+    static let everyTable: UInt8 = (1 << UInt8(allCases.count)) - 1
+
+    /// The table and the tables its rows refer to: a contact, for all the others.
+    var withReferences: UInt8 { self == .contact ? bit : bit | BulkTable.contact.bit }
+
+    /// The tables whose held rows must be written before `sql` runs. A read, an update or
+    /// an insert sees the tables it names (with what their rows refer to, written first;
+    /// an insert cannot remove a row a held one refers to); anything else (a DELETE, which
+    /// may cascade, COMMIT, a migration) needs every held row.
+    static func tablesNeeded(before sql: String) -> UInt8 {
         let verb = sql.drop(while: { $0 == " " || $0 == "\n" }).prefix(6).uppercased()
-        guard verb == "SELECT" || verb == "UPDATE" || verb == "INSERT" else { return allCases.count - 1 }
+        guard verb == "SELECT" || verb == "UPDATE" || verb == "INSERT" else { return everyTable }
         let words = Set(sql.lowercased().split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "_") }).map(String.init))
-        return allCases.filter { words.contains($0.name) }.map(\.rawValue).max() ?? -1
+        return allCases.filter { words.contains($0.name) }.reduce(0) { $0 | $1.withReferences }
     }
 
     /// The INSERT of `rows` rows at once (one row: for engines that write appended rows at once).

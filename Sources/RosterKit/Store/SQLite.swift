@@ -71,30 +71,30 @@ final class SQLiteConnection {
 
     /// A statement and the held rows it needs written, found by the address of the SQL's
     /// bytes: the SQL of a row's statements is a static text, so it comes back at the same
-    /// address, and hashing a long text twice per row (for `statements` and the flush
-    /// rank) was 5 % of an import. The text itself confirms a hit (cheap when it is the
+    /// address, and hashing a long text twice per row (for `statements` and the
+    /// tables it needs) was 5 % of an import. The text itself confirms a hit (cheap when it is the
     /// same storage), so a reused address never picks the wrong statement.
-    private var byAddress: [Int: (sql: String, statement: Statement, flushRank: Int)] = [:]
+    private var byAddress: [Int: (sql: String, statement: Statement, needs: UInt8)] = [:]
 
-    private func prepared(_ sql: String) throws -> (statement: Statement, flushRank: Int) {
+    private func prepared(_ sql: String) throws -> (statement: Statement, needs: UInt8) {
         let address = sql.utf8.withContiguousStorageIfAvailable { Int(bitPattern: $0.baseAddress) } ?? 0
         if let hit = byAddress[address], hit.sql == sql {
             hit.statement.reset()
-            return (hit.statement, hit.flushRank)
+            return (hit.statement, hit.needs)
         }
-        let entry = (sql: sql, statement: try statement(sql), flushRank: BulkTable.flushRank(before: sql))
+        let entry = (sql: sql, statement: try statement(sql), needs: BulkTable.tablesNeeded(before: sql))
         if address != 0 {
             // SQL built at run time comes at ever new addresses: keep the table small.
             if byAddress.count >= 256 { byAddress.removeAll(keepingCapacity: true) }
             byAddress[address] = entry
         }
-        return (entry.statement, entry.flushRank)
+        return (entry.statement, entry.needs)
     }
 
     /// The statement for `sql`, after writing the held rows it must see.
     func ready(_ sql: String) throws -> Statement {
-        let (statement, rank) = try prepared(sql)
-        if anyHeld && rank >= 0 { try flush(upTo: rank) }
+        let (statement, needs) = try prepared(sql)
+        if anyHeld && needs != 0 { try flush(needs) }
         return statement
     }
 
@@ -123,14 +123,14 @@ final class SQLiteConnection {
         return statement
     }
 
-    /// Writes the held rows of every table up to `rank`, earlier tables first (a row's
-    /// references come first), up to `rowsPerInsert` rows a statement. On failure the
+    /// Writes the held rows of `tables` (every table by default), in `BulkTable` order (a
+    /// row's references first), up to `rowsPerInsert` rows a statement. On failure the
     /// held rows are dropped: the transaction is being rolled back.
-    func flush(upTo rank: Int = BulkTable.allCases.count - 1) throws {
+    func flush(_ tables: UInt8 = BulkTable.everyTable) throws {
         guard anyHeld else { return }
         var failed = true
         defer { if failed { discardHeld() } }
-        for table in BulkTable.allCases where table.rawValue <= rank && heldRows[table.rawValue] > 0 {
+        for table in BulkTable.allCases where tables & table.bit != 0 && heldRows[table.rawValue] > 0 {
             let values = held[table.rawValue]
             let width = table.columns.count
             var start = 0
@@ -299,7 +299,7 @@ extension SQLiteConnection: SQLExecutor {
         held[table.rawValue].append(contentsOf: values)
         heldRows[table.rawValue] += 1
         anyHeld = true
-        if heldRows[table.rawValue] >= Self.rowsPerInsert { try flush(upTo: table.rawValue) }
+        if heldRows[table.rawValue] >= Self.rowsPerInsert { try flush(table.withReferences) }
     }
 
     func reserveContactNumber() throws -> Int64? { nil }

@@ -167,6 +167,19 @@ import Testing
         #expect(try count("outbox") == 0)
     }
 
+    /// What a statement needs written first: the bulk tables it names and the contacts
+    /// their rows refer to; everything for what may delete or end the transaction.
+    @Test func tablesNeededBeforeAStatement() {
+        func needs(_ sql: String) -> [BulkTable] { BulkTable.allCases.filter { BulkTable.tablesNeeded(before: sql) & $0.bit != 0 } }
+        #expect(needs("SELECT m.location_id FROM membership m JOIN location l ON l.id = m.location_id WHERE m.contact_id = ?") == [.contact, .membership])
+        #expect(needs("UPDATE contact SET notes = ? WHERE id = ?") == [.contact])
+        #expect(needs("INSERT INTO operation (kind) VALUES (?)") == [])
+        #expect(needs("  SELECT coalesce(max(id), 0) FROM status_change") == [.contact, .statusChange])
+        #expect(needs("DELETE FROM contact WHERE id = ?") == BulkTable.allCases)
+        #expect(needs("COMMIT") == BulkTable.allCases)
+        #expect(needs("SELECT 1 FROM outbox o JOIN contact_revision r ON r.contact_id = o.contact_id") == [.contact, .contactRevision, .outbox])
+    }
+
     @Test func aNewerSchemaIsRefused() throws {
         let scratch = Scratch()
         let path = scratch.path("new.sqlite")
