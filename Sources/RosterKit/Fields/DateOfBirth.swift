@@ -14,23 +14,17 @@ public enum DateOfBirth {
     }
 
     public static func normalise(_ trimmed: String, today: Day) -> FieldOutcome {
-        normalise(trimmed, today: today, number: number)
-    }
-
-    /// The rule, with the reading of a number passed in (a test compares readings).
-    @inline(__always)
-    static func normalise(_ trimmed: String, today: Day, number: (Substring) -> Int?) -> FieldOutcome {
         if trimmed.isEmpty { return .accepted(nil) }
         let parsed: Day
         if trimmed.utf8.contains(UInt8(ascii: "-")) {
-            let parts = trimmed.split(separator: "-", omittingEmptySubsequences: false)
+            let parts = fields(trimmed, "-")
             guard parts.count == 3, parts[0].count == 4, (1...2).contains(parts[1].count), (1...2).contains(parts[2].count),
                   let y = number(parts[0]), let m = number(parts[1]), let d = number(parts[2]) else {
                 return .invalid("is not a date; write it as mm/dd/yyyy (08/15/1991) or yyyy-mm-dd")
             }
             parsed = Day(year: y, month: m, day: d)
         } else if trimmed.utf8.contains(UInt8(ascii: "/")) {
-            let parts = trimmed.split(separator: "/", omittingEmptySubsequences: false)
+            let parts = fields(trimmed, "/")
             guard parts.count == 3, let m = number(parts[0]), let d = number(parts[1]), let y = number(parts[2]),
                   (1...2).contains(parts[0].count), (1...2).contains(parts[1].count) else {
                 return .invalid("is not a date; write it as mm/dd/yyyy (08/15/1991)")
@@ -55,7 +49,7 @@ public enum DateOfBirth {
 
     /// Whether `cell` is `m/d/yy` for the stored `yyyy-mm-dd` (how spreadsheets show dates).
     public static func isShortForm(_ cell: String, of stored: String) -> Bool {
-        let parts = cell.split(separator: "/", omittingEmptySubsequences: false)
+        let parts = fields(cell, "/")
         guard parts.count == 3, parts[2].count == 2, let day = day(iso: stored),
               let m = Int(parts[0]), let d = Int(parts[1]), let yy = Int(parts[2]) else { return false }
         return m == day.month && d == day.day && yy == day.year % 100
@@ -66,6 +60,15 @@ public enum DateOfBirth {
         let p = iso.split(separator: "-")
         guard p.count == 3, let y = number(p[0]), let m = number(p[1]), let d = number(p[2]) else { return nil }
         return Day(year: y, month: m, day: d)
+    }
+
+    /// `s` split at `separator`, empty fields kept: split as bytes (an ASCII separator is
+    /// never inside a multi-byte character), which is what splitting the Characters gave,
+    /// without walking them (the split was 5 % of a merge). Counts of the parts are then
+    /// bytes, which only differ from characters for parts that are not ASCII digits, and
+    /// those are not numbers either way.
+    static func fields(_ s: String, _ separator: Unicode.Scalar) -> [Substring] {
+        s.utf8.split(separator: UInt8(separator.value), omittingEmptySubsequences: false).map { Substring($0) }
     }
 
     /// The value of a run of ASCII digits; nil for anything else. From the bytes: the

@@ -99,23 +99,61 @@ import Testing
         }
     }
 
-    /// Reading the numbers from bytes changed no outcome: every date-like cell built from
-    /// digits, signs, spaces and separators gets what a reference reading with `Int(_:)`
-    /// and `Character.isNumber` gives.
-    @Test func byteNumbersAgreeWithAReferenceReading() {
-        func reference(_ s: String) -> FieldOutcome {
+    /// Splitting and reading numbers from bytes changed no outcome: every date-like cell
+    /// built from digits, signs, separators, combining marks and other digits gets what
+    /// the rule as first written (Characters, `Int(_:)`) gives.
+    @Test func byteSplitAndNumbersAgreeWithTheRuleAsFirstWritten() {
+        func reference(_ trimmed: String) -> FieldOutcome {
             func number(_ s: Substring) -> Int? {
                 guard !s.isEmpty, s.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
                 return Int(s)
             }
-            // The rule under test, with the old number reading swapped in.
-            return DateOfBirth.normalise(s, today: today, number: number)
+            if trimmed.isEmpty { return .accepted(nil) }
+            let parsed: DateOfBirth.Day
+            if trimmed.utf8.contains(UInt8(ascii: "-")) {
+                let parts = trimmed.split(separator: "-", omittingEmptySubsequences: false)
+                guard parts.count == 3, parts[0].count == 4, (1...2).contains(parts[1].count), (1...2).contains(parts[2].count),
+                      let y = number(parts[0]), let m = number(parts[1]), let d = number(parts[2]) else {
+                    return .invalid("is not a date; write it as mm/dd/yyyy (08/15/1991) or yyyy-mm-dd")
+                }
+                parsed = DateOfBirth.Day(year: y, month: m, day: d)
+            } else if trimmed.utf8.contains(UInt8(ascii: "/")) {
+                let parts = trimmed.split(separator: "/", omittingEmptySubsequences: false)
+                guard parts.count == 3, let m = number(parts[0]), let d = number(parts[1]), let y = number(parts[2]),
+                      (1...2).contains(parts[0].count), (1...2).contains(parts[1].count) else {
+                    return .invalid("is not a date; write it as mm/dd/yyyy (08/15/1991)")
+                }
+                if parts[2].count != 4 {
+                    return .invalid("has a \(parts[2].count)-digit year; write the full year, as mm/dd/yyyy (08/15/1991)")
+                }
+                if m > 12 && d <= 12 {
+                    return .invalid("reads as day first; dates are month first: write mm/dd/yyyy (08/15/1991)")
+                }
+                parsed = DateOfBirth.Day(year: y, month: m, day: d)
+            } else {
+                return .invalid("is not a date; write it as mm/dd/yyyy (08/15/1991) or yyyy-mm-dd")
+            }
+            guard (1...12).contains(parsed.month), parsed.day >= 1, parsed.day <= (parsed.month == 2 ? ((parsed.year % 4 == 0 && parsed.year % 100 != 0) || parsed.year % 400 == 0 ? 29 : 28) : [4, 6, 9, 11].contains(parsed.month) ? 30 : 31) else {
+                return .invalid("is not a real calendar date; check the month and day (mm/dd/yyyy)")
+            }
+            if parsed.year < 1900 { return .invalid("is before 1900; check the year") }
+            if parsed > today { return .invalid("is in the future; check the year") }
+            return .accepted(parsed.iso)
         }
-        let pieces = ["1", "12", "08", "2026", "1991", "0", "31", "29", "+1", "-", "/", " ", "١", "１", "99999999999999999999", "0000000001990", "x"]
+        func shortReference(_ cell: String, of stored: String) -> Bool {
+            let parts = cell.split(separator: "/", omittingEmptySubsequences: false)
+            guard parts.count == 3, parts[2].count == 2, let day = DateOfBirth.day(iso: stored),
+                  let m = Int(parts[0]), let d = Int(parts[1]), let yy = Int(parts[2]) else { return false }
+            return m == day.month && d == day.day && yy == day.year % 100
+        }
+        let pieces = ["1", "12", "08", "2026", "1991", "0", "31", "29", "62", "3", "+1", "-", "/", "/", "/", " ", "١", "１",
+                      "\u{301}", "99999999999999999999", "0000000001990", "x", "é"]
         var rng = SystemRandomNumberGenerator()
         for _ in 0..<50_000 {
-            let cell = (0..<Int.random(in: 1...6, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
-            #expect(DateOfBirth.normalise(cell, today: today) == reference(cell), "\(cell)")
+            let cell = (0..<Int.random(in: 1...7, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+            #expect(DateOfBirth.normalise(cell, today: today) == reference(cell), "\(cell.debugDescription)")
+            #expect(DateOfBirth.isShortForm(cell, of: "1962-03-01") == shortReference(cell, of: "1962-03-01"), "\(cell.debugDescription)")
         }
+        #expect(DateOfBirth.isShortForm("3/1/62", of: "1962-03-01"))
     }
 }
