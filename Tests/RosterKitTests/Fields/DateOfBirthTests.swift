@@ -156,4 +156,22 @@ import Testing
         }
         #expect(DateOfBirth.isShortForm("3/1/62", of: "1962-03-01"))
     }
+
+    /// Days are written from bytes exactly as the padding writer wrote them, for every
+    /// value from -1 to 10,000 in each place.
+    @Test func daysAreWrittenAsThePaddingWriterWroteThem() {
+        func pad(_ n: Int, _ width: Int) -> String {
+            let s = String(n)
+            return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+        }
+        for value in [-1, 0, 1, 9, 10, 12, 31, 99, 100, 999, 1900, 1991, 2026, 9999, 10_000] {
+            for other in [1, 12, 2026] {
+                let day = DateOfBirth.Day(year: value, month: other % 100, day: other % 100)
+                #expect(day.iso == pad(value, 4) + "-" + pad(other % 100, 2) + "-" + pad(other % 100, 2))
+                let day2 = DateOfBirth.Day(year: other, month: value, day: value)
+                #expect(day2.us == pad(value, 2) + "/" + pad(value, 2) + "/" + pad(other, 4))
+                #expect(day2.iso == pad(other, 4) + "-" + pad(value, 2) + "-" + pad(value, 2))
+            }
+        }
+    }
 }

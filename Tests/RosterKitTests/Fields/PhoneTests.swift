@@ -87,6 +87,23 @@ import Testing
         #expect(Phone.national("12345") == "12345")
     }
 
+    /// The byte formatter gives what the Substring one first written gave, on generated text.
+    @Test func nationalFormatEqualsTheFirstFormatter() {
+        func reference(_ e164: String) -> String {
+            let digits = Array(e164.utf8.filter { $0 >= 48 && $0 <= 57 }.dropFirst(e164.hasPrefix("+1") ? 1 : 0))
+            guard digits.count == 10 else { return e164 }
+            let s = String(decoding: digits, as: UTF8.self)
+            let a = s.prefix(3), b = s.dropFirst(3).prefix(3), c = s.suffix(4)
+            return "(\(a)) \(b)-\(c)"
+        }
+        let pieces = ["+1", "+", "1", "603", "555", "0123", "-", " ", "x", "١", "\u{301}", "44"]
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            let text = (0..<Int.random(in: 1...6, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+            #expect(Array(Phone.national(text).utf8) == Array(reference(text).utf8), "\(text.debugDescription)")
+        }
+    }
+
     // MARK: third-party vectors
 
     @Test(.enabled(if: fieldsHasTestdata("phone/nanp_area_codes.csv"), "needs testdata phone/nanp_area_codes.csv"))
