@@ -39,6 +39,14 @@ public struct ReadoutText {
         return value
     }
 
+    /// A value on one line of the readout: each line break of a note shown as ↵, so a
+    /// change keeps to its own line (`--json` has the value exactly).
+    static func oneLine(_ value: String) -> String {
+        guard value.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D }) else { return value }
+        return value.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
+            .joined(separator: " ↵ ")
+    }
+
     public func render(_ r: Readout) -> String {
         var lines: [String] = []
         let verb = r.kind == "merge" ? "merge" : "import"
@@ -69,7 +77,7 @@ public struct ReadoutText {
             lines.append("")
             lines.append("Changes (\(Self.count(r.changes.count, "value"))):")
             for change in r.changes {
-                lines.append("  row \(change.row) \(change.contactID) \(change.field): \"\(Self.shown(change.field, change.from))\" → \"\(Self.shown(change.field, change.to))\"")
+                lines.append("  row \(change.row) \(change.contactID) \(change.field): \"\(Self.oneLine(Self.shown(change.field, change.from)))\" → \"\(Self.oneLine(Self.shown(change.field, change.to)))\"")
             }
         }
         if !r.corrections.isEmpty {

@@ -56,6 +56,17 @@ import Testing
             """)
     }
 
+    /// A changed note with line breaks keeps to one line of the readout (↵ for each break).
+    @Test func aMultiLineChangeKeepsToOneLine() {
+        var r = sample()
+        r.kind = "merge"
+        r.changes = [Change(row: 2, contactID: "C9", field: "Notes", from: "Prefers mornings", to: "edited\nline 2\r\nline 3\rend")]
+        let text = ReadoutText().render(r)
+        #expect(text.contains("  row 2 C9 Notes: \"Prefers mornings\" → \"edited ↵ line 2 ↵ line 3 ↵ end\"\n"))
+        #expect(!text.contains("edited\n"))
+        #expect(ReadoutText.oneLine("no breaks") == "no breaks")
+    }
+
     @Test func dryRunMergeLayoutWithReportAndColour() {
         var r = sample()
         r.kind = "merge"
