@@ -22,6 +22,8 @@ final class PGConnection {
     private var cursors = 0
     /// Appended rows not yet written, per table (see `append` and `flush`).
     private var held: [[[SQLValue]]] = Array(repeating: [], count: BulkTable.allCases.count)
+    /// The held rows' size, per table and in all: a flush of some tables takes theirs off.
+    private var heldBytesByTable: [Int] = Array(repeating: 0, count: BulkTable.allCases.count)
     private var heldBytes = 0
     /// Contact numbers taken from the sequence ahead of their inserts, next first.
     private var reserved: ArraySlice<Int64> = []
@@ -160,7 +162,10 @@ final class PGConnection {
     func append(_ table: BulkTable, _ values: [SQLValue]) throws {
         guard bulk else { return try runUnheld(table.insertSQL, values) }
         held[table.rawValue].append(values)
-        for value in values { if case .text(let text) = value { heldBytes += text.utf8.count + 1 } else { heldBytes += 9 } }
+        var size = 0
+        for value in values { if case .text(let text) = value { size += text.utf8.count + 1 } else { size += 9 } }
+        heldBytesByTable[table.rawValue] += size
+        heldBytes += size
         if heldBytes > 8 << 20 { try flush() }
     }
 
@@ -229,8 +234,9 @@ final class PGConnection {
             let rows = held[table.rawValue]
             if rows.count < 32 { try insertRows(table, rows) } else { try copyRows(table, rows) }
             held[table.rawValue].removeAll(keepingCapacity: true)
+            heldBytes -= heldBytesByTable[table.rawValue]
+            heldBytesByTable[table.rawValue] = 0
         }
-        heldBytes = held.allSatisfy(\.isEmpty) ? 0 : heldBytes
         failed = false
     }
 
@@ -266,6 +272,7 @@ final class PGConnection {
 
     private func discardHeld() {
         for i in held.indices { held[i].removeAll(keepingCapacity: true) }
+        heldBytesByTable = heldBytesByTable.map { _ in 0 }
         heldBytes = 0
     }
 
