@@ -147,14 +147,9 @@ private struct Run {
     var identity: IdentityIndex
     /// Merge rows seen so far: Contact number → spreadsheet row.
     var seenIDs: [Int64: Int] = [:]
-    /// The reason a merge's new memberships record (the same for every row).
-    private var mergeReason: String?
-    mutating func mergedReason(_ readout: Readout) -> String {
-        if let mergeReason { return mergeReason }
-        let reason = "\(readout.kind) of \(readout.file), consent \(request.consent)"
-        mergeReason = reason
-        return reason
-    }
+    /// The reason a merge's new memberships record (the same for every row; the readout's
+    /// kind and file name).
+    lazy var mergeReason = "\(request.mode.rawValue) of \((request.path as NSString).lastPathComponent), consent \(request.consent)"
     lazy var createdReason = "import of \(request.path.split(separator: "/").last.map(String.init) ?? request.path), consent \(request.consent)"
     lazy var welcomeMissing: [(field: String, option: String)] = (try? WelcomeEmail.missingPracticeValues(practice)) ?? []
 
@@ -295,7 +290,7 @@ private struct Run {
         }
         let statuses = TextRule.statuses(consent: request.consent, values: values)
         let added = try TextRule.addMembership(tx, contact: number, location: location, text: statuses.text, email: statuses.email,
-                                               reason: mergedReason(readout),
+                                               reason: mergeReason,
                                                operation: operation, at: at)
         readout.textsMoved += added.textsMovedFrom.count
         if !changed.isEmpty {
