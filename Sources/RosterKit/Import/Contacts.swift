@@ -144,7 +144,7 @@ public struct Contacts {
                     readout.moved += 1
                 }
             }
-            try tx.finishOperation(operation, counts: counts)
+            try tx.finishOperation(operation, counts: counts, sha256: nil)
             return readout
         }
     }

@@ -107,7 +107,7 @@ public struct Undoer {
             var counts = OperationCounts()
             counts.rows = affected.count
             counts.updated = readout.contactsRestored
-            try tx.finishOperation(undo, counts: counts)
+            try tx.finishOperation(undo, counts: counts, sha256: nil)
             try tx.markUndone(id, by: undo)
             if !dryRun { readout.historyID = undo }
             return readout

@@ -191,7 +191,9 @@ public protocol ContactTransaction: AnyObject {
     func previousRun(location: Int64, sha256: String) throws -> (at: String, file: String, id: Int64, kind: String)?
     func beginOperation(kind: String, practiceID: Int64, location: Int64?, file: String?, sha256: String?,
                         consent: String?, at: String) throws -> Int64
-    func finishOperation(_ id: Int64, counts: OperationCounts) throws
+    /// Records the counts; `sha256`, when given, is the file's (known only once it has been
+    /// hashed beside the rows).
+    func finishOperation(_ id: Int64, counts: OperationCounts, sha256: String?) throws
     func queueWelcome(contact: Int64, to: String, operation: Int64, at: String) throws
 
     // What undo needs (issue 8).

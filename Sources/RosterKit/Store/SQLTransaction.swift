@@ -249,12 +249,12 @@ final class SQLTransaction: ContactTransaction {
             """, [.text(kind), .int(practiceID), SQLValue(location), SQLValue(file), SQLValue(sha256), SQLValue(consent), .text(at)])
     }
 
-    func finishOperation(_ id: Int64, counts: OperationCounts) throws {
+    func finishOperation(_ id: Int64, counts: OperationCounts, sha256: String?) throws {
         try db.run("""
             UPDATE operation SET rows = ?, created = ?, updated = ?, copied = ?, unchanged = ?, skipped = ?, failed = ?,
-                status_mark = (SELECT coalesce(max(id), 0) FROM status_change) WHERE id = ?
+                status_mark = (SELECT coalesce(max(id), 0) FROM status_change), sha256 = coalesce(?, sha256) WHERE id = ?
             """, [SQLValue(counts.rows), SQLValue(counts.created), SQLValue(counts.updated), SQLValue(counts.copied),
-                  SQLValue(counts.unchanged), SQLValue(counts.skipped), SQLValue(counts.failed), .int(id)])
+                  SQLValue(counts.unchanged), SQLValue(counts.skipped), SQLValue(counts.failed), SQLValue(sha256), .int(id)])
     }
 
     func queueWelcome(contact: Int64, to: String, operation: Int64, at: String) throws {

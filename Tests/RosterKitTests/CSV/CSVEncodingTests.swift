@@ -207,27 +207,31 @@ import Testing
 
     @Test func fingerprintHashesTheRawBytes() throws {
         let scratch = Scratch()
-        let abc = try FileFingerprint.scan(path: scratch.file("abc.csv", "abc"))
-        #expect(abc.sha256 == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        #expect(abc.byteCount == 3)
+        let abc = scratch.file("abc.csv", "abc")
+        #expect(try BackgroundFileHash(path: abc).wait() == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(try FileFingerprint.scan(path: abc).byteCount == 3)
         // The hash covers the BOM and the bytes as written, not the decoded text.
         let u16 = CSVBytes.utf16LE("abc")
-        let fingerprint = try FileFingerprint.scan(path: scratch.file("u16.csv", bytes: u16))
+        let path = scratch.file("u16.csv", bytes: u16)
         var hash = SHA256()
         hash.update(u16)
-        #expect(fingerprint.sha256 == hash.finish())
-        #expect(fingerprint.byteCount == 8)
+        #expect(try BackgroundFileHash(path: path).wait() == hash.finish())
+        #expect(try FileFingerprint.scan(path: path).byteCount == 8)
     }
 
     @Test func fingerprintOfAMultiChunkFile() throws {
         var generator = CSVSeededGenerator(seed: 99)
         let bytes = (0..<200_001).map { _ in UInt8.random(in: 0...255, using: &generator) }
         let scratch = Scratch()
-        let fingerprint = try FileFingerprint.scan(path: scratch.file("r.bin", bytes: bytes))
+        let path = scratch.file("r.bin", bytes: bytes)
         var hash = SHA256()
         hash.update(bytes)
-        #expect(fingerprint.sha256 == hash.finish())
-        #expect(fingerprint.byteCount == 200_001)
+        #expect(try BackgroundFileHash(path: path).wait() == hash.finish())
+        #expect(try FileFingerprint.scan(path: path).byteCount == 200_001)
+    }
+
+    @Test func hashOfAMissingFileIsAnError() {
+        #expect(throws: FileError.self) { try BackgroundFileHash(path: "/nonexistent/roster/list.csv").wait() }
     }
 
     // MARK: the validator on its own
@@ -239,6 +243,33 @@ import Testing
             text[..<split].withUnsafeBytes { validator.feed($0) }
             text[split...].withUnsafeBytes { validator.feed($0) }
             #expect(validator.isValid, "split at \(split)")
+        }
+    }
+
+    /// The validator reads runs of ASCII eight bytes at a time: on generated text, mostly
+    /// ASCII with multi-byte and broken sequences at any offset, fed in pieces of any size,
+    /// it agrees with the standard library.
+    @Test func validatorAgreesWithTheStandardLibrary() {
+        var generator = CSVSeededGenerator(seed: 7)
+        let pieces: [[UInt8]] = [Array("é".utf8), Array("€".utf8), Array("😀".utf8), [0xC0, 0xAF], [0xED, 0xA0, 0x80],
+                                 [0xE2, 0x82], [0xF4, 0x90, 0x80, 0x80], [0x80], [0xFF]]
+        for round in 0..<2_000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<Int.random(in: 0...40, using: &generator) {
+                if Int.random(in: 0..<8, using: &generator) == 0 {
+                    bytes += pieces.randomElement(using: &generator)!.prefix(round % 3 == 0 ? 1 : 4)
+                } else {
+                    bytes.append(UInt8.random(in: 0x20...0x7E, using: &generator))
+                }
+            }
+            var validator = UTF8Validator()
+            var start = 0
+            while start < bytes.count {
+                let end = min(bytes.count, start + Int.random(in: 1...20, using: &generator))
+                bytes[start..<end].withUnsafeBytes { validator.feed($0) }
+                start = end
+            }
+            #expect(validator.isValid == (String(validating: bytes, as: UTF8.self) != nil), "\(bytes)")
         }
     }
 

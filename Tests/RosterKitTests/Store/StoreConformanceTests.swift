@@ -155,7 +155,7 @@ import Testing
             var counts = OperationCounts()
             counts.rows = 1
             counts.created = 1
-            try tx.finishOperation(operation, counts: counts)
+            try tx.finishOperation(operation, counts: counts, sha256: nil)
             return (operation, contact)
         }
         let history = try store.history(practice: "North PT", location: nil)
@@ -184,15 +184,19 @@ import Testing
         }
         // A later merge changes the contact: undo of the import sees it, and names it.
         let merge = try store.write(commit: true) { tx throws in
-            let merge = try tx.beginOperation(kind: "merge", practiceID: north.id, location: a.id, file: "edit.csv", sha256: "def",
+            // The importer learns a file's hash beside its rows, so it records it at the finish.
+            let merge = try tx.beginOperation(kind: "merge", practiceID: north.id, location: a.id, file: "edit.csv", sha256: nil,
                                               consent: "email", at: Self.at)
             var changed = values("Ann", email: "ann@example.org")
             changed[.city] = "Nashua"
             try tx.updateContact(number: contact, values: changed, at: Self.at, operation: merge, before: values("Ann", email: "ann@example.com"))
-            try tx.finishOperation(merge, counts: OperationCounts())
+            #expect(try tx.previousRun(location: a.id, sha256: "def") == nil)
+            try tx.finishOperation(merge, counts: OperationCounts(), sha256: "def")
             return merge
         }
         try store.read { tx throws in
+            #expect(try tx.previousRun(location: a.id, sha256: "def")?.id == merge)
+            #expect(try tx.previousRun(location: a.id, sha256: "abc")?.id == operation, "a finish without a hash keeps the one begun with")
             let target = try #require(try tx.operationForUndo(operation))
             #expect(try tx.changedAfter(operation: operation, statusMark: target.statusMark, contacts: [contact]) == [contact])
             #expect(try tx.laterChanges(operation: operation, statusMark: target.statusMark, contacts: [contact]) == ["#\(merge) merge"])

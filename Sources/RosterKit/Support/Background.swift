@@ -1,0 +1,156 @@
+import Foundation
+
+/// The SHA-256 of a file, worked out on a thread of its own while the rows are read and
+/// stored: on a machine with two cores the hash then costs no wall time (it was a twentieth
+/// of an import when it ran first). `hash` says when it is ready; `wait` blocks for it.
+final class BackgroundFileHash: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var outcome: Result<String, any Error>?
+    private var cancelled = false
+
+    init(path: String) {
+        let thread = Thread { [self] in
+            let result = Result { try self.hash(path) }
+            condition.lock()
+            outcome = result
+            condition.broadcast()
+            condition.unlock()
+        }
+        thread.name = "roster file hash"
+        thread.start()
+    }
+
+    /// The hash when it is ready, nil while it is being worked out.
+    var hash: String? {
+        condition.lock()
+        defer { condition.unlock() }
+        return try? outcome?.get()
+    }
+
+    func wait() throws -> String {
+        condition.lock()
+        defer { condition.unlock() }
+        while outcome == nil { condition.wait() }
+        return try outcome!.get()
+    }
+
+    /// Stops the thread at its next chunk (the run that wanted the hash has ended).
+    func cancel() {
+        condition.lock()
+        cancelled = true
+        condition.unlock()
+    }
+
+    private var isCancelled: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return cancelled
+    }
+
+    private func hash(_ path: String) throws -> String {
+        let file = try ChunkedFile(path: path)
+        var sha = SHA256()
+        var buffer: [UInt8] = []
+        while !isCancelled {
+            let n = try file.next(into: &buffer)
+            if n == 0 { break }
+            buffer.withUnsafeBytes { sha.update(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+        }
+        return sha.finish()
+    }
+}
+
+/// A file's records read, and (for an import) normalised, on a thread of their own, a few
+/// batches ahead of the store. The field rules are pure, so a row normalised here is the
+/// row the store's thread would have normalised; the order is the file's.
+final class RecordFeed: @unchecked Sendable {
+    struct Item: Sendable {
+        var record: CSVRecord
+        /// The row's values when the feed could work them out without the store.
+        var parsed: RowNormaliser.Result?
+    }
+
+    struct Batch: Sendable {
+        var items: [Item] = []
+        /// How far into the file the reader was after the batch's last record.
+        var bytesRead = 0
+    }
+
+    private let condition = NSCondition()
+    private var ready: [Batch] = []
+    private var finished = false
+    private var failure: (any Error)?
+    private var cancelled = false
+    private static let batchSize = 256
+    private static let batchesAhead = 8
+
+    /// `prepare` is given each non-blank record and its count among them (1 for the first).
+    init(reader: CSVReader, prepare: @escaping @Sendable (CSVRecord, Int) -> RowNormaliser.Result?) {
+        nonisolated(unsafe) let reader = reader   // handed over: only the feed's thread reads it from now on
+        let thread = Thread { [self] in
+            var batch = Batch()
+            var count = 0
+            do {
+                while let record = try reader.next() {
+                    if record.isBlank { continue }
+                    count += 1
+                    batch.items.append(Item(record: record, parsed: prepare(record, count)))
+                    if batch.items.count == Self.batchSize {
+                        batch.bytesRead = reader.bytesRead
+                        guard put(batch) else { return }
+                        batch = Batch()
+                    }
+                }
+                batch.bytesRead = reader.bytesRead
+                if !batch.items.isEmpty { guard put(batch) else { return } }
+                end(nil)
+            } catch {
+                if !batch.items.isEmpty { batch.bytesRead = reader.bytesRead; guard put(batch) else { return } }
+                end(error)
+            }
+        }
+        thread.name = "roster record feed"
+        thread.start()
+    }
+
+    /// The next batch in file order; nil at the end of the file. Throws the reader's error
+    /// after the batches read before it.
+    func next() throws -> Batch? {
+        condition.lock()
+        defer { condition.unlock() }
+        while ready.isEmpty && !finished { condition.wait() }
+        if !ready.isEmpty {
+            condition.broadcast()
+            return ready.removeFirst()
+        }
+        if let failure { throw failure }
+        return nil
+    }
+
+    /// Stops the thread (the run has ended, perhaps early): it reads no further.
+    func cancel() {
+        condition.lock()
+        cancelled = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Waits for room; false when the run has been cancelled.
+    private func put(_ batch: Batch) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        while ready.count >= Self.batchesAhead && !cancelled { condition.wait() }
+        if cancelled { return false }
+        ready.append(batch)
+        condition.broadcast()
+        return true
+    }
+
+    private func end(_ error: (any Error)?) {
+        condition.lock()
+        failure = error
+        finished = true
+        condition.broadcast()
+        condition.unlock()
+    }
+}
