@@ -36,8 +36,8 @@ public struct Importer {
     public let store: any ContactStore
     public let clock: Clock
 
-    /// Import rows normalised on the feed's thread, ahead of the store (off only in the
-    /// tests that prove it makes no difference).
+    /// Rows normalised ahead of the store: import rows on the feed's thread, merge rows on
+    /// another (off only in the tests that prove it makes no difference).
     var normalisesAhead = true
 
     public init(store: any ContactStore, clock: Clock = .system) {
@@ -117,23 +117,34 @@ public struct Importer {
                               normaliser: normaliser, codec: store.idCodec, operation: operation, at: at, report: report,
                               identity: try IdentityIndex(tx, practiceID: practice.id))
                 var dataRows = 0
-                while true {
-                    let batch: RecordFeed.Batch?
-                    do { batch = try feed.next() } catch {
-                        try guardSameFile(wait: true)
-                        throw error
-                    }
-                    guard let batch else { break }
-                    for item in batch.items {
-                        dataRows += 1
+                /// Decides a batch's rows, in file order.
+                func decide(_ batch: RecordFeed.Batch, merges: [Int: Run.MergeAhead]) throws {
+                    for (i, item) in batch.items.enumerated() {
+                        dataRows = item.count
                         if dataRows > request.maxRows { continue }
-                        try run.decide(item.record, parsed: item.parsed, into: &readout)
+                        try run.decide(item.record, parsed: item.parsed, merge: merges[i], into: &readout)
                         if let progress = request.progress, dataRows % 2_000 == 0 {
                             progress(dataRows, Double(batch.bytesRead) / Double(max(1, fingerprint.byteCount)))
                         }
                     }
+                }
+                // Each batch's merge rows are normalised on another thread while the batch
+                // before is decided (`Run.mergeAhead` says why that cannot change a decision).
+                var previous: (batch: RecordFeed.Batch, merges: WorkAhead<[Int: Run.MergeAhead]>)?
+                while true {
+                    let next: RecordFeed.Batch?
+                    do { next = try feed.next() } catch {
+                        if let previous { try decide(previous.batch, merges: previous.merges.wait()) }
+                        try guardSameFile(wait: true)
+                        throw error
+                    }
+                    guard let batch = next else { break }
+                    let merges = normalisesAhead ? try run.mergeAhead(batch.items) : WorkAhead { [:] }
+                    if let previous { try decide(previous.batch, merges: previous.merges.wait()) }
+                    previous = (batch, merges)
                     try guardSameFile(wait: false)
                 }
+                if let previous { try decide(previous.batch, merges: previous.merges.wait()) }
                 try guardSameFile(wait: true)
                 if dataRows > request.maxRows { throw ImportError.tooManyRows(count: dataRows, limit: request.maxRows) }
                 if dataRows == 0 { readout.warnings.append("the file has a header but no rows") }
@@ -193,12 +204,14 @@ private struct Run {
         (self.normaliser, self.codec, self.operation, self.at, self.report) = (normaliser, codec, operation, at, report)
     }
 
-    /// `parsed`: the row's values when they were worked out ahead (an import row's).
-    mutating func decide(_ record: CSVRecord, parsed: RowNormaliser.Result? = nil, into readout: inout Readout) throws {
+    /// `parsed`: the row's values when they were worked out ahead (an import row's);
+    /// `merge`: its stored contact and values, for a row with a Contact ID.
+    mutating func decide(_ record: CSVRecord, parsed: RowNormaliser.Result? = nil, merge ahead: MergeAhead? = nil,
+                         into readout: inout Readout) throws {
         readout.rows += 1
         let idCell = Text.trim(normaliser.cell(record, .contactID))
         if !idCell.isEmpty {
-            try merge(record, id: idCell, into: &readout)
+            try merge(record, id: idCell, ahead: ahead, into: &readout)
         } else if request.mode == .merge {
             var parsed = normaliser.normalise(record)
             parsed.problems = [RowNormaliser.Problem(field: Column.contactID.header, message: "Contact ID is empty: merge only updates contacts; add new people with `roster import`")]
@@ -276,8 +289,41 @@ private struct Run {
 
     // MARK: merge rows (SPEC 5)
 
-    mutating func merge(_ record: CSVRecord, id: String, into readout: inout Readout) throws {
-        guard let number = codec.decode(id), let stored = try tx.contact(number: number, practiceID: practice.id) else {
+    /// A merge row's stored contact, read with its batch's, and its values normalised
+    /// against it on another thread.
+    struct MergeAhead: Sendable {
+        var stored: StoredContact
+        var parsed: RowNormaliser.Result
+    }
+
+    /// Reads the stored contacts of a batch's rows that have a Contact ID, in one query, and
+    /// starts normalising those rows against them on another thread; keyed by the row's
+    /// place in the batch. Read before the earlier rows are decided, a contact is still what
+    /// those rows leave it: a run changes a contact's values only by merging its own row, and
+    /// a second row with the same Contact ID is refused before its values are looked at. A
+    /// contact created by an earlier row is not found here, and is read again when its row is
+    /// decided.
+    func mergeAhead(_ items: [RecordFeed.Item]) throws -> WorkAhead<[Int: MergeAhead]> {
+        var numbers: [(index: Int, number: Int64)] = []
+        for (i, item) in items.enumerated() where item.count <= request.maxRows {
+            let id = Text.trim(normaliser.cell(item.record, .contactID))
+            if !id.isEmpty, let number = codec.decode(id) { numbers.append((i, number)) }
+        }
+        let stored = numbers.isEmpty ? [:] : try tx.contacts(numbers: numbers.map(\.number), practiceID: practice.id)
+        let jobs = numbers.compactMap { entry in stored[entry.number].map { (entry.index, items[entry.index].record, $0) } }
+        let (normaliser, clearEmpty) = (normaliser, request.clearEmpty)
+        return WorkAhead {
+            var ahead: [Int: MergeAhead] = [:]
+            for (index, record, contact) in jobs {
+                ahead[index] = MergeAhead(stored: contact, parsed: normaliser.normalise(record, base: contact.values, clearEmpty: clearEmpty))
+            }
+            return ahead
+        }
+    }
+
+    mutating func merge(_ record: CSVRecord, id: String, ahead: MergeAhead?, into readout: inout Readout) throws {
+        guard let number = ahead?.stored.number ?? codec.decode(id),
+              let stored = try ahead?.stored ?? tx.contact(number: number, practiceID: practice.id) else {
             // Another practice's ID reads exactly like one that never existed.
             var parsed = RowNormaliser.Result(row: record.row)
             let looksLikeOurs = id.uppercased().hasPrefix("C") && id.filter { $0 != "-" && $0 != " " }.count == 10
@@ -293,7 +339,7 @@ private struct Run {
             return try fail(record, parsed, .invalid, into: &readout)
         }
         seenIDs[number] = record.row
-        let parsed = normaliser.normalise(record, base: stored.values, clearEmpty: request.clearEmpty)
+        let parsed = ahead?.parsed ?? normaliser.normalise(record, base: stored.values, clearEmpty: request.clearEmpty)
         guard parsed.isValid else { return try fail(record, parsed, .invalid, into: &readout) }
         let values = parsed.values
         let firstKey = Text.lowercased(values[.firstName] ?? "")

@@ -159,6 +159,9 @@ public protocol ContactStore: AnyObject {
 /// What one operation may read and change, inside one transaction.
 public protocol ContactTransaction: AnyObject {
     func contact(number: Int64, practiceID: Int64) throws -> StoredContact?
+    /// The practice's contacts among `numbers`, many at a time (a merge reads a batch of
+    /// rows' contacts in one query; on PostgreSQL, one round trip).
+    func contacts(numbers: [Int64], practiceID: Int64) throws -> [Int64: StoredContact]
     /// Contacts with this first and last name (lower-cased keys).
     func contacts(practiceID: Int64, firstKey: String, lastKey: String) throws -> [StoredContact]
     /// Contact numbers using this lower-cased email, excluding `excluding`.

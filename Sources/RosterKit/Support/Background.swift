@@ -66,6 +66,8 @@ final class BackgroundFileHash: @unchecked Sendable {
 final class RecordFeed: @unchecked Sendable {
     struct Item: Sendable {
         var record: CSVRecord
+        /// The record's place among the file's non-blank records (1 for the first).
+        var count: Int
         /// The row's values when the feed could work them out without the store.
         var parsed: RowNormaliser.Result?
     }
@@ -94,7 +96,7 @@ final class RecordFeed: @unchecked Sendable {
                 while let record = try reader.next() {
                     if record.isBlank { continue }
                     count += 1
-                    batch.items.append(Item(record: record, parsed: prepare(record, count)))
+                    batch.items.append(Item(record: record, count: count, parsed: prepare(record, count)))
                     if batch.items.count == Self.batchSize {
                         batch.bytesRead = reader.bytesRead
                         guard put(batch) else { return }
@@ -152,5 +154,26 @@ final class RecordFeed: @unchecked Sendable {
         finished = true
         condition.broadcast()
         condition.unlock()
+    }
+}
+
+/// Work handed to another thread now and collected later: a merge batch's rows are
+/// normalised against their stored contacts while the store writes the batch before.
+final class WorkAhead<Value: Sendable>: @unchecked Sendable {
+    private let group = DispatchGroup()
+    private var value: Value?
+
+    init(_ work: @escaping @Sendable () -> Value) {
+        group.enter()
+        DispatchQueue.global().async { [self] in
+            value = work()
+            group.leave()
+        }
+    }
+
+    /// The value, once the work is done (the group orders the write before this read).
+    func wait() -> Value {
+        group.wait()
+        return value!
     }
 }

@@ -27,6 +27,62 @@ import Testing
         }
     }
 
+    /// Merge rows are normalised on another thread against contacts read a batch ahead:
+    /// over several batches of edits, clears, short dates, repeated, unknown and foreign IDs,
+    /// and (in an import) IDs of contacts the same file created a batch earlier, the readout
+    /// and every table are what deciding each row in line gives.
+    @Test(arguments: [false, true])
+    func rowsNormalisedAheadMergeAsInLine(importing: Bool) throws {
+        /// Letters for a number: names may not hold digits.
+        func letters(_ i: Int) -> String { String(String(i).map { Character(UnicodeScalar(UInt8(ascii: "a") + UInt8($0.wholeNumberValue!))) }) }
+        var results: [(readout: String, tables: [String: [String]])] = []
+        for ahead in [true, false] {
+            let f = try Fixture()
+            var generator = CSVSeededGenerator(seed: importing ? 5 : 6)
+            if !importing {
+                let seed = (0..<700).map { "Q\(letters($0)),Smith,p\($0)@example.com,(603) 555-\(String(format: "%04d", $0)),03060,08/15/1991,US,\n" }
+                try f.importCSV(header + seed.joined())
+            }
+            var csv = "Contact ID," + header
+            for row in 0..<900 {
+                let pick = { (options: [String]) in options.randomElement(using: &generator)! }
+                let number = Int64.random(in: 1...(importing ? Int64(max(1, row / 6)) : 760), using: &generator)
+                // An import creates contacts 1, 2, … from its rows without an ID, in order.
+                let id = importing && row % 3 != 0 ? ""
+                    : pick(Array(repeating: f.store.idCodec.encode(number), count: 6) + ["C0000000000", "XYZ", ""])
+                // One row in four has a bad value or a used email.
+                let bad = Int.random(in: 0..<4, using: &generator) == 0
+                let first = id.isEmpty ? "R\(letters(row))" : pick(["", "Q\(letters(Int(number) - 1))", "Mary"] + (bad ? ["Jo3"] : []))
+                csv += "\(id),\(first),\(pick(["", "Lee", "Smith"])),"
+                csv += bad ? "\(pick(["bad", "p1@example.com"]))," : "\(pick(["", "p\(row + 1000)@example.com", "p\(number - 1)@example.com"])),"
+                csv += bad ? "555," : "\(pick(["", "(603) 555-\(String(format: "%04d", row + 1000))"])),"
+                csv += bad ? "K1A 0B1," : "\(pick(["", "03060"])),"
+                csv += bad ? "\(pick(["1990-02-30", "08/15/91"]))," : "\(pick(["", "08/15/1991", importing ? "" : "08/15/91"])),"
+                csv += "\(bad ? "CA" : pick(["", "US"])),\(pick(["", "note"]))\n"
+            }
+            var request = ImportRequest(path: f.scratch.file("edit.csv", csv), mode: importing ? .importRows : .merge,
+                                        location: "Nashua", consent: Consent(email: true, text: true))
+            request.clearEmpty = !importing
+            var importer = f.importer
+            importer.normalisesAhead = ahead
+            let readout = try importer.run(request)
+            #expect(readout.updated > 20 && readout.failed > 20, "\(readout.counts) \(readout.failures.prefix(30).map { "\($0.row) \($0.message)" })")
+            if importing { #expect(readout.created > 50) }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            // Each database has its own Contact ID key: the IDs (so the files and their hashes)
+            // differ, nothing else may.
+            let json = String(decoding: try encoder.encode(readout), as: UTF8.self)
+                .replacingOccurrences(of: "C[0-9A-Z]{9}", with: "ID", options: .regularExpression)
+                .replacingOccurrences(of: readout.sha256, with: "the file's hash")
+            // The seed's file name (in status change reasons) is made up for each fixture.
+            let tables = try f.snapshot().mapValues { $0.map { $0.replacingOccurrences(of: "import-[0-9A-F-]+\\.csv", with: "seed.csv", options: .regularExpression) } }
+            results.append((json, tables))
+        }
+        #expect(results[0].readout == results[1].readout)
+        #expect(results[0].tables == results[1].tables)
+    }
+
     @Test func exportHasContactIDThenTheTemplateInAStableOrder() throws {
         let f = try Fixture()
         try f.importCSV(header + seed)

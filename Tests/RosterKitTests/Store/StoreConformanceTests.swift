@@ -140,6 +140,32 @@ import Testing
         #expect(try store.read { try $0.memberships(contact: first).map(\.locationName) } == ["A"])
     }
 
+    /// A merge reads a batch of rows' contacts at once: only the practice's, only those that
+    /// exist, each as a one-at-a-time read gives it, past the numbers one query takes.
+    @Test(arguments: Engine.available)
+    func contactsReadManyAtATime(engine: Engine) throws {
+        let scratch = Scratch()
+        let (store, north, _, _, _) = try places(engine, scratch)
+        let south = try store.practice(named: "South PT")
+        let (northNumbers, southNumber) = try store.write(commit: true) { tx throws in
+            let numbers = try (0..<(SQLTransaction.numbersPerQuery + 20)).map { i in
+                try tx.insertContact(practiceID: north.id, values: values("Ann\(i)", "Lee", email: "a\(i)@example.com", notes: i % 2 == 0 ? "line\nbreak" : nil),
+                                     at: Self.at, operation: nil)
+            }
+            return (numbers, try tx.insertContact(practiceID: south.id, values: values("Bo", phone: "+16035550100"), at: Self.at, operation: nil))
+        }
+        try store.read { tx throws in
+            let asked = northNumbers.reversed() + [southNumber, 999_999, northNumbers[0]]
+            let found = try tx.contacts(numbers: Array(asked), practiceID: north.id)
+            #expect(found.count == northNumbers.count)
+            #expect(found[southNumber] == nil && found[999_999] == nil)
+            for number in [northNumbers[0], northNumbers[1], northNumbers.last!] {
+                #expect(try found[number] == tx.contact(number: number, practiceID: north.id))
+            }
+            #expect(try tx.contacts(numbers: [], practiceID: north.id).isEmpty)
+        }
+    }
+
     @Test(arguments: Engine.available)
     func operationsHistoryOutboxAndWhatUndoReads(engine: Engine) throws {
         let scratch = Scratch()
