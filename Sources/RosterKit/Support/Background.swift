@@ -177,3 +177,87 @@ final class WorkAhead<Value: Sendable>: @unchecked Sendable {
         return value!
     }
 }
+
+/// Items handled in order on a thread of their own, a batch at a time, while the caller
+/// goes on producing them: an export formats and writes rows while the store reads the next.
+final class OrderedWorker<Item: Sendable>: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var waiting: [[Item]] = []
+    private var closed = false
+    private var done = false
+    private var failure: (any Error)?
+    private var batch: [Item] = []
+    private let batchSize: Int
+    private static var batchesAhead: Int { 8 }
+
+    init(batchSize: Int = 256, _ work: @escaping @Sendable ([Item]) throws -> Void) {
+        self.batchSize = batchSize
+        batch.reserveCapacity(batchSize)
+        let thread = Thread { [self] in
+            while let items = take() {
+                do { try work(items) } catch {
+                    condition.lock()
+                    failure = error
+                    condition.broadcast()
+                    condition.unlock()
+                    break
+                }
+            }
+            condition.lock()
+            done = true
+            condition.broadcast()
+            condition.unlock()
+        }
+        thread.name = "roster ordered worker"
+        thread.start()
+    }
+
+    /// Adds an item; throws the worker's error once it has failed (nothing more is done).
+    func add(_ item: Item) throws {
+        batch.append(item)
+        if batch.count == batchSize { try send() }
+    }
+
+    /// Hands over what is left and waits for the worker to finish it all.
+    func finish() throws {
+        if !batch.isEmpty { try send() }
+        condition.lock()
+        defer { condition.unlock() }
+        closed = true
+        condition.broadcast()
+        while !done { condition.wait() }
+        if let failure { throw failure }
+    }
+
+    /// Drops what the worker has not begun and waits for it to stop (the caller failed):
+    /// nothing is done after this returns.
+    func cancel() {
+        condition.lock()
+        defer { condition.unlock() }
+        closed = true
+        waiting.removeAll()
+        condition.broadcast()
+        while !done { condition.wait() }
+    }
+
+    private func send() throws {
+        condition.lock()
+        defer { condition.unlock() }
+        while waiting.count >= Self.batchesAhead && failure == nil && !done { condition.wait() }
+        if let failure { throw failure }
+        waiting.append(batch)
+        condition.broadcast()
+        batch = []
+        batch.reserveCapacity(batchSize)
+    }
+
+    /// The next batch for the worker; nil once closed and drained, or after a failure.
+    private func take() -> [Item]? {
+        condition.lock()
+        defer { condition.unlock() }
+        while waiting.isEmpty && !closed { condition.wait() }
+        if waiting.isEmpty { return nil }
+        condition.broadcast()
+        return waiting.removeFirst()
+    }
+}

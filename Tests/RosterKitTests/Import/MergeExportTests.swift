@@ -94,6 +94,42 @@ import Testing
         #expect(try export(f) == text)
     }
 
+    /// Rows are formatted and written on another thread, batches behind the store: over
+    /// many batches, with status columns and a filter, the file is each contact's cells in
+    /// the store's order.
+    @Test func exportOfManyBatchesIsTheStoresRowsInOrder() throws {
+        let f = try Fixture()
+        let names = (0..<2_700).map { i in String(String(i).map { Character(UnicodeScalar(UInt8(ascii: "a") + UInt8($0.wholeNumberValue!))) }) }
+        let rows = names.enumerated().map { i, name in
+            "Q\(name),Smith,p\(i)@example.com,\(i % 3 == 0 ? "" : "(603) 555-\(String(format: "%04d", i))"),03060,08/15/1991,US,\(i % 5 == 0 ? "\"=1+2, \"\"quoted\"\"\nnote\"" : "")\n"
+        }
+        try f.importCSV(header + rows.joined())
+        var expected = [Exporter.header(withStatus: true)]
+        try f.store.read { tx in
+            let location = try f.store.location(named: "Nashua", practice: nil)
+            try tx.forEachContact(location: location.id) { contact, text, email in
+                if contact.values[.phone] == nil { return }
+                expected.append(Exporter.cells(id: f.store.idCodec.encode(contact.number), values: contact.values) + [text.rawValue, email.rawValue])
+            }
+        }
+        #expect(expected.count == 1_801)
+        let text = try export(f) { $0.withStatus = true; $0.textStatuses = [.subscribed] }
+        let path = f.scratch.file("expected.csv", "")
+        let writer = try CSVWriter(path: path)
+        for row in expected { try writer.write(row: row) }
+        try writer.flush()
+        #expect(text == (try String(contentsOfFile: path, encoding: .utf8)))
+    }
+
+    /// A write that fails on the worker's thread (a full disk) fails the export, at once.
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/dev/full"), "needs /dev/full"))
+    func exportToAFullDiskFails() throws {
+        let f = try Fixture()
+        let rows = (0..<3_000).map { "Q\(String(String($0).map { Character(UnicodeScalar(UInt8(ascii: "a") + UInt8($0.wholeNumberValue!))) })),Smith,p\($0)@example.com,,,,,\(String(repeating: "n", count: 100))\n" }
+        try f.importCSV(header + rows.joined())
+        #expect(throws: FileError.self) { try Exporter(store: f.store).export(ExportRequest(location: "Nashua"), to: CSVWriter(path: "/dev/full")) }
+    }
+
     @Test func exportFileIsPrivate() throws {
         let f = try Fixture()
         try f.importCSV(header + seed)
