@@ -32,27 +32,41 @@ public final class CSVWriter {
     }
 
     public func write(row: [String]) throws {
-        for (i, field) in row.enumerated() {
-            if i > 0 { buffer.append(UInt8(ascii: ",")) }
-            let original = field
-            var field = field
-            field.withUTF8 { utf8 in
-                let quoted = utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D })
-                    || Self.edgeIsWhitespace(utf8.first, { original.first }) || Self.edgeIsWhitespace(utf8.last, { original.last })
-                if quoted {
-                    buffer.append(0x22)
-                    for b in utf8 {
-                        if b == 0x22 { buffer.append(0x22) }
-                        buffer.append(b)
-                    }
-                    buffer.append(0x22)
-                } else {
-                    buffer.append(contentsOf: utf8)
-                }
+        // The buffer is taken out of the object for the row: one exclusive access, not one per cell.
+        var out = buffer
+        buffer = []
+        for (i, cell) in row.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            if cell.utf8.withContiguousStorageIfAvailable({ Self.append($0, of: cell, to: &out) }) == nil {
+                Array(cell.utf8).withUnsafeBufferPointer { Self.append($0, of: cell, to: &out) }
             }
         }
-        buffer.append(0x0A)
+        out.append(0x0A)
+        buffer = out
         if buffer.count >= 1 << 16 { try flush() }
+    }
+
+    /// One cell's bytes, quoted when it holds a comma, a quote or a line break, or starts or
+    /// ends with whitespace; quotes inside doubled.
+    private static func append(_ utf8: UnsafeBufferPointer<UInt8>, of cell: String, to out: inout [UInt8]) {
+        var special = false, hasQuote = false
+        for b in utf8 {
+            if b == 0x22 { hasQuote = true } else if b == 0x2C || b == 0x0A || b == 0x0D { special = true }
+        }
+        guard special || hasQuote || edgeIsWhitespace(utf8.first, { cell.first }) || edgeIsWhitespace(utf8.last, { cell.last }) else {
+            out.append(contentsOf: utf8)
+            return
+        }
+        out.append(0x22)
+        if hasQuote {
+            for b in utf8 {
+                if b == 0x22 { out.append(0x22) }
+                out.append(b)
+            }
+        } else {
+            out.append(contentsOf: utf8)
+        }
+        out.append(0x22)
     }
 
     /// Whether a cell starts (or ends) with whitespace, which a spreadsheet would trim

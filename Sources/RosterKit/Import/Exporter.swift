@@ -28,14 +28,17 @@ public struct Exporter {
 
     /// The cells of one contact as exported.
     public static func cells(id: String, values: ContactValues) -> [String] {
-        [id] + TemplateField.allCases.map { field in
-            guard let value = values[field] else { return "" }
+        var cells = [id]
+        cells.reserveCapacity(TemplateField.allCases.count + 3)
+        for field in TemplateField.allCases {
+            guard let value = values[field] else { cells.append(""); continue }
             switch field {
-            case .phone, .homePhone: return Phone.national(value)
-            case .dateOfBirth: return DateOfBirth.day(iso: value)?.us ?? value
-            default: return FormulaGuard.escape(value)
+            case .phone, .homePhone: cells.append(Phone.national(value))
+            case .dateOfBirth: cells.append(DateOfBirth.day(iso: value)?.us ?? value)
+            default: cells.append(FormulaGuard.escape(value))
             }
         }
+        return cells
     }
 
     /// Writes the export to `writer`; returns the number of contacts written.

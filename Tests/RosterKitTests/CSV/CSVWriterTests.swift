@@ -40,6 +40,31 @@ import Testing
         #expect(try fileText(path) == "plain,\"a,b\",\"say \"\"x\"\"\",\"two\nlines\",\" pad\",\"pad \",,\"\u{A0}nbsp\",\"ideo\u{3000}\",\"\tt\",é\n")
     }
 
+    /// The writer decides quoting from bytes: on generated cells it writes what the rule
+    /// said of Characters gives (quote when a cell holds a comma, quote or line break, or
+    /// starts or ends with whitespace; double the quotes inside).
+    @Test func quotingFromBytesMatchesTheRule() throws {
+        var generator = CSVSeededGenerator(seed: 3)
+        let pieces = ["a", "Z", " ", "\t", ",", "\"", "\n", "\r", "\r\n", "é", "\u{A0}", "\u{3000}", "😀", "e\u{301}", "'", "=", "\u{2028}"]
+        var rows: [[String]] = []
+        for _ in 0..<500 {
+            rows.append((0..<Int.random(in: 1...5, using: &generator)).map { _ in
+                (0..<Int.random(in: 0...6, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            })
+        }
+        let expected = rows.map { row in
+            row.map { cell -> String in
+                let quoted = cell.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }
+                    || cell.first?.isWhitespace == true || cell.last?.isWhitespace == true
+                return quoted ? "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : cell
+            }.joined(separator: ",") + "\n"
+        }.joined()
+        let scratch = Scratch()
+        let path = scratch.path("out.csv")
+        try write(rows, to: path)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data(expected.utf8))
+    }
+
     @Test func lineEndsAreLF() throws {
         let scratch = Scratch()
         let path = scratch.path("out.csv")

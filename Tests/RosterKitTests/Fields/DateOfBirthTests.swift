@@ -155,6 +155,17 @@ import Testing
             #expect(DateOfBirth.isShortForm(cell, of: "1962-03-01") == shortReference(cell, of: "1962-03-01"), "\(cell.debugDescription)")
         }
         #expect(DateOfBirth.isShortForm("3/1/62", of: "1962-03-01"))
+        // A stored date read back for export: split as bytes, as splitting Characters gave.
+        func dayReference(_ iso: String) -> DateOfBirth.Day? {
+            let p = iso.split(separator: "-")
+            guard p.count == 3, let y = Int(p[0]), let m = Int(p[1]), let d = Int(p[2]),
+                  p.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }) else { return nil }
+            return DateOfBirth.Day(year: y, month: m, day: d)
+        }
+        for _ in 0..<20_000 {
+            let iso = (0..<Int.random(in: 1...6, using: &rng)).map { _ in (pieces + ["-", "-", "-"]).randomElement(using: &rng)! }.joined()
+            #expect(DateOfBirth.day(iso: iso) == dayReference(iso), "\(iso.debugDescription)")
+        }
     }
 
     /// Days are written from bytes exactly as the padding writer wrote them, for every
