@@ -343,13 +343,18 @@ private struct Run {
         guard parsed.isValid else { return try fail(record, parsed, .invalid, into: &readout) }
         let values = parsed.values
         let firstKey = Text.lowercased(values[.firstName] ?? "")
-        if let emailKey = values[.email].map(Text.lowercased),
+        // The identity rules ask whether a new email, or a new phone with this first name, is
+        // another contact's: a row that keeps them (most edits) asks nothing of the store.
+        let emailKept = values[.email].map(Text.lowercased) == stored.values[.email].map(Text.lowercased)
+        let phoneKept = values[.phone] == stored.values[.phone]
+            && firstKey == Text.lowercased(stored.values[.firstName] ?? "")
+        if !emailKept, let emailKey = values[.email].map(Text.lowercased),
            let other = try tx.contactsUsingEmail(practiceID: practice.id, emailKey: emailKey).first(where: { $0 != number }) {
             let reason: FailureReason = values[.phone] == nil ? .alreadyExistsEmail : .duplicateEmail
             return try fail(record, parsed, reason, field: TemplateField.email.header,
                             message: "Email is already used by \(try who(other)): each contact needs its own email", into: &readout)
         }
-        if let phone = values[.phone],
+        if !phoneKept, let phone = values[.phone],
            let other = try tx.contactsUsingPhone(practiceID: practice.id, phone: phone, firstKey: firstKey).first(where: { $0 != number }) {
             let reason: FailureReason = values[.email] == nil ? .alreadyExistsPhone : .duplicatePhone
             return try fail(record, parsed, reason, field: TemplateField.phone.header,

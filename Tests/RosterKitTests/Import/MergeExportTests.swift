@@ -283,6 +283,32 @@ import Testing
         #expect(try f.contacts.show(id).values[.lastName] == "Smith")
     }
 
+    /// The identity rules judge a new email or phone: a row that keeps them (its email in any
+    /// case) is not refused for a clash it did not make (two contacts written with one email
+    /// before the rule, say), while a row that takes a used email is refused as ever.
+    @Test func aRowThatKeepsItsEmailAndPhoneIsNotRefusedForThem() throws {
+        let f = try Fixture()
+        let (mary, ann) = try f.store.write(commit: true) { tx throws in
+            func insert(_ first: String, _ email: String) throws -> Int64 {
+                var values = ContactValues()
+                values[.firstName] = first
+                values[.email] = email
+                values[.phone] = "+16035550123"
+                values[.phase] = Phase.none
+                return try tx.insertContact(practiceID: 1, values: values, at: "2026-11-25T12:00:00Z", operation: nil)
+            }
+            let mary = try insert("Mary", "mary@example.com")
+            _ = try insert("Mary", "mary@example.com")
+            return (mary, try insert("Ann", "ann@example.com"))
+        }
+        let r = try merge(f, "Contact ID,City,Email\n\(f.store.idCodec.encode(mary)),Nashua,MARY@example.com\n")
+        #expect(r.updated == 1 && r.failed == 0)
+        let r2 = try merge(f, "Contact ID,Email\n\(f.store.idCodec.encode(ann)),mary@example.com\n")
+        #expect(r2.failures.map(\.reason) == [.duplicateEmail])
+        let r3 = try merge(f, "Contact ID,First Name\n\(f.store.idCodec.encode(ann)),Mary\n")
+        #expect(r3.failures.map(\.reason) == [.duplicatePhone])
+    }
+
     @Test func identityRulesAreRecheckedWithTheFourReasons() throws {
         let f = try Fixture()
         try f.importCSV(header + seed)
