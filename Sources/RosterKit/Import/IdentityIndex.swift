@@ -28,9 +28,8 @@ struct IdentityIndex {
         if let phone { phones.insert(Self.hash(phone, firstKey)) }
     }
 
-    mutating func add(_ values: ContactValues) {
-        add(emailKey: values[.email].map(Text.lowercased), phone: values[.phone],
-            firstKey: Text.lowercased(values[.firstName] ?? ""), lastKey: Text.lowercased(values[.lastName] ?? ""))
+    mutating func add(_ keys: IdentityKeys) {
+        add(emailKey: keys.email, phone: keys.phone, firstKey: keys.first, lastKey: keys.last)
     }
 
     func mayHaveName(_ firstKey: String, _ lastKey: String) -> Bool { names.contains(Self.hash(firstKey, lastKey)) }

@@ -89,10 +89,10 @@ public struct Importer {
         let hash = BackgroundFileHash(path: request.path)
         let normaliser = RowNormaliser(header: header, today: Clock.today(now), defaultCountry: request.defaultCountry)
         let (maxRows, importing) = (request.maxRows, request.mode == .importRows && normalisesAhead)
-        let feed = RecordFeed(reader: reader) { record, count in
+        let feed = RecordFeed<PreparedRow>(reader: reader) { record, count in
             // An import row's values need no store; a merge row's start from the stored contact.
             guard importing, count <= maxRows, Text.trim(normaliser.cell(record, .contactID)).isEmpty else { return nil }
-            return normaliser.normalise(record)
+            return PreparedRow(normaliser.normalise(record))
         }
         defer { feed.cancel(); hash.cancel() }
         do {
@@ -118,11 +118,11 @@ public struct Importer {
                               identity: try IdentityIndex(tx, practiceID: practice.id))
                 var dataRows = 0
                 /// Decides a batch's rows, in file order.
-                func decide(_ batch: RecordFeed.Batch, merges: [Int: Run.MergeAhead]) throws {
+                func decide(_ batch: RecordFeed<PreparedRow>.Batch, merges: [Int: Run.MergeAhead]) throws {
                     for (i, item) in batch.items.enumerated() {
                         dataRows = item.count
                         if dataRows > request.maxRows { continue }
-                        try run.decide(item.record, parsed: item.parsed, merge: merges[i], into: &readout)
+                        try run.decide(item.record, prepared: item.prepared, merge: merges[i], into: &readout)
                         if let progress = request.progress, dataRows % 2_000 == 0 {
                             progress(dataRows, Double(batch.bytesRead) / Double(max(1, fingerprint.byteCount)))
                         }
@@ -130,9 +130,9 @@ public struct Importer {
                 }
                 // Each batch's merge rows are normalised on another thread while the batch
                 // before is decided (`Run.mergeAhead` says why that cannot change a decision).
-                var previous: (batch: RecordFeed.Batch, merges: WorkAhead<[Int: Run.MergeAhead]>)?
+                var previous: (batch: RecordFeed<PreparedRow>.Batch, merges: WorkAhead<[Int: Run.MergeAhead]>)?
                 while true {
-                    let next: RecordFeed.Batch?
+                    let next: RecordFeed<PreparedRow>.Batch?
                     do { next = try feed.next() } catch {
                         if let previous { try decide(previous.batch, merges: previous.merges.wait()) }
                         try guardSameFile(wait: true)
@@ -174,6 +174,18 @@ public struct Importer {
     }
 }
 
+/// An import row's values, and its identity keys when it is valid: worked out on the feed's
+/// thread, ahead of the store.
+struct PreparedRow: Sendable {
+    var parsed: RowNormaliser.Result
+    var keys: IdentityKeys?
+
+    init(_ parsed: RowNormaliser.Result) {
+        self.parsed = parsed
+        keys = parsed.isValid ? IdentityKeys(parsed.values) : nil
+    }
+}
+
 /// The state of one run: the transaction, what the file holds so far, the report.
 private struct Run {
     let tx: any ContactTransaction
@@ -204,9 +216,9 @@ private struct Run {
         (self.normaliser, self.codec, self.operation, self.at, self.report) = (normaliser, codec, operation, at, report)
     }
 
-    /// `parsed`: the row's values when they were worked out ahead (an import row's);
-    /// `merge`: its stored contact and values, for a row with a Contact ID.
-    mutating func decide(_ record: CSVRecord, parsed: RowNormaliser.Result? = nil, merge ahead: MergeAhead? = nil,
+    /// `prepared`: the row's values and keys when they were worked out ahead (an import
+    /// row's); `merge`: its stored contact and values, for a row with a Contact ID.
+    mutating func decide(_ record: CSVRecord, prepared: PreparedRow? = nil, merge ahead: MergeAhead? = nil,
                          into readout: inout Readout) throws {
         readout.rows += 1
         let idCell = Text.trim(normaliser.cell(record, .contactID))
@@ -217,17 +229,18 @@ private struct Run {
             parsed.problems = [RowNormaliser.Problem(field: Column.contactID.header, message: "Contact ID is empty: merge only updates contacts; add new people with `roster import`")]
             try fail(record, parsed, .invalid, into: &readout)
         } else {
-            try importRow(record, parsed: parsed ?? normaliser.normalise(record), into: &readout)
+            try importRow(record, prepared ?? PreparedRow(normaliser.normalise(record)), into: &readout)
         }
     }
 
     // MARK: import rows (SPEC 4)
 
-    mutating func importRow(_ record: CSVRecord, parsed: RowNormaliser.Result, into readout: inout Readout) throws {
+    mutating func importRow(_ record: CSVRecord, _ row: PreparedRow, into readout: inout Readout) throws {
+        let parsed = row.parsed
         guard parsed.isValid else { return try fail(record, parsed, .invalid, into: &readout) }
         let values = parsed.values
-        let firstKey = Text.lowercased(values[.firstName] ?? ""), lastKey = Text.lowercased(values[.lastName] ?? "")
-        let emailKey = values[.email].map(Text.lowercased), phone = values[.phone]
+        let keys = row.keys ?? IdentityKeys(values)
+        let (firstKey, lastKey, emailKey, phone) = (keys.first, keys.last, keys.email, keys.phone)
 
         // 1. True duplicate: same name and same email (or, with no email, same phone).
         let sameName = identity.mayHaveName(firstKey, lastKey)
@@ -273,8 +286,8 @@ private struct Run {
         if wantsWelcome, let missing = welcomeMissing.first {
             throw ImportError.practiceMissing(field: missing.field, option: missing.option, practice: practice.name)
         }
-        let number = try tx.insertContact(practiceID: practice.id, values: values, at: at, operation: operation)
-        identity.add(values)
+        let number = try tx.insertContact(practiceID: practice.id, values: values, keys: keys, at: at, operation: operation)
+        identity.add(keys)
         let statuses = TextRule.statuses(consent: request.consent, values: values)
         _ = try TextRule.addMembership(tx, contact: number, location: location, text: statuses.text, email: statuses.email,
                                        reason: createdReason, operation: operation, at: at, isNewContact: true)
@@ -303,7 +316,7 @@ private struct Run {
     /// a second row with the same Contact ID is refused before its values are looked at. A
     /// contact created by an earlier row is not found here, and is read again when its row is
     /// decided.
-    func mergeAhead(_ items: [RecordFeed.Item]) throws -> WorkAhead<[Int: MergeAhead]> {
+    func mergeAhead(_ items: [RecordFeed<PreparedRow>.Item]) throws -> WorkAhead<[Int: MergeAhead]> {
         var numbers: [(index: Int, number: Int64)] = []
         for (i, item) in items.enumerated() where item.count <= request.maxRows {
             let id = Text.trim(normaliser.cell(item.record, .contactID))
@@ -363,7 +376,7 @@ private struct Run {
         let changed = TemplateField.allCases.filter { values[$0] != stored.values[$0] }
         if !changed.isEmpty {
             try tx.updateContact(number: number, values: values, at: at, operation: operation, before: stored.values)
-            identity.add(values)
+            identity.add(IdentityKeys(values))
             for field in changed {
                 readout.changes.append(Change(row: record.row, contactID: id, field: field.header,
                                               from: stored.values[field], to: values[field]))

@@ -173,7 +173,8 @@ public protocol ContactTransaction: AnyObject {
     /// Contacts matching a free-text search of name, email or phone.
     func findContacts(practiceID: Int64?, text: String, phone: String?, limit: Int) throws -> [StoredContact]
 
-    func insertContact(practiceID: Int64, values: ContactValues, at: String, operation: Int64?) throws -> Int64
+    /// `keys` are `IdentityKeys(values)`, worked out by the caller (an import has them already).
+    func insertContact(practiceID: Int64, values: ContactValues, keys: IdentityKeys, at: String, operation: Int64?) throws -> Int64
     /// Updates a contact; with an operation, keeps `before` so `undo` can restore it.
     func updateContact(number: Int64, values: ContactValues, at: String, operation: Int64?, before: ContactValues?) throws
 
@@ -233,4 +234,10 @@ public struct StatusChange: Equatable, Sendable, Codable {
     public var to: String
     public var reason: String
     public var at: String
+}
+
+extension ContactTransaction {
+    func insertContact(practiceID: Int64, values: ContactValues, at: String, operation: Int64?) throws -> Int64 {
+        try insertContact(practiceID: practiceID, values: values, keys: IdentityKeys(values), at: at, operation: operation)
+    }
 }

@@ -48,10 +48,9 @@ final class SQLTransaction: ContactTransaction {
         return StoredContact(number: row.int(0), practiceID: row.int(1), values: values)
     }
 
-    private func keys(_ values: ContactValues) -> [SQLValue] {
-        [SQLValue(values[.email].map(Text.lowercased)), .text(Text.lowercased(values[.firstName] ?? "")),
-         .text(Text.lowercased(values[.lastName] ?? ""))]
-    }
+    private func keys(_ values: ContactValues) -> [SQLValue] { keys(IdentityKeys(values)) }
+
+    private func keys(_ keys: IdentityKeys) -> [SQLValue] { [SQLValue(keys.email), .text(keys.first), .text(keys.last)] }
 
     func contact(number: Int64, practiceID: Int64) throws -> StoredContact? {
         try willUse(practice: practiceID)
@@ -124,7 +123,9 @@ final class SQLTransaction: ContactTransaction {
     static let byNumberSQL = contactSelect + " WHERE id = ? AND practice_id = ?"
     static let byNameSQL = contactSelect + " WHERE practice_id = ? AND first_key = ? AND last_key = ? ORDER BY id"
 
-    func insertContact(practiceID: Int64, values: ContactValues, at: String, operation: Int64?) throws -> Int64 {
+    func insertContact(practiceID: Int64, values: ContactValues, keys identity: IdentityKeys, at: String,
+                       operation: Int64?) throws -> Int64 {
+        assert(identity == IdentityKeys(values), "identity keys that are not the values'")
         try willUse(practice: practiceID)
         let number = try db.reserveContactNumber()
         var args: [SQLValue] = []
@@ -132,7 +133,7 @@ final class SQLTransaction: ContactTransaction {
         if let number { args.append(.int(number)) }
         args.append(.int(practiceID))
         for field in TemplateField.allCases { args.append(SQLValue(values[field])) }
-        args += keys(values)
+        args += keys(identity)
         args += [.text(at), .text(at), SQLValue(operation)]
         if let number {
             try db.append(.contact, args)

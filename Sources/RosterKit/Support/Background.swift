@@ -63,13 +63,13 @@ final class BackgroundFileHash: @unchecked Sendable {
 /// A file's records read, and (for an import) normalised, on a thread of their own, a few
 /// batches ahead of the store. The field rules are pure, so a row normalised here is the
 /// row the store's thread would have normalised; the order is the file's.
-final class RecordFeed: @unchecked Sendable {
+final class RecordFeed<Prepared: Sendable>: @unchecked Sendable {
     struct Item: Sendable {
         var record: CSVRecord
         /// The record's place among the file's non-blank records (1 for the first).
         var count: Int
-        /// The row's values when the feed could work them out without the store.
-        var parsed: RowNormaliser.Result?
+        /// What the feed could work out of the row without the store.
+        var prepared: Prepared?
     }
 
     struct Batch: Sendable {
@@ -83,11 +83,11 @@ final class RecordFeed: @unchecked Sendable {
     private var finished = false
     private var failure: (any Error)?
     private var cancelled = false
-    private static let batchSize = 256
-    private static let batchesAhead = 8
+    private static var batchSize: Int { 256 }
+    private static var batchesAhead: Int { 8 }
 
     /// `prepare` is given each non-blank record and its count among them (1 for the first).
-    init(reader: CSVReader, prepare: @escaping @Sendable (CSVRecord, Int) -> RowNormaliser.Result?) {
+    init(reader: CSVReader, prepare: @escaping @Sendable (CSVRecord, Int) -> Prepared?) {
         nonisolated(unsafe) let reader = reader   // handed over: only the feed's thread reads it from now on
         let thread = Thread { [self] in
             var batch = Batch()
@@ -96,7 +96,7 @@ final class RecordFeed: @unchecked Sendable {
                 while let record = try reader.next() {
                     if record.isBlank { continue }
                     count += 1
-                    batch.items.append(Item(record: record, count: count, parsed: prepare(record, count)))
+                    batch.items.append(Item(record: record, count: count, prepared: prepare(record, count)))
                     if batch.items.count == Self.batchSize {
                         batch.bytesRead = reader.bytesRead
                         guard put(batch) else { return }

@@ -1,0 +1,16 @@
+/// A contact's identity keys (SPEC 4): its email, first and last name lower-cased, and its
+/// phone as stored. Worked out once per row (on the feed's thread for an import) and handed
+/// to the identity index and the store, which keeps them beside the values.
+public struct IdentityKeys: Equatable, Sendable {
+    public var email: String?
+    public var first: String
+    public var last: String
+    public var phone: String?
+
+    public init(_ values: ContactValues) {
+        email = values[.email].map(Text.lowercased)
+        first = Text.lowercased(values[.firstName] ?? "")
+        last = Text.lowercased(values[.lastName] ?? "")
+        phone = values[.phone]
+    }
+}
