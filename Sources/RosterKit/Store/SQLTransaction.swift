@@ -35,9 +35,21 @@ final class SQLTransaction: ContactTransaction {
 
     private func willUse(contact: Int64) throws {
         guard touch != nil else { return }
+        if let practice = practiceOfContact[contact] { return try willUse(practice: practice) }
         if let practice = try db.first("SELECT practice_id FROM contact WHERE id = ?", [.int(contact)], { $0.int(0) }) {
             try willUse(practice: practice)
         }
+    }
+
+    /// The practices of contacts read lately (a contact never changes practice), so that a
+    /// merge's update of a contact it has just read asks the server nothing more. Bounded:
+    /// a merge reads a batch's contacts, then writes them.
+    private var practiceOfContact: [Int64: Int64] = [:]
+
+    private func remember(_ contact: StoredContact) {
+        guard touch != nil else { return }
+        if practiceOfContact.count >= 4_096 { practiceOfContact.removeAll(keepingCapacity: true) }
+        practiceOfContact[contact.number] = contact.practiceID
     }
 
     // MARK: contacts
@@ -54,7 +66,9 @@ final class SQLTransaction: ContactTransaction {
 
     func contact(number: Int64, practiceID: Int64) throws -> StoredContact? {
         try willUse(practice: practiceID)
-        return try db.first(Self.byNumberSQL, [.int(number), .int(practiceID)], readContact)
+        let contact = try db.first(Self.byNumberSQL, [.int(number), .int(practiceID)], readContact)
+        if let contact { remember(contact) }
+        return contact
     }
 
     func contacts(numbers: [Int64], practiceID: Int64) throws -> [Int64: StoredContact] {
@@ -68,6 +82,7 @@ final class SQLTransaction: ContactTransaction {
             let sql = Self.contactSelect + " WHERE id IN (" + Array(repeating: "?", count: part.count).joined(separator: ", ") + ")"
             try db.query(sql, part.map { .int($0) }) { row in
                 let contact = readContact(row)
+                remember(contact)
                 if contact.practiceID == practiceID { found[contact.number] = contact }
             }
             start = part.endIndex
