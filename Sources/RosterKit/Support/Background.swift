@@ -11,10 +11,7 @@ final class BackgroundFileHash: @unchecked Sendable {
     init(path: String) {
         let thread = Thread { [self] in
             let result = Result { try self.hash(path) }
-            condition.lock()
-            outcome = result
-            condition.broadcast()
-            condition.unlock()
+            condition.changing { outcome = result }
         }
         thread.name = "roster file hash"
         thread.start()
@@ -35,11 +32,7 @@ final class BackgroundFileHash: @unchecked Sendable {
     }
 
     /// Stops the thread at its next chunk (the run that wanted the hash has ended).
-    func cancel() {
-        condition.lock()
-        cancelled = true
-        condition.unlock()
-    }
+    func cancel() { condition.changing { cancelled = true } }
 
     private var isCancelled: Bool {
         condition.lock()
@@ -130,12 +123,7 @@ final class RecordFeed<Prepared: Sendable>: @unchecked Sendable {
     }
 
     /// Stops the thread (the run has ended, perhaps early): it reads no further.
-    func cancel() {
-        condition.lock()
-        cancelled = true
-        condition.broadcast()
-        condition.unlock()
-    }
+    func cancel() { condition.changing { cancelled = true } }
 
     /// Waits for room; false when the run has been cancelled.
     private func put(_ batch: Batch) -> Bool {
@@ -149,11 +137,7 @@ final class RecordFeed<Prepared: Sendable>: @unchecked Sendable {
     }
 
     private func end(_ error: (any Error)?) {
-        condition.lock()
-        failure = error
-        finished = true
-        condition.broadcast()
-        condition.unlock()
+        condition.changing { (failure, finished) = (error, true) }
     }
 }
 
@@ -196,17 +180,11 @@ final class OrderedWorker<Item: Sendable>: @unchecked Sendable {
         let thread = Thread { [self] in
             while let items = take() {
                 do { try work(items) } catch {
-                    condition.lock()
-                    failure = error
-                    condition.broadcast()
-                    condition.unlock()
+                    condition.changing { failure = error }
                     break
                 }
             }
-            condition.lock()
-            done = true
-            condition.broadcast()
-            condition.unlock()
+            condition.changing { done = true }
         }
         thread.name = "roster ordered worker"
         thread.start()
@@ -259,5 +237,15 @@ final class OrderedWorker<Item: Sendable>: @unchecked Sendable {
         if waiting.isEmpty { return nil }
         condition.broadcast()
         return waiting.removeFirst()
+    }
+}
+
+extension NSCondition {
+    /// Runs `body` holding the lock, then wakes every thread waiting on the condition.
+    func changing(_ body: () -> Void) {
+        lock()
+        body()
+        broadcast()
+        unlock()
     }
 }
