@@ -121,7 +121,7 @@ public struct Contacts {
                 let text: Status = inSource.text == .subscribed ? .subscribed : .unsubscribed
                 let reason = (move ? "moved" : "copied") + " from \(source.name)"
                 let added = try TextRule.addMembership(tx, contact: number, location: target, text: text, email: inSource.email,
-                                                       reason: reason, operation: operation, at: at)
+                                                       reason: reason, operation: operation, at: at, memberships: memberships)
                 if added.added {
                     readout.copied += 1
                     counts.copied += 1

@@ -259,7 +259,7 @@ private struct Run {
             let statuses = TextRule.statuses(consent: request.consent, values: twin.values)
             let added = try TextRule.addMembership(tx, contact: twin.number, location: location, text: statuses.text,
                                                    email: statuses.email, reason: "import of \(readout.file)",
-                                                   operation: operation, at: at)
+                                                   operation: operation, at: at, memberships: memberships)
             readout.copied += 1
             readout.textsMoved += added.textsMovedFrom.count
             let from = memberships.map(\.locationName).joined(separator: ", ")

@@ -15,9 +15,10 @@ public enum TextRule {
     /// text-subscribed there, unsubscribes texts everywhere else.
     public static func addMembership(_ tx: any ContactTransaction, contact: Int64, location: Location,
                                      text: Status, email: Status, reason: String, operation: Int64?,
-                                     at: String, isNewContact: Bool = false) throws -> Added {
-        // A contact created a moment ago has no other memberships to look at.
-        let existing = isNewContact ? [] : try tx.memberships(contact: contact)
+                                     at: String, isNewContact: Bool = false, memberships: [Membership]? = nil) throws -> Added {
+        // A contact created a moment ago has no other memberships to look at; a caller that
+        // has just read them passes them (`memberships`), so they are not read twice.
+        let existing = isNewContact ? [] : try memberships ?? tx.memberships(contact: contact)
         if existing.contains(where: { $0.locationID == location.id }) { return Added(added: false, textsMovedFrom: []) }
         let textStatus = existing.contains { $0.text == .optedOut } ? Status.optedOut : text
         let emailStatus = existing.contains { $0.email == .optedOut } ? Status.optedOut : email
