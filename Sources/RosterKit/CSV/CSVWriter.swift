@@ -37,8 +37,8 @@ public final class CSVWriter {
         buffer = []
         for (i, cell) in row.enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }
-            if cell.utf8.withContiguousStorageIfAvailable({ Self.append($0, of: cell, to: &out) }) == nil {
-                Array(cell.utf8).withUnsafeBufferPointer { Self.append($0, of: cell, to: &out) }
+            if cell.utf8.withContiguousStorageIfAvailable({ Self.append($0, to: &out) }) == nil {
+                Array(cell.utf8).withUnsafeBufferPointer { Self.append($0, to: &out) }
             }
         }
         out.append(0x0A)
@@ -46,14 +46,35 @@ public final class CSVWriter {
         if buffer.count >= 1 << 16 { try flush() }
     }
 
-    /// One cell's bytes, quoted when it holds a comma, a quote or a line break, or starts or
-    /// ends with whitespace; quotes inside doubled.
-    private static func append(_ utf8: UnsafeBufferPointer<UInt8>, of cell: String, to out: inout [UInt8]) {
+    /// Writes a row of `count` cells, each made as UTF-8 by `cell(i, &bytes)` (given empty),
+    /// quoted as `write(row:)` quotes: export makes its cells from the stored bytes.
+    public func write(cells count: Int, _ cell: (Int, inout [UInt8]) -> Void) throws {
+        var out = buffer
+        buffer = []
+        var bytes = scratch
+        scratch = []
+        for i in 0..<count {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            bytes.removeAll(keepingCapacity: true)
+            cell(i, &bytes)
+            bytes.withUnsafeBufferPointer { Self.append($0, to: &out) }
+        }
+        out.append(0x0A)
+        (buffer, scratch) = (out, bytes)
+        if buffer.count >= 1 << 16 { try flush() }
+    }
+
+    private var scratch: [UInt8] = []
+
+    /// One cell's bytes (UTF-8), quoted when it holds a comma, a quote or a line break, or
+    /// starts or ends with whitespace; quotes inside doubled.
+    private static func append(_ utf8: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         var special = false, hasQuote = false
         for b in utf8 {
             if b == 0x22 { hasQuote = true } else if b == 0x2C || b == 0x0A || b == 0x0D { special = true }
         }
-        guard special || hasQuote || edgeIsWhitespace(utf8.first, { cell.first }) || edgeIsWhitespace(utf8.last, { cell.last }) else {
+        guard special || hasQuote || edgeIsWhitespace(utf8.first, { String(decoding: utf8, as: UTF8.self).first })
+                || edgeIsWhitespace(utf8.last, { String(decoding: utf8, as: UTF8.self).last }) else {
             out.append(contentsOf: utf8)
             return
         }
@@ -99,7 +120,7 @@ public enum FormulaGuard {
     /// Whether `value`, after any apostrophes, starts with a byte a spreadsheet reads as a
     /// formula (`=`, `+`, `-`, `@`). Bytes, not Characters: "=" with a combining mark after
     /// it still starts a formula, and escape and unescape must agree.
-    static func startsLikeAFormula(_ utf8: String.UTF8View) -> Bool {
+    static func startsLikeAFormula<Bytes: Sequence>(_ utf8: Bytes) -> Bool where Bytes.Element == UInt8 {
         guard let first = utf8.first(where: { $0 != UInt8(ascii: "'") }) else { return false }
         return first == UInt8(ascii: "=") || first == UInt8(ascii: "+") || first == UInt8(ascii: "-") || first == UInt8(ascii: "@")
     }

@@ -77,7 +77,9 @@ public enum DateOfBirth {
     }
 
     /// The day a stored `yyyy-mm-dd` names.
-    public static func day(iso: String) -> Day? {
+    public static func day(iso: String) -> Day? { day(isoBytes: iso.utf8) }
+
+    static func day<Bytes: Sequence>(isoBytes: Bytes) -> Day? where Bytes.Element == UInt8 {
         // Read from the bytes in one pass, with no parts made (export reads one per contact):
         // three runs of ASCII digits between hyphens, empty runs skipped as splitting the
         // Characters at "-" skipped them; any other byte, a fourth run or an overflow is nil.
@@ -87,7 +89,7 @@ public enum DateOfBirth {
             count += 1
             inRun = false
         }
-        for byte in iso.utf8 {
+        for byte in isoBytes {
             if byte == UInt8(ascii: "-") {
                 if inRun { endRun() }
                 continue

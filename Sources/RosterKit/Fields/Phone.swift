@@ -83,6 +83,36 @@ public enum Phone {
     }
 
     /// `(603) 555-0123` from a stored `+16035550123`; a spreadsheet keeps that as text.
+    /// `national` of a stored phone's bytes, appended to `out`.
+    static func appendNational(_ e164: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        // Stored phones are ASCII (E.164); anything else takes the String path, so that
+        // both agree on every value.
+        guard !e164.contains(where: { $0 >= 0x80 }) else {
+            out.append(contentsOf: national(String(decoding: e164, as: UTF8.self)).utf8)
+            return
+        }
+        var digits = 0
+        for byte in e164 where byte >= 48 && byte <= 57 { digits += 1 }
+        let plusOne = e164.count >= 2 && e164[0] == UInt8(ascii: "+") && e164[1] == UInt8(ascii: "1")
+        guard digits - (plusOne && digits > 0 ? 1 : 0) == 10 else {
+            out.append(contentsOf: e164)
+            return
+        }
+        var skip = plusOne ? 1 : 0
+        var written = 0
+        for byte in e164 where byte >= 48 && byte <= 57 {
+            if skip > 0 { skip -= 1; continue }
+            switch written {
+            case 0: out.append(UInt8(ascii: "("))
+            case 3: out.append(UInt8(ascii: ")")); out.append(UInt8(ascii: " "))
+            case 6: out.append(UInt8(ascii: "-"))
+            default: break
+            }
+            out.append(byte)
+            written += 1
+        }
+    }
+
     public static func national(_ e164: String) -> String {
         // From the bytes into one 14-byte string: the Substring slicing and interpolation
         // this replaced were 15 % of an export.

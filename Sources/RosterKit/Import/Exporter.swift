@@ -41,6 +41,27 @@ public struct Exporter {
         return cells
     }
 
+    /// Writes one contact's row: `cells(id:values:)` (and the statuses), made from its bytes.
+    static func write(_ contact: ContactBytes, id: String, withStatus: Bool, to writer: CSVWriter) throws {
+        let fields = TemplateField.allCases
+        try writer.write(cells: fields.count + (withStatus ? 3 : 1)) { i, out in
+            guard i > 0 else { return out.append(contentsOf: id.utf8) }
+            guard i <= fields.count else { return out.append(contentsOf: (i == fields.count + 1 ? contact.text : contact.email).rawValue.utf8) }
+            let field = fields[i - 1]
+            contact.withValue(field) { value in
+                guard let value else { return }
+                switch field {
+                case .phone, .homePhone: Phone.appendNational(value, to: &out)
+                case .dateOfBirth:
+                    if let day = DateOfBirth.day(isoBytes: value) { out.append(contentsOf: day.us.utf8) } else { out.append(contentsOf: value) }
+                default:
+                    if FormulaGuard.startsLikeAFormula(value) { out.append(UInt8(ascii: "'")) }
+                    out.append(contentsOf: value)
+                }
+            }
+        }
+    }
+
     /// Writes the export to `writer`; returns the number of contacts written.
     @discardableResult
     public func export(_ request: ExportRequest, to writer: CSVWriter) throws -> Int {
@@ -54,27 +75,24 @@ public struct Exporter {
         let carriers = Set(request.insuranceCarriers.map { Text.trim($0).lowercased() })
         try writer.write(row: Self.header(withStatus: request.withStatus))
         // Rows are formatted and written on a thread of their own while the store reads the
-        // next ones (each side is about half the work); the order is the store's.
+        // next ones (each side is about half the work); the order is the store's. Values
+        // stay bytes from the store to the file.
         nonisolated(unsafe) let output = writer   // only the worker writes until it has finished
         let (codec, withStatus) = (store.idCodec, request.withStatus)
-        let worker = OrderedWorker<(StoredContact, Status, Status)> { batch in
-            for (contact, text, email) in batch {
-                var row = Self.cells(id: codec.encode(contact.number), values: contact.values)
-                if withStatus { row += [text.rawValue, email.rawValue] }
-                try output.write(row: row)
-            }
+        let worker = OrderedWorker<ContactBytes> { batch in
+            for contact in batch { try Self.write(contact, id: codec.encode(contact.number), withStatus: withStatus, to: output) }
         }
         let count: Int
         do {
             count = try store.read { tx in
                 var count = 0
-                try tx.forEachContact(location: location.id) { contact, text, email in
+                try tx.forEachContactBytes(location: location.id) { contact in
                     guard contact.practiceID == location.practiceID else { return }
-                    if !phases.isEmpty && !phases.contains(contact.values[.phase] ?? Phase.none) { return }
-                    if !carriers.isEmpty && !carriers.contains((contact.values[.insuranceCarrier] ?? "").lowercased()) { return }
-                    if !request.textStatuses.isEmpty && !request.textStatuses.contains(text) { return }
-                    if !request.emailStatuses.isEmpty && !request.emailStatuses.contains(email) { return }
-                    try worker.add((contact, text, email))
+                    if !phases.isEmpty && !phases.contains(contact.value(.phase) ?? Phase.none) { return }
+                    if !carriers.isEmpty && !carriers.contains((contact.value(.insuranceCarrier) ?? "").lowercased()) { return }
+                    if !request.textStatuses.isEmpty && !request.textStatuses.contains(contact.text) { return }
+                    if !request.emailStatuses.isEmpty && !request.emailStatuses.contains(contact.email) { return }
+                    try worker.add(contact)
                     count += 1
                 }
                 return count

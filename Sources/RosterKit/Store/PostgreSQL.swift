@@ -354,6 +354,12 @@ struct PGRow: SQLRow {
         guard PQgetisnull(result, row, column) == 0, let value = PQgetvalue(result, row, column) else { return nil }
         return String(cString: value)
     }
+    func bytes(_ column: Int32) -> UnsafeBufferPointer<UInt8>? {
+        guard PQgetisnull(result, row, column) == 0, let value = PQgetvalue(result, row, column) else { return nil }
+        return UnsafeRawPointer(value).withMemoryRebound(to: UInt8.self, capacity: 1) {
+            UnsafeBufferPointer(start: $0, count: Int(PQgetlength(result, row, column)))
+        }
+    }
     func int(_ column: Int32) -> Int64 { text(column).flatMap { Int64($0) } ?? 0 }
     func isNull(_ column: Int32) -> Bool { PQgetisnull(result, row, column) != 0 }
 }

@@ -86,6 +86,8 @@ enum BulkTable: Int, CaseIterable, Comparable {
 /// One row of a result, read by column position.
 protocol SQLRow {
     func text(_ column: Int32) -> String?
+    /// A column's text as the engine holds it, nil for NULL; valid only until the row moves on.
+    func bytes(_ column: Int32) -> UnsafeBufferPointer<UInt8>?
     func int(_ column: Int32) -> Int64
     func isNull(_ column: Int32) -> Bool
 }

@@ -257,6 +257,63 @@ final class SQLTransaction: ContactTransaction {
         }
     }
 
+    func forEachContactBytes(location: Int64, _ body: (ContactBytes) throws -> Void) throws {
+        try willUse(location: location)
+        let fields = TemplateField.allCases.count
+        let statusColumn = Int32(fields + 2)
+        try db.stream(Self.forEachContactSQL, [.int(location)]) { row in
+            var contact = ContactBytes(number: row.int(0), practiceID: row.int(1),
+                                       text: Self.status(row.bytes(statusColumn)), email: Self.status(row.bytes(statusColumn + 1)),
+                                       bytes: [], starts: [], nulls: 0)
+            contact.bytes.reserveCapacity(256)
+            contact.starts.reserveCapacity(fields + 1)
+            for i in 0..<fields {
+                contact.starts.append(Int32(contact.bytes.count))
+                // As the String path reads a value (`String(cString:)`, then ContactValues): up
+                // to a NUL byte, invalid UTF-8 repaired, empty as no value.
+                guard var value = row.bytes(Int32(i + 2)) else {
+                    contact.nulls |= 1 << UInt32(i)
+                    continue
+                }
+                let plain = Self.isPlainASCII(value)
+                if !plain, let nul = value.firstIndex(of: 0) { value = UnsafeBufferPointer(rebasing: value[..<nul]) }
+                if value.isEmpty {
+                    contact.nulls |= 1 << UInt32(i)
+                } else if !plain, String(validating: value, as: UTF8.self) == nil {
+                    contact.bytes.append(contentsOf: String(decoding: value, as: UTF8.self).utf8)
+                } else {
+                    contact.bytes.append(contentsOf: value)
+                }
+            }
+            contact.starts.append(Int32(contact.bytes.count))
+            try body(contact)
+        }
+    }
+
+    /// ASCII with no NUL byte (nearly every value): eight bytes at a time.
+    static func isPlainASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let raw = UnsafeRawBufferPointer(bytes)
+        var i = 0
+        while i + 8 <= raw.count {
+            let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            // A high bit set, or a zero byte (the classic test: (w - 0x01…) & ~w & 0x80…).
+            if (word | ((word &- 0x0101_0101_0101_0101) & ~word)) & 0x8080_8080_8080_8080 != 0 { return false }
+            i += 8
+        }
+        while i < raw.count {
+            if raw[i] == 0 || raw[i] >= 0x80 { return false }
+            i += 1
+        }
+        return true
+    }
+
+    /// A status as stored, read from its bytes (`unsubscribed` for anything else, as `Status(rawValue:)` read it).
+    static func status(_ bytes: UnsafeBufferPointer<UInt8>?) -> Status {
+        guard let bytes else { return .unsubscribed }
+        for status in Status.allCases where bytes.elementsEqual(status.rawValue.utf8) { return status }
+        return .unsubscribed
+    }
+
     func contactNumbers(location: Int64) throws -> [Int64] {
         try willUse(location: location)
         return try db.rows("SELECT contact_id FROM membership WHERE location_id = ? ORDER BY contact_id", [.int(location)]) { $0.int(0) }

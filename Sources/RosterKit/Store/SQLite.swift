@@ -263,6 +263,12 @@ struct Row: SQLRow {
         return String(cString: bytes)
     }
 
+    func bytes(_ column: Int32) -> UnsafeBufferPointer<UInt8>? {
+        // column_text first: column_bytes then counts the text's bytes.
+        guard let bytes = sqlite3_column_text(pointer, column) else { return nil }
+        return UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(pointer, column)))
+    }
+
     func string(_ column: Int32) -> String { text(column) ?? "" }
     func int(_ column: Int32) -> Int64 { sqlite3_column_int64(pointer, column) }
     func isNull(_ column: Int32) -> Bool { sqlite3_column_type(pointer, column) == SQLITE_NULL }

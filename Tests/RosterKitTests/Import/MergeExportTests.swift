@@ -121,6 +121,69 @@ import Testing
         #expect(text == (try String(contentsOfFile: path, encoding: .utf8)))
     }
 
+    /// Export makes its cells from the stored bytes: on values the field rules would never
+    /// let in (formulas, quotes, line breaks, edge whitespace of every kind, phones and dates
+    /// in any shape, NUL bytes and, on SQLite, invalid UTF-8), the file is what the String
+    /// path gives: each contact's `cells`, written by `write(row:)`.
+    @Test func exportFromBytesIsExportFromStrings() throws {
+        let f = try Fixture()
+        var generator = CSVSeededGenerator(seed: 21)
+        let pieces = ["a", "Z", "=", "+", "-", "@", "'", "\"", ",", "\n", "\r\n", " ", "\t", "\u{A0}", "\u{3000}", "é", "😀",
+                      "e\u{301}", "1", "+1", "603", "555", "0123", "2026", "-03-", "1991-08-15", "0000-00-00", "\u{2028}", ""]
+        let numbers = try f.store.write(commit: true) { tx throws in
+            try (0..<600).map { _ in
+                var values = ContactValues()
+                for field in TemplateField.allCases {
+                    values[field] = (0..<Int.random(in: 0...4, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+                }
+                values[.firstName] = values[.firstName] ?? "X"
+                values[.phase] = values[.phase] ?? Phase.none
+                let number = try tx.insertContact(practiceID: 1, values: values, at: "2026-11-25T12:00:00Z", operation: nil)
+                try tx.insertMembership(contact: number, location: 1, text: .subscribed, email: .optedOut, at: "2026-11-25T12:00:00Z", operation: nil)
+                return number
+            }
+        }
+        if f.engine == .sqlite {
+            try f.store.write(commit: true) { _ in
+                try f.store.executor.run("UPDATE contact SET notes = CAST(X'41C328E280' AS TEXT), city = CAST(X'4100' || 'B' AS TEXT) WHERE id = ?", [.int(numbers[0])])
+            }
+        }
+        for withStatus in [false, true] {
+            var expected = [Exporter.header(withStatus: withStatus)]
+            try f.store.read { tx in
+                try tx.forEachContact(location: 1) { contact, text, email in
+                    expected.append(Exporter.cells(id: f.store.idCodec.encode(contact.number), values: contact.values)
+                                    + (withStatus ? [text.rawValue, email.rawValue] : []))
+                }
+            }
+            let path = f.scratch.path("expected-\(withStatus).csv")
+            let writer = try CSVWriter(path: path)
+            for row in expected { try writer.write(row: row) }
+            try writer.flush()
+            let exported = f.scratch.path("export-\(withStatus).csv")
+            try Exporter(store: f.store).export({ var r = ExportRequest(location: "Nashua"); r.withStatus = withStatus; return r }(),
+                                                to: CSVWriter(path: exported))
+            #expect(try Data(contentsOf: URL(fileURLWithPath: exported)) == Data(contentsOf: URL(fileURLWithPath: path)))
+            #expect(expected.count == 601)
+        }
+    }
+
+    /// The word-at-a-time test export reads values with agrees with looking at each byte.
+    @Test func plainASCIITestAgreesWithEachByte() {
+        var generator = CSVSeededGenerator(seed: 4)
+        for _ in 0..<20_000 {
+            let bytes = (0..<Int.random(in: 0...40, using: &generator)).map { _ -> UInt8 in
+                switch Int.random(in: 0..<40, using: &generator) {
+                case 0: 0
+                case 1: UInt8.random(in: 0x80...0xFF, using: &generator)
+                default: UInt8.random(in: 1...0x7F, using: &generator)
+                }
+            }
+            let expected = !bytes.contains { $0 == 0 || $0 >= 0x80 }
+            #expect(bytes.withUnsafeBufferPointer { SQLTransaction.isPlainASCII($0) } == expected, "\(bytes)")
+        }
+    }
+
     /// A write that fails on the worker's thread (a full disk) fails the export, at once.
     @Test(.enabled(if: FileManager.default.fileExists(atPath: "/dev/full"), "needs /dev/full"))
     func exportToAFullDiskFails() throws {
