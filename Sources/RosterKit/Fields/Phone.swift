@@ -82,8 +82,7 @@ public enum Phone {
         return true
     }
 
-    /// `(603) 555-0123` from a stored `+16035550123`; a spreadsheet keeps that as text.
-    /// `national` of a stored phone's bytes, appended to `out`.
+    /// `national` of a stored phone's bytes, appended to `out` (export).
     static func appendNational(_ e164: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         // Stored phones are ASCII (E.164); anything else takes the String path, so that
         // both agree on every value.
@@ -113,6 +112,7 @@ public enum Phone {
         }
     }
 
+    /// `(603) 555-0123` from a stored `+16035550123`; a spreadsheet keeps that as text.
     public static func national(_ e164: String) -> String {
         // From the bytes into one 14-byte string: the Substring slicing and interpolation
         // this replaced were 15 % of an export.

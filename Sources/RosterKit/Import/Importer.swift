@@ -39,6 +39,9 @@ public struct Importer {
     /// Rows normalised ahead of the store: import rows on the feed's thread, merge rows on
     /// another (off only in the tests that prove it makes no difference).
     var normalisesAhead = true
+    /// The same-file guard run as soon as the hash is ready (off in a test that plays a hash
+    /// slower than the rows, to show the guard still comes first).
+    var guardsEarly = true
 
     public init(store: any ContactStore, clock: Clock = .system) {
         self.store = store
@@ -97,11 +100,12 @@ public struct Importer {
         defer { feed.cancel(); hash.cancel() }
         do {
             try store.write(commit: !request.dryRun) { tx in
-                /// The same-file guard, as soon as the hash is ready (and always before any
-                /// other refusal, so the file's own problems never hide that it was imported).
+                /// The same-file guard, as soon as the hash is ready, and before any other refusal
+                /// is reported (so the file's own problems never hide that it was imported):
+                /// a refusal met while the hash was not ready waits for it first.
                 var guarded = request.again
                 func guardSameFile(wait: Bool) throws {
-                    guard !guarded, let sha256 = wait ? try hash.wait() : hash.hash else { return }
+                    guard !guarded, let sha256 = wait ? try hash.wait() : guardsEarly ? hash.hash : nil else { return }
                     guarded = true
                     readout.sha256 = sha256
                     if let earlier = try tx.previousRun(location: location.id, sha256: sha256) {
@@ -130,22 +134,32 @@ public struct Importer {
                 }
                 // Each batch's merge rows are normalised on another thread while the batch
                 // before is decided (`Run.mergeAhead` says why that cannot change a decision).
-                var previous: (batch: RecordFeed<PreparedRow>.Batch, merges: WorkAhead<[Int: Run.MergeAhead]>)?
-                while true {
-                    let next: RecordFeed<PreparedRow>.Batch?
-                    do { next = try feed.next() } catch {
+                do {
+                    var previous: (batch: RecordFeed<PreparedRow>.Batch, merges: WorkAhead<[Int: Run.MergeAhead]>)?
+                    while true {
+                        let next: RecordFeed<PreparedRow>.Batch?
+                        do { next = try feed.next() } catch {
+                            // The reader's error comes after the rows read before it.
+                            if let previous { try decide(previous.batch, merges: previous.merges.wait()) }
+                            throw error
+                        }
+                        guard let batch = next else { break }
+                        let merges = normalisesAhead ? try run.mergeAhead(batch.items) : WorkAhead { [:] }
                         if let previous { try decide(previous.batch, merges: previous.merges.wait()) }
-                        try guardSameFile(wait: true)
-                        throw error
+                        previous = (batch, merges)
+                        try guardSameFile(wait: false)
                     }
-                    guard let batch = next else { break }
-                    let merges = normalisesAhead ? try run.mergeAhead(batch.items) : WorkAhead { [:] }
                     if let previous { try decide(previous.batch, merges: previous.merges.wait()) }
-                    previous = (batch, merges)
-                    try guardSameFile(wait: false)
+                    try guardSameFile(wait: true)
+                } catch let error as ImportError {
+                    try guardSameFile(wait: true)
+                    throw error
+                } catch let error as FileError {
+                    // Refusals of the file or the run, not failures of the database (after
+                    // which PostgreSQL would run no query): the guard is asked first.
+                    try guardSameFile(wait: true)
+                    throw error
                 }
-                if let previous { try decide(previous.batch, merges: previous.merges.wait()) }
-                try guardSameFile(wait: true)
                 if dataRows > request.maxRows { throw ImportError.tooManyRows(count: dataRows, limit: request.maxRows) }
                 if dataRows == 0 { readout.warnings.append("the file has a header but no rows") }
                 try tx.finishOperation(operation, counts: readout.counts, sha256: try hash.wait())
@@ -314,8 +328,8 @@ private struct Run {
     /// place in the batch. Read before the earlier rows are decided, a contact is still what
     /// those rows leave it: a run changes a contact's values only by merging its own row, and
     /// a second row with the same Contact ID is refused before its values are looked at. A
-    /// contact created by an earlier row is not found here, and is read again when its row is
-    /// decided.
+    /// contact created by a row of this batch or the one before is not found here (those rows
+    /// are not written yet), and is read again when its row is decided.
     func mergeAhead(_ items: [RecordFeed<PreparedRow>.Item]) throws -> WorkAhead<[Int: MergeAhead]> {
         var numbers: [(index: Int, number: Int64)] = []
         for (i, item) in items.enumerated() where item.count <= request.maxRows {

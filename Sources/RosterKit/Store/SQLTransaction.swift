@@ -310,7 +310,8 @@ final class SQLTransaction: ContactTransaction {
     /// A status as stored, read from its bytes (`unsubscribed` for anything else, as `Status(rawValue:)` read it).
     static func status(_ bytes: UnsafeBufferPointer<UInt8>?) -> Status {
         guard let bytes else { return .unsubscribed }
-        for status in Status.allCases where bytes.elementsEqual(status.rawValue.utf8) { return status }
+        let text = bytes.prefix { $0 != 0 }   // up to a NUL, as `String(cString:)` reads it
+        for status in Status.allCases where text.elementsEqual(status.rawValue.utf8) { return status }
         return .unsubscribed
     }
 

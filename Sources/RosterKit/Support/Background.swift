@@ -190,7 +190,8 @@ final class OrderedWorker<Item: Sendable>: @unchecked Sendable {
         thread.start()
     }
 
-    /// Adds an item; throws the worker's error once it has failed (nothing more is done).
+    /// Adds an item; once the worker has failed, the next hand-over of a batch throws its
+    /// error (the worker does nothing more).
     func add(_ item: Item) throws {
         batch.append(item)
         if batch.count == batchSize { try send() }
@@ -229,7 +230,8 @@ final class OrderedWorker<Item: Sendable>: @unchecked Sendable {
         batch.reserveCapacity(batchSize)
     }
 
-    /// The next batch for the worker; nil once closed and drained, or after a failure.
+    /// The next batch for the worker; nil once closed and drained (after a failure the
+    /// worker stops asking).
     private func take() -> [Item]? {
         condition.lock()
         defer { condition.unlock() }

@@ -178,6 +178,28 @@ import Testing
         #expect(throws: StoreError.sameFile(at: "2026-11-25T12:00:00Z", location: "Nashua", file: "list.csv", history: 1, kind: "import")) { try f.importer.run(request) }
     }
 
+    /// A refusal met while the hash is still being worked out (here: no owner for the
+    /// welcome email) waits for it, so that the same-file refusal still comes first.
+    @Test func sameFileComesFirstEvenWhenTheHashIsSlowerThanTheRows() throws {
+        let f = try Fixture(withOwner: false)
+        // Merged first: its row has no Contact ID, so it fails, but the file is on record.
+        let path = f.scratch.file("list.csv", "Contact ID," + header + ",Mary,Smith,mary@example.com,\n")
+        let merged = try f.importer.run(ImportRequest(path: path, mode: .merge, location: "Nashua", consent: Consent(email: false, text: false)))
+        #expect(merged.failed == 1)
+        // Imported now, its row would be created and need a welcome email, which needs an owner.
+        var importer = f.importer
+        importer.guardsEarly = false
+        let again = ImportRequest(path: path, location: "Nashua", consent: Consent(email: true, text: false))
+        #expect(throws: StoreError.sameFile(at: "2026-11-25T12:00:00Z", location: "Nashua", file: "list.csv", history: 1, kind: "merge")) {
+            try importer.run(again)
+        }
+        var anyway = again
+        anyway.again = true
+        #expect(throws: ImportError.practiceMissing(field: "owner's full name", option: "--owner", practice: f.practice)) {
+            try importer.run(anyway)
+        }
+    }
+
     /// Import rows are normalised on the feed's thread, ahead of the store: the readout and
     /// every table are what normalising each row on the store's thread gives, over many
     /// batches of valid, invalid, duplicate, blank and Contact ID rows.
