@@ -26,7 +26,8 @@ public struct Exporter {
         ["Contact ID"] + TemplateField.allCases.map(\.header) + (withStatus ? ["Text Status", "Email Status"] : [])
     }
 
-    /// The cells of one contact as exported.
+    /// The cells of one contact as exported, from its values. Export itself makes them from
+    /// the stored bytes (`write(_:id:withStatus:to:)`); the tests hold the two together.
     public static func cells(id: String, values: ContactValues) -> [String] {
         var cells = [id]
         cells.reserveCapacity(TemplateField.allCases.count + 3)
