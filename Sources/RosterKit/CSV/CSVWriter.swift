@@ -32,23 +32,13 @@ public final class CSVWriter {
     }
 
     public func write(row: [String]) throws {
-        // The buffer is taken out of the object for the row: one exclusive access, not one per cell.
-        var out = buffer
-        buffer = []
-        for (i, cell) in row.enumerated() {
-            if i > 0 { out.append(UInt8(ascii: ",")) }
-            if cell.utf8.withContiguousStorageIfAvailable({ Self.append($0, to: &out) }) == nil {
-                Array(cell.utf8).withUnsafeBufferPointer { Self.append($0, to: &out) }
-            }
-        }
-        out.append(0x0A)
-        buffer = out
-        if buffer.count >= 1 << 16 { try flush() }
+        try write(cells: row.count) { i, bytes in bytes.append(contentsOf: row[i].utf8) }
     }
 
-    /// Writes a row of `count` cells, each made as UTF-8 by `cell(i, &bytes)` (given empty),
-    /// quoted as `write(row:)` quotes: export makes its cells from the stored bytes.
+    /// Writes a row of `count` cells, each made as UTF-8 by `cell(i, &bytes)` (given empty):
+    /// export makes its cells from the stored bytes.
     public func write(cells count: Int, _ cell: (Int, inout [UInt8]) -> Void) throws {
+        // The buffer is taken out of the object for the row: one exclusive access, not one per cell.
         var out = buffer
         buffer = []
         var bytes = scratch

@@ -185,9 +185,8 @@ public protocol ContactTransaction: AnyObject {
     func recordStatusChange(contact: Int64, location: Int64, channel: Channel, from: Status?, to: Status,
                             reason: String, operation: Int64?, at: String) throws
     func statusChanges(contact: Int64) throws -> [StatusChange]
-    /// Every contact of a location with its text and email status there, oldest first: one query.
-    func forEachContact(location: Int64, _ body: (StoredContact, Status, Status) throws -> Void) throws
-    /// The same contacts, in the same order, their values as bytes (export).
+    /// Every contact of a location with its text and email status there, oldest first, its
+    /// values as bytes (export): one query.
     func forEachContactBytes(location: Int64, _ body: (ContactBytes) throws -> Void) throws
     /// Contact numbers in a location, in a stable order.
     func contactNumbers(location: Int64) throws -> [Int64]

@@ -248,15 +248,6 @@ final class SQLTransaction: ContactTransaction {
         FROM membership m JOIN contact c ON c.id = m.contact_id WHERE m.location_id = ? ORDER BY m.contact_id
         """
 
-    func forEachContact(location: Int64, _ body: (StoredContact, Status, Status) throws -> Void) throws {
-        try willUse(location: location)
-        let statusColumn = Int32(TemplateField.allCases.count + 2)
-        try db.stream(Self.forEachContactSQL, [.int(location)]) { row in
-            try body(readContact(row), Status(rawValue: row.string(statusColumn)) ?? .unsubscribed,
-                     Status(rawValue: row.string(statusColumn + 1)) ?? .unsubscribed)
-        }
-    }
-
     func forEachContactBytes(location: Int64, _ body: (ContactBytes) throws -> Void) throws {
         try willUse(location: location)
         let fields = TemplateField.allCases.count

@@ -129,8 +129,8 @@ import Testing
             ])
             #expect(try tx.contactNumbers(location: a.id) == [first, second].sorted())
             var seen: [String] = []
-            try tx.forEachContact(location: a.id) { contact, text, email in
-                seen.append("\(contact.values[.firstName]!) \(text.rawValue) \(email.rawValue)")
+            try tx.forEachContactBytes(location: a.id) { contact in
+                seen.append("\(contact.value(.firstName)!) \(contact.text.rawValue) \(contact.email.rawValue)")
             }
             #expect(seen == (first < second ? ["Ann unsubscribed opted-out", "Bob subscribed unsubscribed"]
                                             : ["Bob subscribed unsubscribed", "Ann unsubscribed opted-out"]))
