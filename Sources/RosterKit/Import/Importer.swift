@@ -369,20 +369,19 @@ private struct Run {
         let parsed = ahead?.parsed ?? normaliser.normalise(record, base: stored.values, clearEmpty: request.clearEmpty)
         guard parsed.isValid else { return try fail(record, parsed, .invalid, into: &readout) }
         let values = parsed.values
-        let firstKey = Text.lowercased(values[.firstName] ?? "")
+        let keys = IdentityKeys(values), storedKeys = IdentityKeys(stored.values)
         // The identity rules ask whether a new email, or a new phone with this first name, is
         // another contact's: a row that keeps them (most edits) asks nothing of the store.
-        let emailKept = values[.email].map(Text.lowercased) == stored.values[.email].map(Text.lowercased)
-        let phoneKept = values[.phone] == stored.values[.phone]
-            && firstKey == Text.lowercased(stored.values[.firstName] ?? "")
-        if !emailKept, let emailKey = values[.email].map(Text.lowercased),
+        let emailKept = keys.email == storedKeys.email
+        let phoneKept = keys.phone == storedKeys.phone && keys.first == storedKeys.first
+        if !emailKept, let emailKey = keys.email,
            let other = try tx.contactsUsingEmail(practiceID: practice.id, emailKey: emailKey).first(where: { $0 != number }) {
             let reason: FailureReason = values[.phone] == nil ? .alreadyExistsEmail : .duplicateEmail
             return try fail(record, parsed, reason, field: TemplateField.email.header,
                             message: "Email is already used by \(try who(other)): each contact needs its own email", into: &readout)
         }
-        if !phoneKept, let phone = values[.phone],
-           let other = try tx.contactsUsingPhone(practiceID: practice.id, phone: phone, firstKey: firstKey).first(where: { $0 != number }) {
+        if !phoneKept, let phone = keys.phone,
+           let other = try tx.contactsUsingPhone(practiceID: practice.id, phone: phone, firstKey: keys.first).first(where: { $0 != number }) {
             let reason: FailureReason = values[.email] == nil ? .alreadyExistsPhone : .duplicatePhone
             return try fail(record, parsed, reason, field: TemplateField.phone.header,
                             message: "Phone is already used by \(try who(other)), with the same first name: family members sharing a phone need different first names", into: &readout)
@@ -390,7 +389,7 @@ private struct Run {
         let changed = TemplateField.allCases.filter { values[$0] != stored.values[$0] }
         if !changed.isEmpty {
             try tx.updateContact(number: number, values: values, at: at, operation: operation, before: stored.values)
-            identity.add(IdentityKeys(values))
+            identity.add(keys)
             for field in changed {
                 readout.changes.append(Change(row: record.row, contactID: id, field: field.header,
                                               from: stored.values[field], to: values[field]))
