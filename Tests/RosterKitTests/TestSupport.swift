@@ -163,7 +163,10 @@ final class Fixture {
     static let columns = ["practice": 9, "location": 5, "contact": 25, "membership": 6, "outbox": 11, "status_change": 9]
 
     func checkIntegrity() throws {
-        if let sqlite = store as? SQLiteStore { #expect(try sqlite.integrityCheck() == "ok") }
+        if let sqlite = store as? SQLiteStore {
+            #expect(try sqlite.integrityCheck() == "ok")
+            #expect(try sqlite.referenceProblems() == [])
+        }
     }
 
     deinit { try? checkIntegrity() }

@@ -99,7 +99,7 @@ public struct Importer {
         }
         defer { feed.cancel(); hash.cancel() }
         do {
-            try store.write(commit: !request.dryRun) { tx in
+            try store.write(commit: !request.dryRun, deletes: false) { tx in
                 /// The same-file guard, as soon as the hash is ready, and before any other refusal
                 /// is reported (so the file's own problems never hide that it was imported):
                 /// a refusal met while the hash was not ready waits for it first.

@@ -62,7 +62,9 @@ public final class PostgreSQLStore: SQLStore {
         return error
     }
 
-    override func transaction<T>(writing: Bool, commit: Bool, _ body: (SQLTransaction) throws -> T) throws -> T {
+    /// PostgreSQL checks every reference, whatever `deletes` says: its checks are cheap
+    /// next to a round trip, and it has no way to suspend them for one transaction.
+    override func transaction<T>(writing: Bool, commit: Bool, deletes: Bool = true, _ body: (SQLTransaction) throws -> T) throws -> T {
         do {
             // READ COMMITTED whatever the server's default: each statement after the practice's
             // lock must see what the writer before committed (a snapshot taken before the lock
@@ -74,7 +76,7 @@ public final class PostgreSQLStore: SQLStore {
             try connection.run("SELECT pg_advisory_xact_lock(?)", [.int(Self.lockSpace | practice)])
         } : nil
         do {
-            let result = try body(SQLTransaction(db: connection, touch: lock))
+            let result = try body(SQLTransaction(db: connection, touch: lock, deletes: deletes))
             if writing && !commit { try connection.flushAll() }   // a dry run checks every row too
             try connection.execute(writing && commit ? "COMMIT" : "ROLLBACK")
             return result

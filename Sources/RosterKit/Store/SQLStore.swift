@@ -17,12 +17,17 @@ public class SQLStore: ContactStore {
 
     /// Runs `body` in one transaction of the engine: a write transaction (committed when
     /// `commit`, else rolled back) or a read-only one. Subclasses implement it.
-    func transaction<T>(writing: Bool, commit: Bool, _ body: (SQLTransaction) throws -> T) throws -> T {
+    /// `deletes` false: the body writes no DELETE (see `write(commit:deletes:_:)`).
+    func transaction<T>(writing: Bool, commit: Bool, deletes: Bool = true, _ body: (SQLTransaction) throws -> T) throws -> T {
         preconditionFailure("SQLStore.transaction is implemented by each engine's store")
     }
 
     public func write<T>(commit: Bool, _ body: (any ContactTransaction) throws -> T) throws -> T {
         try transaction(writing: true, commit: commit) { try body($0) }
+    }
+
+    public func write<T>(commit: Bool, deletes: Bool, _ body: (any ContactTransaction) throws -> T) throws -> T {
+        try transaction(writing: true, commit: commit, deletes: deletes) { try body($0) }
     }
 
     public func read<T>(_ body: (any ContactTransaction) throws -> T) throws -> T {

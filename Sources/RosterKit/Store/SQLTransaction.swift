@@ -11,9 +11,18 @@ final class SQLTransaction: ContactTransaction {
     private var touched: Set<Int64> = []
     private var practiceOfLocation: [Int64: Int64] = [:]
 
-    init(db: any SQLExecutor, touch: ((Int64) throws -> Void)? = nil) {
+    /// False in a transaction that runs without reference checks, so without cascades
+    /// (`ContactStore.write(commit:deletes:_:)`): it may not delete.
+    private let deletes: Bool
+
+    init(db: any SQLExecutor, touch: ((Int64) throws -> Void)? = nil, deletes: Bool = true) {
         self.db = db
         self.touch = touch
+        self.deletes = deletes
+    }
+
+    private func willDelete() {
+        precondition(deletes, "a delete in a transaction opened with deletes: false (it runs without cascades)")
     }
 
     static let valueColumns = TemplateField.allCases.map(\.snakeName).joined(separator: ", ")
@@ -215,6 +224,7 @@ final class SQLTransaction: ContactTransaction {
     }
 
     func deleteMembership(contact: Int64, location: Int64) throws {
+        willDelete()
         try willUse(location: location)
         try db.run("DELETE FROM membership WHERE contact_id = ? AND location_id = ?", [.int(contact), .int(location)])
     }
@@ -505,16 +515,19 @@ final class SQLTransaction: ContactTransaction {
     }
 
     func deleteContact(number: Int64) throws {
+        willDelete()
         try willUse(contact: number)
         try db.run("DELETE FROM contact_revision WHERE contact_id = ?", [.int(number)])
         try db.run("DELETE FROM contact WHERE id = ?", [.int(number)])
     }
 
     func deleteUnsentWelcome(operation: Int64) throws -> Int {
-        try db.run("DELETE FROM outbox WHERE operation_id = ? AND sent_at IS NULL", [.int(operation)])
+        willDelete()
+        return try db.run("DELETE FROM outbox WHERE operation_id = ? AND sent_at IS NULL", [.int(operation)])
     }
 
     func markUndone(_ operation: Int64, by undo: Int64) throws {
+        willDelete()
         try db.run("UPDATE operation SET undone_by = ? WHERE id = ?", [.int(undo), .int(operation)])
         // Its revisions are spent: the values they kept are back in place.
         try db.run("DELETE FROM contact_revision WHERE operation_id = ?", [.int(operation)])

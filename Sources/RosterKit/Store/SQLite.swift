@@ -92,6 +92,16 @@ final class SQLiteConnection {
     }
 
     /// The statement for `sql`, after writing the held rows it must see.
+    /// Whether SQLite checks references (`PRAGMA foreign_keys`), set only when it changes.
+    private var checkingReferences: Bool?
+
+    func checkReferences(_ on: Bool) throws {
+        guard checkingReferences != on else { return }
+        checkingReferences = nil
+        try execute(on ? "PRAGMA foreign_keys = ON" : "PRAGMA foreign_keys = OFF")
+        checkingReferences = on
+    }
+
     func ready(_ sql: String) throws -> Statement {
         let (statement, needs) = try prepared(sql)
         if anyHeld && needs != 0 { try flush(needs) }

@@ -33,7 +33,7 @@ public final class SQLiteStore: SQLStore {
         self.db = db
         sqlite3_busy_timeout(db.handle, busyTimeoutMilliseconds)
         do {
-            try db.execute("PRAGMA foreign_keys = ON")
+            try db.checkReferences(true)
             if path != ":memory:" { try db.execute("PRAGMA journal_mode = WAL") }
             try db.execute("PRAGMA synchronous = NORMAL")
             try db.execute("PRAGMA cache_size = -65536")
@@ -86,6 +86,13 @@ public final class SQLiteStore: SQLStore {
         try db.rows("PRAGMA integrity_check") { $0.string(0) }.joined(separator: "\n")
     }
 
+    /// `PRAGMA foreign_key_check`: each row that refers to a row that is not there, as
+    /// "table rowid -> parent". Empty when every reference holds; the tests ask after
+    /// every operation, imports and merges included (they run without SQLite's checks).
+    public func referenceProblems() throws -> [String] {
+        try db.rows("PRAGMA foreign_key_check") { "\($0.string(0)) \($0.int(1)) -> \($0.string(2))" }
+    }
+
     /// The names of the migrations recorded in the database.
     public func appliedMigrations() throws -> [String] {
         try db.rows("SELECT name FROM schema_migrations ORDER BY name") { $0.string(0) }
@@ -93,12 +100,16 @@ public final class SQLiteStore: SQLStore {
 
     // MARK: transactions
 
-    override func transaction<T>(writing: Bool, commit: Bool, _ body: (SQLTransaction) throws -> T) throws -> T {
+    override func transaction<T>(writing: Bool, commit: Bool, deletes: Bool = true, _ body: (SQLTransaction) throws -> T) throws -> T {
+        // Every transaction sets the reference checks it needs, before BEGIN (the pragma is
+        // a no-op inside a transaction): one that deletes nothing runs without them.
+        let checksReferences = !writing || deletes
         do {
+            try db.checkReferences(checksReferences)
             try db.execute(writing ? "BEGIN IMMEDIATE" : "BEGIN")
         } catch let error as SQLiteError { throw Self.translate(error, path: path) }
         do {
-            let result = try body(SQLTransaction(db: db))
+            let result = try body(SQLTransaction(db: db, deletes: checksReferences))
             if writing && !commit { try db.flush() }   // a dry run checks every held row too
             if writing && commit { try db.execute("COMMIT") } else if writing { try db.execute("ROLLBACK") } else { try db.execute("COMMIT") }
             return result

@@ -119,6 +119,9 @@ import Testing
                 }
             }
             if let sqlite = f.store as? SQLiteStore, try sqlite.integrityCheck() != "ok" { return Violation(step: index, message: "integrity check failed") }
+            if let sqlite = f.store as? SQLiteStore, let problem = try sqlite.referenceProblems().first {
+                return Violation(step: index, message: "a reference that does not hold: \(problem)")
+            }
         }
         return nil
     }

@@ -342,4 +342,35 @@ import Testing
             #expect(SQLTransaction.values(json: SQLTransaction.json(values))[.notes] == value)
         }
     }
+
+    /// Import and merge write in a transaction that deletes nothing, which SQLite runs
+    /// without its reference checks: the checks are back for every other transaction, and
+    /// a reference that does not hold is still found afterwards (the tests ask after each).
+    @Test func referenceChecksAreOffOnlyWhileNothingIsDeleted() throws {
+        let store = try SQLiteStore(path: Scratch().path("refs.sqlite"))
+        _ = try store.addPractice(name: "P", details: PracticeDetails(), at: "x")
+        let location = try store.addLocation(name: "L", practice: "P", at: "x")
+        let checking: (any ContactTransaction) throws -> Int64 = { tx in
+            try #require(tx as? SQLTransaction).db.first("PRAGMA foreign_keys", []) { $0.int(0) } ?? -1
+        }
+        #expect(try store.write(commit: true, deletes: false, checking) == 0)
+        #expect(try store.write(commit: true, checking) == 1)
+        #expect(try store.write(commit: true, deletes: false, checking) == 0)
+        #expect(try store.read(checking) == 1)
+        #expect(try store.write(commit: false, deletes: false, checking) == 0)
+        #expect(try store.write(commit: true, deletes: true, checking) == 1)
+
+        #expect(try store.referenceProblems() == [])
+        // With the checks on, SQLite refuses a membership of a contact that is not there.
+        #expect(throws: SQLiteError.self) {
+            try store.write(commit: true) { tx in
+                try tx.insertMembership(contact: 999, location: location.id, text: .subscribed, email: .subscribed, at: "x", operation: nil)
+            }
+        }
+        // Without them it is written, and the check after finds it.
+        try store.write(commit: true, deletes: false) { tx in
+            try tx.insertMembership(contact: 999, location: location.id, text: .subscribed, email: .subscribed, at: "x", operation: nil)
+        }
+        #expect(try store.referenceProblems() == ["membership 0 -> contact"])
+    }
 }
