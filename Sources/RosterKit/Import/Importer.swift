@@ -42,6 +42,9 @@ public struct Importer {
     /// The same-file guard run as soon as the hash is ready (off in a test that plays a hash
     /// slower than the rows, to show the guard still comes first).
     var guardsEarly = true
+    /// A new contact's first statuses kept in its membership, not written as two rows
+    /// (schema 006; off only in the test that proves the history reads the same).
+    var keepsCreationStatusesInMemberships = true
 
     public init(store: any ContactStore, clock: Clock = .system) {
         self.store = store
@@ -120,6 +123,7 @@ public struct Importer {
                 var run = Run(tx: tx, request: request, practice: practice, location: location, header: header,
                               normaliser: normaliser, codec: store.idCodec, operation: operation, at: at, report: report,
                               identity: try IdentityIndex(tx, practiceID: practice.id))
+                run.keepsCreationStatusesInMemberships = keepsCreationStatusesInMemberships
                 var dataRows = 0
                 /// Decides a batch's rows, in file order.
                 func decide(_ batch: RecordFeed<PreparedRow>.Batch, merges: [Int: Run.MergeAhead]) throws {
@@ -221,6 +225,9 @@ private struct Run {
     lazy var mergeReason = "\(request.mode.rawValue) of \((request.path as NSString).lastPathComponent), consent \(request.consent)"
     lazy var createdReason = "import of \(request.path.split(separator: "/").last.map(String.init) ?? request.path), consent \(request.consent)"
     lazy var welcomeMissing: [(field: String, option: String)] = (try? WelcomeEmail.missingPracticeValues(practice)) ?? []
+    var keepsCreationStatusesInMemberships = true
+    /// Whether the operation has said so yet (at its first new contact).
+    var saidCreationStatusesAreInMemberships = false
 
     init(tx: any ContactTransaction, request: ImportRequest, practice: Practice, location: Location, header: HeaderMap,
          normaliser: RowNormaliser, codec: ContactIDCodec, operation: Int64, at: String, report: ReportWriter?,
@@ -303,8 +310,13 @@ private struct Run {
         let number = try tx.insertContact(practiceID: practice.id, values: values, keys: keys, at: at, operation: operation)
         identity.add(keys)
         let statuses = TextRule.statuses(consent: request.consent, values: values)
+        if keepsCreationStatusesInMemberships && !saidCreationStatusesAreInMemberships {
+            try tx.recordsCreationStatusesInMemberships(operation: operation, reason: createdReason)
+            saidCreationStatusesAreInMemberships = true
+        }
         _ = try TextRule.addMembership(tx, contact: number, location: location, text: statuses.text, email: statuses.email,
-                                       reason: createdReason, operation: operation, at: at, isNewContact: true)
+                                       reason: createdReason, operation: operation, at: at, isNewContact: true,
+                                       firstStatusesInMembership: keepsCreationStatusesInMemberships)
         if wantsWelcome, let email = values[.email] {
             try tx.queueWelcome(contact: number, to: email, operation: operation, at: at)
             readout.welcomeEmailsQueued += 1

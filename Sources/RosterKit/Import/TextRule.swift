@@ -12,10 +12,14 @@ public enum TextRule {
 
     /// Adds `contact` to `location` with the wanted statuses, except that a channel the
     /// person opted out of anywhere in the practice starts `opted-out`; then, if it is
-    /// text-subscribed there, unsubscribes texts everywhere else.
+    /// text-subscribed there, unsubscribes texts everywhere else. `firstStatusesInMembership`:
+    /// a contact just created by an operation that keeps them there
+    /// (`recordsCreationStatusesInMemberships`), so no rows are written for them.
     public static func addMembership(_ tx: any ContactTransaction, contact: Int64, location: Location,
                                      text: Status, email: Status, reason: String, operation: Int64?,
-                                     at: String, isNewContact: Bool = false, memberships: [Membership]? = nil) throws -> Added {
+                                     at: String, isNewContact: Bool = false, memberships: [Membership]? = nil,
+                                     firstStatusesInMembership: Bool = false) throws -> Added {
+        precondition(!firstStatusesInMembership || isNewContact, "only a new contact's first statuses are kept in its membership")
         // A contact created a moment ago has no other memberships to look at; a caller that
         // has just read them passes them (`memberships`), so they are not read twice.
         let existing = isNewContact ? [] : try memberships ?? tx.memberships(contact: contact)
@@ -25,10 +29,12 @@ public enum TextRule {
         try tx.insertMembership(contact: contact, location: location.id, text: textStatus, email: emailStatus, at: at, operation: operation)
         let textReason = textStatus == .optedOut && text != .optedOut ? "opted out in another location" : reason
         let emailReason = emailStatus == .optedOut && email != .optedOut ? "opted out in another location" : reason
-        try tx.recordStatusChange(contact: contact, location: location.id, channel: .text, from: nil, to: textStatus,
-                                  reason: textReason, operation: operation, at: at)
-        try tx.recordStatusChange(contact: contact, location: location.id, channel: .email, from: nil, to: emailStatus,
-                                  reason: emailReason, operation: operation, at: at)
+        if !firstStatusesInMembership {
+            try tx.recordStatusChange(contact: contact, location: location.id, channel: .text, from: nil, to: textStatus,
+                                      reason: textReason, operation: operation, at: at)
+            try tx.recordStatusChange(contact: contact, location: location.id, channel: .email, from: nil, to: emailStatus,
+                                      reason: emailReason, operation: operation, at: at)
+        }
         var moved: [String] = []
         if textStatus == .subscribed {
             moved = try unsubscribeTextsElsewhere(tx, contact: contact, keeping: location, memberships: existing,

@@ -187,10 +187,19 @@ public protocol ContactTransaction: AnyObject {
 
     func memberships(contact: Int64) throws -> [Membership]
     func insertMembership(contact: Int64, location: Int64, text: Status, email: Status, at: String, operation: Int64?) throws
+    /// Removes a membership. When it is the one an import created the contact in, its
+    /// first statuses (which that import did not write as rows) are written as rows first.
     func deleteMembership(contact: Int64, location: Int64) throws
+    /// Every caller records the change too (`recordStatusChange`): a new contact's first
+    /// statuses are read back from the first change's `from` (`statusChanges(contact:)`).
     func setStatus(contact: Int64, location: Int64, channel: Channel, status: Status, at: String) throws
     func recordStatusChange(contact: Int64, location: Int64, channel: Channel, from: Status?, to: Status,
                             reason: String, operation: Int64?, at: String) throws
+    /// The contacts `operation` creates get no status-change rows for their first statuses
+    /// (schema 006): the history shows them, with `reason`, from the membership.
+    func recordsCreationStatusesInMemberships(operation: Int64, reason: String) throws
+    /// A contact's status history, oldest first: the first statuses of the location where an
+    /// import created it, then every change.
     func statusChanges(contact: Int64) throws -> [StatusChange]
     /// Every contact of a location with its text and email status there, oldest first, its
     /// values as bytes (export): one query.

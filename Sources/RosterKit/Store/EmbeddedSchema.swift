@@ -205,6 +205,17 @@ CREATE INDEX status_change_operation ON status_change (operation_id) WHERE opera
 DROP INDEX membership_location;
 CREATE INDEX membership_location ON membership (location_id, contact_id, text_status, email_status);
 """#),
+    (name: "006_creation_statuses.sql", sql: #"""
+-- roster schema, version 6: a new contact's first statuses kept once, in its membership.
+-- An import used to write two status_change rows for each contact it created (its first
+-- text and email statuses): a fifth of an import's work (docs/PERFORMANCE.md). An import
+-- that sets created_reason writes none: a contact it created has, in the membership it
+-- made, the statuses it started with, or, when a status changed since, the change's
+-- from_status; created_reason is the reason those first statuses are shown with. When
+-- that membership is removed (copy --move), the two rows are written then, so the
+-- history keeps them. Operations from before this version have NULL, and their rows.
+ALTER TABLE operation ADD COLUMN created_reason TEXT;
+"""#),
 ]
 
 /// The migrations of `Schema/postgresql/`, in file-name order.
@@ -373,5 +384,17 @@ SELECT 1;
 -- memberships carries the two statuses, so an export can read them from the index.
 DROP INDEX membership_location;
 CREATE INDEX membership_location ON membership (location_id, contact_id) INCLUDE (text_status, email_status);
+"""#),
+    (name: "006_creation_statuses.sql", sql: #"""
+-- roster schema for PostgreSQL, version 6 (as ../sqlite/006): a new contact's first
+-- statuses kept once, in its membership.
+-- An import used to write two status_change rows for each contact it created (its first
+-- text and email statuses): a fifth of an import's work (docs/PERFORMANCE.md). An import
+-- that sets created_reason writes none: a contact it created has, in the membership it
+-- made, the statuses it started with, or, when a status changed since, the change's
+-- from_status; created_reason is the reason those first statuses are shown with. When
+-- that membership is removed (copy --move), the two rows are written then, so the
+-- history keeps them. Operations from before this version have NULL, and their rows.
+ALTER TABLE operation ADD COLUMN created_reason TEXT;
 """#),
 ]

@@ -226,6 +226,13 @@ final class SQLTransaction: ContactTransaction {
     func deleteMembership(contact: Int64, location: Int64) throws {
         willDelete()
         try willUse(location: location)
+        if let creation = try creation(contact: contact, history: historyRows(contact: contact)), creation.location == location {
+            for line in creation.lines {
+                try recordStatusChange(contact: contact, location: location, channel: Channel(rawValue: line.change.channel) ?? .text,
+                                       from: nil, to: Status(rawValue: line.change.to) ?? .unsubscribed, reason: line.change.reason,
+                                       operation: creation.operation, at: line.change.at)
+            }
+        }
         try db.run("DELETE FROM membership WHERE contact_id = ? AND location_id = ?", [.int(contact), .int(location)])
     }
 
@@ -243,13 +250,62 @@ final class SQLTransaction: ContactTransaction {
                                       .text(to.rawValue), .text(reason), SQLValue(operation), .text(at)])
     }
 
-    func statusChanges(contact: Int64) throws -> [StatusChange] {
+    func recordsCreationStatusesInMemberships(operation: Int64, reason: String) throws {
+        try db.run("UPDATE operation SET created_reason = ? WHERE id = ?", [.text(reason), .int(operation)])
+    }
+
+    /// One row of the history, with what places it.
+    private struct HistoryRow {
+        var change: StatusChange
+        var location: Int64
+        var operation: Int64?
+    }
+
+    private func historyRows(contact: Int64) throws -> [HistoryRow] {
         try db.rows("""
-            SELECT l.name, s.channel, s.from_status, s.to_status, s.reason, s.at FROM status_change s
+            SELECT l.name, s.channel, s.from_status, s.to_status, s.reason, s.at, s.location_id, s.operation_id FROM status_change s
             JOIN location l ON l.id = s.location_id WHERE s.contact_id = ? ORDER BY s.id
             """, [.int(contact)]) { r in
-            StatusChange(location: r.string(0), channel: r.string(1), from: r.text(2), to: r.string(3), reason: r.string(4), at: r.string(5))
+            HistoryRow(change: StatusChange(location: r.string(0), channel: r.string(1), from: r.text(2), to: r.string(3),
+                                            reason: r.string(4), at: r.string(5)),
+                       location: r.int(6), operation: r.isNull(7) ? nil : r.int(7))
         }
+    }
+
+    /// Where an import that keeps first statuses in memberships (schema 006) created the
+    /// contact: the operation and location, and, while that membership is there, its first
+    /// statuses. A status is only ever changed with a row that records its `from`, so a
+    /// channel's first status is the `from` of its first change there, or else its status now.
+    private func creation(contact: Int64, history: [HistoryRow]) throws
+        -> (operation: Int64, location: Int64, lines: [HistoryRow])? {
+        guard let found = try db.first("""
+            SELECT o.id, o.location_id, l.name, o.created_reason, m.text_status, m.email_status, m.added_at FROM contact c
+            JOIN operation o ON o.id = c.created_operation JOIN location l ON l.id = o.location_id
+            LEFT JOIN membership m ON m.contact_id = c.id AND m.location_id = o.location_id AND m.added_operation = o.id
+            WHERE c.id = ? AND o.created_reason IS NOT NULL
+            """, [.int(contact)], { r in
+                (operation: r.int(0), location: r.int(1), name: r.string(2), reason: r.string(3),
+                 now: r.isNull(4) ? nil : (text: r.string(4), email: r.string(5), at: r.string(6)))
+            }) else { return nil }
+        guard let now = found.now else { return (found.operation, found.location, []) }
+        let lines = [(Channel.text, now.text), (Channel.email, now.email)].map { channel, status in
+            let first = history.first { $0.location == found.location && $0.change.channel == channel.rawValue }
+            return HistoryRow(change: StatusChange(location: found.name, channel: channel.rawValue, from: nil,
+                                                   to: first?.change.from ?? status, reason: found.reason, at: now.at),
+                              location: found.location, operation: found.operation)
+        }
+        return (found.operation, found.location, lines)
+    }
+
+    func statusChanges(contact: Int64) throws -> [StatusChange] {
+        let history = try historyRows(contact: contact)
+        guard let creation = try creation(contact: contact, history: history) else { return history.map(\.change) }
+        // The first statuses lead, whether read from the membership or, once it was
+        // removed, from the rows written then (later than the changes that followed them).
+        let isFirst = { (row: HistoryRow) in
+            row.change.from == nil && row.operation == creation.operation && row.location == creation.location
+        }
+        return (creation.lines + history.filter(isFirst) + history.filter { !isFirst($0) }).map(\.change)
     }
 
     static let forEachContactSQL = """

@@ -392,7 +392,7 @@ import Testing
         }
         for database in [path, scratch.path("new.sqlite")] {
             let store = try SQLiteStore(path: database)
-            #expect(try store.appliedMigrations().last == "005_export_index.sql")
+            #expect(try store.appliedMigrations().contains("005_export_index.sql"))
             let db = try SQLiteConnection(path: database)
             let plan = try db.rows("EXPLAIN QUERY PLAN \(SQLTransaction.forEachContactSQL)", [.int(1)]) { $0.string(3) }
             #expect(plan.contains { $0.contains("COVERING INDEX membership_location") }, "\(plan)")

@@ -1,0 +1,108 @@
+import Foundation
+import Testing
+@testable import RosterKit
+
+/// Schema 006: an import keeps a new contact's first statuses in the membership it creates
+/// instead of writing two status-change rows. The history must read exactly as it did with
+/// the rows, through hand changes, copies, moves (which remove that membership), merges and
+/// undos, on both engines.
+@Suite struct CreationStatusTests {
+    struct Outcome: Equatable {
+        var histories: [String: [StatusChange]] = [:]
+        var memberships: [String: [Membership]] = [:]
+        var undoRefusals: [String] = []
+    }
+
+    /// One practice's story; every contact's history and memberships at the end, by first name.
+    func story(keepingFirstStatusesInMemberships keeps: Bool, engine: Engine) throws -> (Outcome, statusRows: Int) {
+        let f = try Fixture(engine: engine)
+        var importer = f.importer
+        importer.keepsCreationStatusesInMemberships = keeps
+        let header = "Contact ID,First Name,Last Name,Email,Phone (Mobile)\n"
+        @discardableResult
+        func run(_ name: String, _ rows: String, into location: String, consent: String,
+                 mode: ImportRequest.Mode = .importRows) throws -> Readout {
+            let path = f.scratch.file(name, header + rows)
+            var request = ImportRequest(path: path, location: location, consent: try #require(Consent(parsing: consent)))
+            request.mode = mode
+            request.again = true
+            return try importer.run(request)
+        }
+        func id(_ first: String) throws -> String { try f.contact(named: first).id }
+        var outcome = Outcome()
+        func undo(_ readout: Readout) throws {
+            do { _ = try Undoer(store: f.store, clock: fixedClock).undo(try #require(readout.historyID)) }
+            catch let error as UndoError {
+                outcome.undoRefusals.append("\(error)".replacingOccurrences(of: "C[0-9A-Z]{9}", with: "ID", options: .regularExpression))
+            }
+        }
+
+        let first = try run("a.csv", """
+            ,Mary,Smith,mary@example.com,(603) 555-0101
+            ,Ann,Lee,ann@example.com,
+            ,Bo,Ray,,(603) 555-0102
+            ,Cy,Hu,cy@example.com,(603) 555-0103
+            ,Di,Ng,di@example.com,(603) 555-0104
+            ,Ed,Os,ed@example.com,(603) 555-0105
+
+            """, into: "Nashua", consent: "email,text")
+        _ = try f.contacts.setStatus(id("Ann"), location: "Nashua", practice: nil, channel: .email, status: .optedOut)
+        _ = try f.contacts.setStatus(id("Bo"), location: "Nashua", practice: nil, channel: .text, status: .unsubscribed)
+        try run("b.csv", """
+            ,Mary,Smith,mary@example.com,(603) 555-0101
+            ,Fay,Oh,fay@example.com,(603) 555-0106
+            ,Gil,Ax,,(603) 555-0107
+            ,Cy,Hu,cy@example.com,(603) 555-0103
+
+            """, into: "Hudson", consent: "text")
+        // Fay and Gil leave the membership they were created in.
+        _ = try f.contacts.copy(from: "Hudson", to: "Salem", practice: nil, ids: [id("Fay"), id("Gil")], move: true)
+        _ = try f.contacts.copy(from: "Nashua", to: "Salem", practice: nil, ids: [id("Di")], move: false)
+        _ = try f.contacts.setStatus(id("Di"), location: "Nashua", practice: nil, channel: .text, status: .subscribed)
+        _ = try f.contacts.setStatus(id("Fay"), location: "Salem", practice: nil, channel: .email, status: .optedOut)
+        let merge = try run("m.csv", """
+            \(id("Ed")),Ed,Osgood,ed@example.com,(603) 555-0105
+            \(id("Gil")),Gil,Ax,gil@example.com,(603) 555-0107
+
+            """, into: "Nashua", consent: "email", mode: .merge)
+        try undo(merge)
+        let third = try run("c.csv", ",Hal,Yu,hal@example.com,(603) 555-0108\n", into: "Salem", consent: "none")
+        _ = try f.contacts.copy(from: "Salem", to: "Nashua", practice: nil, ids: [id("Hal")], move: true)
+        _ = try f.contacts.setStatus(id("Hal"), location: "Nashua", practice: nil, channel: .email, status: .subscribed)
+        try undo(third)
+        try undo(first)
+        try undo(try run("d.csv", ",Ivy,Ro,ivy@example.com,(603) 555-0109\n", into: "Hudson", consent: "email,text"))
+        #expect(try f.contacts.find("Ivy").isEmpty)
+        try run("e.csv", ",Kai,Ro,kai@example.com,(603) 555-0110\n", into: "Hudson", consent: "email,text")
+
+        for first in ["Mary", "Ann", "Bo", "Cy", "Di", "Ed", "Fay", "Gil", "Hal", "Kai"] {
+            let view = try f.contacts.show(try id(first))
+            outcome.histories[first] = view.history
+            outcome.memberships[first] = view.memberships
+        }
+        return (outcome, try f.count("status_change"))
+    }
+
+    @Test(arguments: Engine.available)
+    func theHistoryReadsAsItDidWithRows(engine: Engine) throws {
+        let (kept, keptRows) = try story(keepingFirstStatusesInMemberships: true, engine: engine)
+        let (written, writtenRows) = try story(keepingFirstStatusesInMemberships: false, engine: engine)
+        #expect(kept == written)
+        for name in kept.histories.keys.sorted() {
+            #expect(kept.histories[name] == written.histories[name], "\(name)")
+        }
+        // Ten contacts created and kept (Ivy's undo removed her and her rows), three of them
+        // later moved out of their first membership (Fay, Gil, Hal: their rows written then).
+        #expect(writtenRows - keptRows == 2 * (10 - 3))
+
+        // The story did what it says: first statuses, later changes, rows for the moved.
+        let fay = try #require(kept.histories["Fay"])
+        #expect(fay.first == StatusChange(location: "Hudson", channel: "text", from: nil, to: "subscribed",
+                                          reason: "import of b.csv, consent text", at: fay.first?.at ?? ""))
+        #expect(fay.map(\.location) == ["Hudson", "Hudson", "Salem", "Salem", "Hudson", "Salem"], "\(fay)")
+        let di = try #require(kept.histories["Di"])
+        #expect(di.prefix(2).map(\.to) == ["subscribed", "subscribed"] && di.count > 4)
+        #expect(kept.undoRefusals.count == 2, "\(kept.undoRefusals)")
+        #expect(kept.memberships["Ann"]?.first?.email == .optedOut)
+    }
+}
