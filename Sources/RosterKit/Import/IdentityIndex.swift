@@ -22,17 +22,37 @@ struct IdentityIndex {
         }
     }
 
+    /// A row's keys as the index holds them. An import works them out on the feed's
+    /// thread, with the keys: hashing them was a twelfth of the store thread's work.
+    struct Hashes: Sendable {
+        let name: Int
+        let email: Int?
+        let phone: Int?
+
+        init(emailKey: String?, phone: String?, firstKey: String, lastKey: String) {
+            name = IdentityIndex.hash(firstKey, lastKey)
+            email = emailKey.map { IdentityIndex.hash($0) }
+            self.phone = phone.map { IdentityIndex.hash($0, firstKey) }
+        }
+
+        init(_ keys: IdentityKeys) {
+            self.init(emailKey: keys.email, phone: keys.phone, firstKey: keys.first, lastKey: keys.last)
+        }
+    }
+
     mutating func add(emailKey: String?, phone: String?, firstKey: String, lastKey: String) {
-        names.insert(Self.hash(firstKey, lastKey))
-        if let emailKey { emails.insert(Self.hash(emailKey)) }
-        if let phone { phones.insert(Self.hash(phone, firstKey)) }
+        add(Hashes(emailKey: emailKey, phone: phone, firstKey: firstKey, lastKey: lastKey))
     }
 
-    mutating func add(_ keys: IdentityKeys) {
-        add(emailKey: keys.email, phone: keys.phone, firstKey: keys.first, lastKey: keys.last)
+    mutating func add(_ keys: IdentityKeys) { add(Hashes(keys)) }
+
+    mutating func add(_ hashes: Hashes) {
+        names.insert(hashes.name)
+        if let email = hashes.email { emails.insert(email) }
+        if let phone = hashes.phone { phones.insert(phone) }
     }
 
-    func mayHaveName(_ firstKey: String, _ lastKey: String) -> Bool { names.contains(Self.hash(firstKey, lastKey)) }
-    func mayHaveEmail(_ emailKey: String) -> Bool { emails.contains(Self.hash(emailKey)) }
-    func mayHavePhone(_ phone: String, _ firstKey: String) -> Bool { phones.contains(Self.hash(phone, firstKey)) }
+    func mayHaveName(_ hashes: Hashes) -> Bool { names.contains(hashes.name) }
+    func mayHaveEmail(_ hashes: Hashes) -> Bool { hashes.email.map(emails.contains) ?? false }
+    func mayHavePhone(_ hashes: Hashes) -> Bool { hashes.phone.map(phones.contains) ?? false }
 }

@@ -197,10 +197,12 @@ public struct Importer {
 struct PreparedRow: Sendable {
     var parsed: RowNormaliser.Result
     var keys: IdentityKeys?
+    var hashes: IdentityIndex.Hashes?
 
     init(_ parsed: RowNormaliser.Result) {
         self.parsed = parsed
         keys = parsed.isValid ? IdentityKeys(parsed.values) : nil
+        hashes = keys.map(IdentityIndex.Hashes.init)
     }
 }
 
@@ -261,10 +263,11 @@ private struct Run {
         guard parsed.isValid else { return try fail(record, parsed, .invalid, into: &readout) }
         let values = parsed.values
         let keys = row.keys ?? IdentityKeys(values)
+        let hashes = row.hashes ?? IdentityIndex.Hashes(keys)
         let (firstKey, lastKey, emailKey, phone) = (keys.first, keys.last, keys.email, keys.phone)
 
         // 1. True duplicate: same name and same email (or, with no email, same phone).
-        let sameName = identity.mayHaveName(firstKey, lastKey)
+        let sameName = identity.mayHaveName(hashes)
             ? try tx.contacts(practiceID: practice.id, firstKey: firstKey, lastKey: lastKey) : []
         if let twin = sameName.first(where: { c in
             if let emailKey { return c.values[.email].map(Text.lowercased) == emailKey }
@@ -289,14 +292,14 @@ private struct Run {
             return
         }
         // 2. Email in use by another contact.
-        if let emailKey, identity.mayHaveEmail(emailKey),
+        if let emailKey, identity.mayHaveEmail(hashes),
            let other = try tx.contactsUsingEmail(practiceID: practice.id, emailKey: emailKey).first {
             let reason: FailureReason = phone == nil ? .alreadyExistsEmail : .duplicateEmail
             return try fail(record, parsed, reason, field: TemplateField.email.header,
                             message: "Email is already used by \(try who(other)), who has another name: to update that contact, export the location and merge by Contact ID; for a different person, use their own email", into: &readout)
         }
         // 3. Phone in use by another contact with the same first name.
-        if let phone, identity.mayHavePhone(phone, firstKey),
+        if let phone, identity.mayHavePhone(hashes),
            let other = try tx.contactsUsingPhone(practiceID: practice.id, phone: phone, firstKey: firstKey).first {
             let reason: FailureReason = emailKey == nil ? .alreadyExistsPhone : .duplicatePhone
             return try fail(record, parsed, reason, field: TemplateField.phone.header,
@@ -308,7 +311,7 @@ private struct Run {
             throw ImportError.practiceMissing(field: missing.field, option: missing.option, practice: practice.name)
         }
         let number = try tx.insertContact(practiceID: practice.id, values: values, keys: keys, at: at, operation: operation)
-        identity.add(keys)
+        identity.add(hashes)
         let statuses = TextRule.statuses(consent: request.consent, values: values)
         if keepsCreationStatusesInMemberships && !saidCreationStatusesAreInMemberships {
             try tx.recordsCreationStatusesInMemberships(operation: operation, reason: createdReason)

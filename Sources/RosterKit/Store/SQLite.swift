@@ -146,7 +146,7 @@ final class SQLiteConnection {
             var start = 0
             while start < values.count {
                 let rows = min(Self.rowsPerInsert, (values.count - start) / width)
-                try bulkStatement(table, rows: rows).run(Array(values[start..<(start + rows * width)]))
+                try bulkStatement(table, rows: rows).run(values[start..<(start + rows * width)])
                 start += rows * width
             }
             held[table.rawValue].removeAll(keepingCapacity: true)
@@ -196,7 +196,7 @@ final class Statement {
     /// Binds `values` to the parameters in order. Parameters past the values are bound
     /// to NULL, so that no value of a previous run is ever left bound.
     @discardableResult
-    func bind(_ values: [SQLValue]) -> Statement {
+    func bind(_ values: some Collection<SQLValue>) -> Statement {
         if values.count < parameterCount { sqlite3_clear_bindings(pointer) }
         var needed = 0
         for case .text(let v) in values { needed += v.utf8.count }
@@ -242,7 +242,7 @@ final class Statement {
         }
     }
 
-    func run(_ values: [SQLValue] = []) throws {
+    func run(_ values: some Collection<SQLValue> = [SQLValue]()) throws {
         bind(values)
         while try step() {}
         sqlite3_reset(pointer)
