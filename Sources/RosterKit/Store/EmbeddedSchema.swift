@@ -216,6 +216,19 @@ CREATE INDEX membership_location ON membership (location_id, contact_id, text_st
 -- history keeps them. Operations from before this version have NULL, and their rows.
 ALTER TABLE operation ADD COLUMN created_reason TEXT;
 """#),
+    (name: "007_operation_marks.sql", sql: #"""
+-- roster schema, version 7: what an operation made, found from where the tables stood when
+-- it began, instead of by two indexes every import paid for. An operation's new contacts
+-- all have ids above the highest when it began (ids only grow), and its status changes
+-- ids above the highest then and up to its status_mark. `undo` reads those ranges, with
+-- the operation's id still checked on each row. The index on contact.created_operation was
+-- a twentieth of an import's work on the store's thread (docs/PERFORMANCE.md). NULL (an
+-- operation from before this version): the ranges start at 0.
+ALTER TABLE operation ADD COLUMN contact_mark INTEGER;
+ALTER TABLE operation ADD COLUMN status_start INTEGER;
+DROP INDEX contact_created_operation;
+DROP INDEX status_change_operation;
+"""#),
 ]
 
 /// The migrations of `Schema/postgresql/`, in file-name order.
@@ -396,5 +409,13 @@ CREATE INDEX membership_location ON membership (location_id, contact_id) INCLUDE
 -- that membership is removed (copy --move), the two rows are written then, so the
 -- history keeps them. Operations from before this version have NULL, and their rows.
 ALTER TABLE operation ADD COLUMN created_reason TEXT;
+"""#),
+    (name: "007_operation_marks.sql", sql: #"""
+-- roster schema for PostgreSQL, version 7 (as ../sqlite/007): where the tables stood when
+-- an operation began, so `undo` can read what it made as ranges of ids. PostgreSQL keeps
+-- its two indexes on the operation columns: next to a round trip they cost little, and
+-- the queries use either. NULL (an operation from before this version): the ranges start at 0.
+ALTER TABLE operation ADD COLUMN contact_mark BIGINT;
+ALTER TABLE operation ADD COLUMN status_start BIGINT;
 """#),
 ]

@@ -396,8 +396,11 @@ final class SQLTransaction: ContactTransaction {
     func beginOperation(kind: String, practiceID: Int64, location: Int64?, file: String?, sha256: String?,
                         consent: String?, at: String) throws -> Int64 {
         try willUse(practice: practiceID)
+        // Where the contacts and the status changes stood: what the operation makes is above
+        // (schema 007; `contactsCreated(by:)`, `statusChanges(by:)`).
         return try db.insert("""
-            INSERT INTO operation (kind, practice_id, location_id, file_name, sha256, consent, at) VALUES (?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO operation (kind, practice_id, location_id, file_name, sha256, consent, at, contact_mark, status_start)
+            VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT coalesce(max(id), 0) FROM contact), (SELECT coalesce(max(id), 0) FROM status_change))
             """, [.text(kind), .int(practiceID), SQLValue(location), SQLValue(file), SQLValue(sha256), SQLValue(consent), .text(at)])
     }
 
@@ -508,8 +511,22 @@ final class SQLTransaction: ContactTransaction {
         return nil
     }
 
+    /// An operation's new contacts are above the highest id when it began (schema 007).
+    static let contactsCreatedSQL = """
+        SELECT id FROM contact WHERE id > (SELECT coalesce(contact_mark, 0) FROM operation WHERE id = ?1)
+          AND created_operation = ?1 ORDER BY id
+        """
+
+    /// An operation's status changes are above the highest id when it began, and up to its mark.
+    static let statusChangesByOperationSQL = """
+        SELECT contact_id, location_id, channel, from_status, to_status FROM status_change
+        WHERE id > (SELECT coalesce(status_start, 0) FROM operation WHERE id = ?1)
+          AND id <= (SELECT coalesce(status_mark, 9223372036854775807) FROM operation WHERE id = ?1)
+          AND operation_id = ?1 ORDER BY id DESC
+        """
+
     func contactsCreated(by operation: Int64) throws -> [Int64] {
-        try db.rows("SELECT id FROM contact WHERE created_operation = ? ORDER BY id", [.int(operation)]) { $0.int(0) }
+        try db.rows(Self.contactsCreatedSQL, [.int(operation)]) { $0.int(0) }
     }
 
     func membershipsAdded(by operation: Int64) throws -> [(contact: Int64, location: Int64)] {
@@ -524,9 +541,7 @@ final class SQLTransaction: ContactTransaction {
     }
 
     func statusChanges(by operation: Int64) throws -> [(contact: Int64, location: Int64, channel: Channel, from: Status?, to: Status)] {
-        try db.rows("""
-            SELECT contact_id, location_id, channel, from_status, to_status FROM status_change WHERE operation_id = ? ORDER BY id DESC
-            """, [.int(operation)]) { r in
+        try db.rows(Self.statusChangesByOperationSQL, [.int(operation)]) { r in
             (r.int(0), r.int(1), Channel(rawValue: r.string(2)) ?? .text, r.text(3).flatMap(Status.init(rawValue:)),
              Status(rawValue: r.string(4)) ?? .unsubscribed)
         }

@@ -28,6 +28,44 @@ import Testing
         #expect(history[1].undoneBy == u.historyID)
     }
 
+    /// Schema 007: undo finds what an operation made from where the contacts and the status
+    /// changes stood when it began. An operation recorded before 007 has no marks, and is
+    /// undone the same; others' rows around it are left alone.
+    @Test(arguments: [true, false])
+    func undoFindsWhatTheOperationMadeWithOrWithoutItsMarks(marked: Bool) throws {
+        let f = try Fixture()
+        try f.importCSV(header + "Mary,Smith,mary@example.com,(603) 555-0123\nAnn,Lee,ann@example.com,\n", into: "Nashua")
+        let before = try f.snapshot()
+        let r = try f.importCSV(header + "Bo,Ray,bo@example.com,(603) 555-0124\nMary,Smith,mary@example.com,(603) 555-0123\nCy,Hu,,(603) 555-0125\n",
+                                into: "Hudson")
+        #expect((r.created, r.copied) == (2, 1))
+        let id = try #require(r.historyID)
+        if !marked {
+            try f.store.write(commit: true) { tx in
+                _ = try #require(tx as? SQLTransaction).db.run("UPDATE operation SET contact_mark = NULL, status_start = NULL WHERE id = ?", [.int(id)])
+            }
+        }
+        let u = try Undoer(store: f.store, clock: fixedClock).undo(id)
+        #expect((u.contactsRemoved, u.membershipsRemoved, u.statusesRestored) == (2, 1, 1))
+        var after = try f.snapshot()
+        #expect(after["contact"] == before["contact"] && after["membership"] == before["membership"])
+        after["status_change"] = nil
+        var expected = before
+        expected["status_change"] = nil
+        #expect(after == expected)
+    }
+
+    @Test func undoReadsAnOperationsContactsAndStatusChangesAsRangesOfIds() throws {
+        let f = try Fixture()
+        guard f.engine == .sqlite else { return }
+        let db = try #require(f.store.executor as? SQLiteConnection)
+        for sql in [SQLTransaction.contactsCreatedSQL, SQLTransaction.statusChangesByOperationSQL] {
+            let plan = try db.rows("EXPLAIN QUERY PLAN \(sql)", [.int(1)]) { $0.string(3) }
+            #expect(plan.contains { $0.contains("INTEGER PRIMARY KEY (rowid>? AND rowid<?)") || $0.contains("INTEGER PRIMARY KEY (rowid>?)") },
+                    "\(plan)")
+        }
+    }
+
     @Test func undoingAMergeRestoresUpdatedValuesAndRemovesAddedMemberships() throws {
         let f = try Fixture()
         try f.importCSV(header + "Mary,Smith,mary@example.com,(603) 555-0123\nAnn,Lee,ann@example.com,\n")

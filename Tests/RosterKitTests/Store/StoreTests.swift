@@ -87,7 +87,8 @@ import Testing
         #expect(try db.rows("SELECT \(columns) FROM membership ORDER BY 1, 2") { r in (0..<6).map { r.text(Int32($0)) ?? "∅" }.joined(separator: "|") } == before.memberships)
         #expect(try db.rows("SELECT \(history) FROM status_change ORDER BY id") { r in (0..<9).map { r.text(Int32($0)) ?? "∅" }.joined(separator: "|") } == before.history)
         let indexes = try db.rows("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('membership', 'status_change') AND sql IS NOT NULL ORDER BY name") { $0.string(0) }
-        #expect(indexes == ["membership_added_operation", "membership_location", "status_change_contact", "status_change_operation"])
+        // (007 drops status_change_operation: undo reads ranges of ids instead.)
+        #expect(indexes == ["membership_added_operation", "membership_location", "status_change_contact"])
         #expect(try db.rows("PRAGMA foreign_key_check") { $0.string(0) } == [])
         // The CHECKs allow exactly the statuses and channels they allowed.
         for bad in ["INSERT INTO membership (\(columns)) VALUES (2, 1, 'Subscribed', 'unsubscribed', 'x', NULL)",
