@@ -55,6 +55,24 @@ import Testing
         #expect(after == expected)
     }
 
+    /// An import takes its new contacts' numbers ahead (to write them many to a statement):
+    /// a number is still never used twice, not after an undo removed the newest contacts,
+    /// nor after a dry run or a refused import took numbers it did not keep.
+    @Test func aContactNumberIsNeverUsedTwice() throws {
+        let f = try Fixture()
+        func numbers() throws -> [Int64] { try f.store.dump("SELECT id FROM contact ORDER BY id", columns: 1).map { Int64($0[0] ?? "") ?? 0 } }
+        try f.importCSV(header + "Mary,Smith,mary@example.com,\n")
+        let r = try f.importCSV(header + "Ann,Lee,ann@example.com,\nBo,Ray,bo@example.com,\n", into: "Hudson")
+        #expect(try numbers() == [1, 2, 3])
+        _ = try Undoer(store: f.store, clock: fixedClock).undo(try #require(r.historyID))
+        #expect(try numbers() == [1])
+        try f.importCSV(header + "Cy,Hu,cy@example.com,\n", into: "Salem") { $0.dryRun = true }
+        #expect(try numbers() == [1])
+        try f.importCSV(header + "Di,Ng,di@example.com,\nEd,Os,ed@example.com,\n", into: "Salem")
+        let latest = try numbers()
+        #expect(latest.count == 3 && latest[0] == 1 && latest[1] > 3 && latest[2] == latest[1] + 1, "\(latest)")
+    }
+
     @Test func undoReadsAnOperationsContactsAndStatusChangesAsRangesOfIds() throws {
         let f = try Fixture()
         guard f.engine == .sqlite else { return }

@@ -404,4 +404,20 @@ import Testing
         try store.read { tx in try tx.forEachContactBytes(location: location.id) { exported.append(($0.number, $0.text, $0.email)) } }
         #expect(exported.count == 1 && exported[0] == (1, .optedOut, .subscribed))
     }
+
+    /// Held rows go out 64, 16, 4 or 1 to a statement: every count is written whole, with
+    /// no more statements than those sizes need.
+    @Test func heldRowsAreWrittenInFourStatementSizes() {
+        for count in 1...300 {
+            var left = count, sizes: [Int] = []
+            while left > 0 {
+                let rows = SQLiteConnection.rowsPerStatement(left)
+                sizes.append(rows)
+                left -= rows
+            }
+            #expect(left == 0 && Set(sizes).isSubset(of: [64, 16, 4, 1]))
+            #expect(sizes == sizes.sorted(by: >))
+            #expect(sizes.count == count / 64 + count % 64 / 16 + count % 16 / 4 + count % 4)
+        }
+    }
 }
