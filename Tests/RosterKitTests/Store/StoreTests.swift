@@ -420,4 +420,29 @@ import Testing
             #expect(sizes.count == count / 64 + count % 64 / 16 + count % 16 / 4 + count % 4)
         }
     }
+
+    /// Held rows, bound from the statement's own buffer many to a statement: what reaches
+    /// the table is exactly the values appended, over statements of every size: empty
+    /// text, NUL bytes, non-ASCII, long text, NULL and the extreme integers.
+    @Test func heldRowsReachTheTableByteForByte() throws {
+        let store = try SQLiteStore(path: ":memory:")
+        let db = try #require(store.executor as? SQLiteConnection)
+        var generator = CSVSeededGenerator(seed: 6)
+        let texts = ["", "a", "\u{0}", "x\u{0}y", "Zoë 🙂", "=1+2", String(repeating: "long ", count: 2_000), " edge "]
+        let ints: [Int64?] = [nil, 0, -1, 1, .min, .max]
+        var expected: [[String]] = []
+        try store.write(commit: true, deletes: false) { _ in
+            for i in 0..<333 {
+                let text = texts.randomElement(using: &generator)! + (i % 5 == 0 ? "\(i)" : "")
+                let operation = ints.randomElement(using: &generator)!
+                try db.append(.outbox, [.int(Int64(i) - 100), SQLValue(operation), .text(text), .text("at \(i)")])
+                expected.append(["\(Int64(i) - 100)", operation.map { "\($0)" } ?? "∅",
+                                 text.utf8.map { String(format: "%02X", $0) }.joined(), "at \(i)"])
+            }
+        }
+        let stored = try db.rows("SELECT contact_id, operation_id, hex(to_address), queued_at FROM outbox ORDER BY id", []) { r in
+            [r.string(0), r.isNull(1) ? "∅" : r.string(1), r.string(2), r.string(3)]
+        }
+        #expect(stored == expected)
+    }
 }
