@@ -25,14 +25,15 @@ enum Regions {
     /// letter is A–Z or a–z and a number 0–9 (a CR LF pair, one Character, is neither).
     /// `fullKey` for anything else, and the reference, held to this by `asciiKeyIsTheFullKey`.
     static func key(_ s: String) -> String {
-        let ascii: String?? = s.utf8.withContiguousStorageIfAvailable { bytes -> String? in
-            var out: [UInt8] = []
-            out.reserveCapacity(bytes.count)
-            for b in bytes {
-                if b >= 0x80 { return nil }
-                if (b | 0x20) &- 0x61 < 26 { out.append(b | 0x20) } else if b &- 0x30 < 10 { out.append(b) }
+        let ascii: String?? = s.utf8.withContiguousStorageIfAvailable { bytes in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count) { out -> String? in
+                var n = 0
+                for b in bytes {
+                    if b >= 0x80 { return nil }
+                    if (b | 0x20) &- 0x61 < 26 { out[n] = b | 0x20; n += 1 } else if b &- 0x30 < 10 { out[n] = b; n += 1 }
+                }
+                return String(decoding: UnsafeBufferPointer(rebasing: out[0..<n]), as: UTF8.self)
             }
-            return String(decoding: out, as: UTF8.self)
         }
         if let ascii, let key = ascii { return key }
         return fullKey(s)
