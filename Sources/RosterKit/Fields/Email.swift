@@ -13,7 +13,7 @@ public enum Email {
 
     /// Why `address` is not a plausible email address, or nil.
     static func problem(_ address: String) -> String? {
-        isPlainValidASCII(address) ? nil : fullProblem(address)
+        isPlainValid(address) ? nil : fullProblem(address)
     }
 
     /// The whole check, with the reason; `problem` skips it for plain valid addresses.
@@ -57,47 +57,76 @@ public enum Email {
         return nil
     }
 
-    /// The common case answered from the bytes: true only for an all-ASCII address that
-    /// passes every check of `problem`, so that path (which walks Characters and Unicode
-    /// properties) runs only for the rare address that is not plain ASCII or not valid.
-    static func isPlainValidASCII(_ address: String) -> Bool {
+    /// The common case answered from the bytes: true only for an address that passes every
+    /// check of `fullProblem` (which walks Characters and Unicode properties), so that runs
+    /// only for an address that is not valid or has a character other than ASCII and the
+    /// Latin letters of `latinLetterAt` (`zoë`, `josé`: one address in seven of a
+    /// bench list). Scalars are counted for the limits, as `fullProblem` counts them. Held
+    /// to it by `fastPathAgreesWithTheFullCheck` and `latinLettersAreLettersToTheFullCheck`.
+    static func isPlainValid(_ address: String) -> Bool {
         var address = address
         return address.withUTF8 { bytes -> Bool in
-            guard bytes.count <= maxLength, let at = bytes.firstIndex(of: UInt8(ascii: "@")) else { return false }
-            let localCount = at
-            guard localCount > 0, localCount <= 64 else { return false }
+            guard let at = bytes.firstIndex(of: UInt8(ascii: "@")) else { return false }
+            var letters2 = 0   // two-byte Latin letters: scalars are bytes minus these
             var previous: UInt8 = UInt8(ascii: ".")   // a leading dot fails like ".."
-            for i in 0..<at {
+            var i = 0
+            while i < at {
                 let byte = bytes[i]
                 if byte == UInt8(ascii: ".") {
                     if previous == UInt8(ascii: ".") { return false }
+                } else if byte >= 0x80 {
+                    guard latinLetterAt(bytes, i) else { return false }
+                    letters2 += 1
+                    i += 1
                 } else if !isASCIILetterOrDigit(byte) && !asciiLocalSpecial(byte) {
                     return false
                 }
                 previous = byte
+                i += 1
             }
             if previous == UInt8(ascii: ".") { return false }
+            let localScalars = at - letters2
+            guard localScalars > 0, localScalars <= 64 else { return false }
             // The domain: labels of letters, digits and inner dashes, at least two.
             var labels = 0, labelLength = 0, labelAllDigits = true, labelStart = true
             var last: UInt8 = 0
-            for i in (at + 1)..<bytes.count {
+            i = at + 1
+            while i < bytes.count {
                 let byte = bytes[i]
                 if byte == UInt8(ascii: ".") {
                     if labelLength == 0 || last == UInt8(ascii: "-") { return false }
                     labels += 1; labelLength = 0; labelAllDigits = true; labelStart = true
-                } else if isASCIILetterOrDigit(byte) || byte == UInt8(ascii: "-") {
+                } else if isASCIILetterOrDigit(byte) || byte == UInt8(ascii: "-") || latinLetterAt(bytes, i) {
                     if byte == UInt8(ascii: "-") && labelStart { return false }
                     labelLength += 1
                     if labelLength > 63 { return false }
                     if !(byte >= 0x30 && byte <= 0x39) { labelAllDigits = false }
                     labelStart = false
+                    if byte >= 0x80 { letters2 += 1; i += 1 }
                 } else {
-                    return false   // a second @, a space, a comma, non-ASCII: the full check says which
+                    return false   // a second @, a space, a comma, other text: the full check says which
                 }
                 last = byte
+                i += 1
             }
             if labelLength == 0 || last == UInt8(ascii: "-") || labelAllDigits { return false }
-            return labels + 1 >= 2
+            return labels + 1 >= 2 && bytes.count - letters2 <= maxLength
+        }
+    }
+
+    /// Whether the bytes at `i` are a letter of U+00C0–U+024F (Latin-1 and Latin Extended
+    /// A and B) other than `×` and `÷`, in UTF-8. Each is Alphabetic, not whitespace, and a
+    /// Character of its own beside any other of these or ASCII, so `fullProblem` finds
+    /// Characters and scalars one to one there.
+    @inline(__always) static func latinLetterAt(_ bytes: UnsafeBufferPointer<UInt8>, _ i: Int) -> Bool {
+        let lead = bytes[i]
+        guard lead >= 0xC3 && lead <= 0xC9, i + 1 < bytes.count else { return false }
+        let next = bytes[i + 1]
+        guard next & 0xC0 == 0x80 else { return false }
+        switch lead {
+        case 0xC3: return next != 0x97 && next != 0xB7
+        case 0xC9: return next <= 0x8F
+        default: return true
         }
     }
 

@@ -1,28 +1,97 @@
 /// First Name and Last Name (SPEC 3).
 public enum PersonName {
     public static func normalise(_ trimmed: String, required: Bool) -> FieldOutcome {
+        asciiNormalise(trimmed) ?? fullNormalise(trimmed, required: required)
+    }
+
+    /// The rule for a non-empty ASCII name, from its bytes in one pass (most names): the
+    /// checks of `fullNormalise` in its order, each answered as it answers it for ASCII.
+    /// nil for anything else. `fullNormalise` stays the reference, held to this by
+    /// `asciiNameRuleAgreesWithTheFullRule`.
+    static func asciiNormalise(_ trimmed: String) -> FieldOutcome? {
+        let outcome: FieldOutcome?? = trimmed.utf8.withContiguousStorageIfAvailable { bytes -> FieldOutcome? in
+            guard !bytes.isEmpty else { return nil }
+            var control = false, digit = false, upper = false, lower = false, doubleSpace = false
+            var note: UInt8 = 0, previous: UInt8 = 0
+            for b in bytes {
+                if b >= 0x80 { return nil }
+                if b < 0x20 || b == 0x7F {
+                    if b != 0x09 && b != 0x0A && b != 0x0D { control = true }
+                } else if b >= 0x30 && b <= 0x39 {
+                    digit = true
+                } else if b >= 0x41 && b <= 0x5A {
+                    upper = true
+                } else if b >= 0x61 && b <= 0x7A {
+                    lower = true
+                } else if b == 0x20 {
+                    if previous == 0x20 { doubleSpace = true }
+                } else if note == 0 && NoteWords.isNoteByte(b) {
+                    note = b
+                }
+                previous = b
+            }
+            if control { return .invalid(controlMessage) }
+            if bytes.count > FreeText.defaultLimit { return .invalid(tooLongMessage) }   // bytes are scalars here
+            if digit { return .invalid(digitMessage) }
+            if note != 0 { return .invalid(noteCharacterMessage(Character(Unicode.Scalar(note)))) }
+            if NoteWords.asciiHasNoteWord(bytes), let phrase = NoteWords.match(in: trimmed) {
+                return .invalid(notePhraseMessage(phrase))
+            }
+            guard doubleSpace || upper != lower else { return .accepted(trimmed) }
+            var value = Array(bytes)
+            var kind: CorrectionKind?
+            if doubleSpace {
+                // As splitting at " " without empty parts and joining with " ".
+                var collapsed: [UInt8] = []
+                collapsed.reserveCapacity(value.count)
+                for b in value where b != 0x20 || (collapsed.last.map { $0 != 0x20 } ?? false) { collapsed.append(b) }
+                if collapsed.last == 0x20 { collapsed.removeLast() }
+                value = collapsed
+                kind = .collapsedSpaces
+            }
+            // Collapsing drops only spaces, so the letters' cases are those counted above; an
+            // ASCII name keeps its length when capitalised, so the limit holds.
+            if upper != lower, capitaliseASCII(&value) { kind = .capitalised }
+            let text = String(decoding: value, as: UTF8.self)
+            return kind.map { .corrected(text, kind: $0) } ?? .accepted(text)
+        }
+        return outcome ?? nil
+    }
+
+    static let controlMessage = "contains control characters (such as NUL bytes); retype the name"
+    static let tooLongMessage = "is longer than \(FreeText.defaultLimit) characters; keep only the name and move the rest to Notes"
+    static let digitMessage = "contains a digit, so it reads like a note or an EMR code; keep only the name and move the rest to Notes"
+    static func noteCharacterMessage(_ c: Character) -> String {
+        "contains \"\(c)\", so it reads like a note; keep only the name and move the rest to Notes"
+    }
+    static func notePhraseMessage(_ phrase: String) -> String {
+        if NoteWords.doNotContact.contains(phrase) {
+            return "contains \"\(phrase)\", so it reads like a note that this person should not be contacted: delete the row, or if they should be, put only their name here and the note in Notes"
+        }
+        return "contains \"\(phrase)\", so it reads like a note, not a name; put the person's name here and the note in Notes"
+    }
+
+    /// The whole rule, for any text: the reference `asciiNormalise` answers ASCII names by.
+    static func fullNormalise(_ trimmed: String, required: Bool) -> FieldOutcome {
         if trimmed.isEmpty {
             return required ? .invalid("is empty; every contact needs a first name") : .accepted(nil)
         }
         if Text.hasForbiddenControl(trimmed) {
-            return .invalid("contains control characters (such as NUL bytes); retype the name")
+            return .invalid(controlMessage)
         }
         if Text.length(trimmed) > FreeText.defaultLimit {
-            return .invalid("is longer than \(FreeText.defaultLimit) characters; keep only the name and move the rest to Notes")
+            return .invalid(tooLongMessage)
         }
         let ascii = trimmed.utf8.allSatisfy { $0 < 0x80 }
         if ascii ? trimmed.utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) : trimmed.contains(where: { $0.isNumber }) {
-            return .invalid("contains a digit, so it reads like a note or an EMR code; keep only the name and move the rest to Notes")
+            return .invalid(digitMessage)
         }
         if ascii ? trimmed.utf8.contains(where: { NoteWords.bytes.contains($0) }) : true,
            let c = trimmed.first(where: { NoteWords.characters.contains($0) }) {
-            return .invalid("contains \"\(c)\", so it reads like a note; keep only the name and move the rest to Notes")
+            return .invalid(noteCharacterMessage(c))
         }
         if let phrase = NoteWords.match(in: trimmed) {
-            if NoteWords.doNotContact.contains(phrase) {
-                return .invalid("contains \"\(phrase)\", so it reads like a note that this person should not be contacted: delete the row, or if they should be, put only their name here and the note in Notes")
-            }
-            return .invalid("contains \"\(phrase)\", so it reads like a note, not a name; put the person's name here and the note in Notes")
+            return .invalid(notePhraseMessage(phrase))
         }
         var value = trimmed
         var kind: CorrectionKind?
@@ -47,7 +116,7 @@ public enum PersonName {
             }
             // Lower-casing can lengthen a name (`İ` → `i̇`): what is stored must fit the limit too.
             if Text.length(value) > FreeText.defaultLimit {
-                return .invalid("is longer than \(FreeText.defaultLimit) characters; keep only the name and move the rest to Notes")
+                return .invalid(tooLongMessage)
             }
         }
         return kind.map { .corrected(value, kind: $0) } ?? .accepted(value)
@@ -58,19 +127,7 @@ public enum PersonName {
     static func capitalise(_ name: String) -> String {
         if name.utf8.allSatisfy({ $0 < 0x80 }) {
             var bytes = Array(name.utf8)
-            var atPartStart = true
-            for i in bytes.indices {
-                let b = bytes[i]
-                let isLetter = (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
-                if b == 0x20 || b == 0x2D || b == 0x27 {
-                    atPartStart = true
-                } else if atPartStart {
-                    if b >= 0x61 && b <= 0x7A { bytes[i] = b - 32 }
-                    atPartStart = !isLetter
-                } else if b >= 0x41 && b <= 0x5A {
-                    bytes[i] = b + 32
-                }
-            }
+            capitaliseASCII(&bytes)
             return String(decoding: bytes, as: UTF8.self)
         }
         var result = ""
@@ -91,6 +148,26 @@ public enum PersonName {
             }
         }
         return result
+    }
+
+    /// `capitalise` for ASCII, in place; whether it changed a byte.
+    @discardableResult
+    static func capitaliseASCII(_ bytes: inout [UInt8]) -> Bool {
+        var atPartStart = true, changed = false
+        for i in bytes.indices {
+            let b = bytes[i]
+            let isLetter = (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
+            if b == 0x20 || b == 0x2D || b == 0x27 {
+                atPartStart = true
+            } else if atPartStart {
+                if b >= 0x61 && b <= 0x7A { bytes[i] = b - 32; changed = true }
+                atPartStart = !isLetter
+            } else if b >= 0x41 && b <= 0x5A {
+                bytes[i] = b + 32
+                changed = true
+            }
+        }
+        return changed
     }
 
     /// The title case of a character: its first scalar's, then its marks as they are.

@@ -15,8 +15,51 @@ enum NoteWords {
     static let characters: Set<Character> = ["(", ")", "[", "]", "{", "}", "/", "\\", "#", "@", "!", "?", "*", ":", ";"]
     static let bytes: Set<UInt8> = Set(characters.compactMap { $0.asciiValue })
 
+    /// `bytes` as a bit mask over ASCII (bit b of the pair): a test per byte, not a hash.
+    static let byteMask: (low: UInt64, high: UInt64) = bytes.reduce((0, 0)) { mask, b in
+        b < 64 ? (mask.0 | 1 << b, mask.1) : (mask.0, mask.1 | 1 << (b - 64))
+    }
+
+    /// Whether `b` is one of `bytes`.
+    @inline(__always) static func isNoteByte(_ b: UInt8) -> Bool {
+        b < 64 ? byteMask.low & (1 << b) != 0 : b < 128 && byteMask.high & (1 << (b - 64)) != 0
+    }
+
     /// Every word of every phrase: a name with none of them needs no phrase search.
     static let anyWord: Set<String> = Set(phrases.joined())
+
+    /// `anyWord` as bytes, for `asciiHasNoteWord`.
+    static let anyWordBytes: [[UInt8]] = anyWord.sorted().map { Array($0.utf8) }
+
+    /// Whether an ASCII name has a word of `anyWord`: `asciiWords(name)` asked without
+    /// making the words (an Array of Strings a name, 4 % of an import, for the rare name
+    /// that has one). Held to it by `asciiNoteWordCheckAgreesWithTheWords`.
+    static func asciiHasNoteWord(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        var start = 0
+        for end in 0...name.count {
+            if end < name.count {
+                // The bytes `asciiWords` puts into a word: letters, `/` and `'`.
+                let b = name[end]
+                if (b | 0x20) &- 0x61 < 26 || b == UInt8(ascii: "/") || b == UInt8(ascii: "'") { continue }
+            }
+            var first = start, last = end
+            while first < last && name[first] == UInt8(ascii: "'") { first += 1 }
+            while last > first && name[last - 1] == UInt8(ascii: "'") { last -= 1 }
+            if last > first && isNoteWord(UnsafeBufferPointer(rebasing: name[first..<last])) { return true }
+            start = end + 1
+        }
+        return false
+    }
+
+    /// Whether `word` (letters of any case, `/`, `'`) lower-cased is in `anyWord`. Or-ing
+    /// 0x20 lower-cases a letter and leaves `/` and `'` as they are.
+    private static func isNoteWord(_ word: UnsafeBufferPointer<UInt8>) -> Bool {
+        candidates: for candidate in anyWordBytes where candidate.count == word.count {
+            for i in 0..<word.count where word[i] | 0x20 != candidate[i] { continue candidates }
+            return true
+        }
+        return false
+    }
 
     /// The note-like phrase found in `name`, if any.
     static func match(in name: String) -> String? {

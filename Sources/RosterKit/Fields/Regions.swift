@@ -21,7 +21,25 @@ public enum Country: String, Sendable, CaseIterable {
 enum Regions {
     /// Lower-cased letters and digits: dots, spaces and dashes do not count (`N.H.`, `U.S.A.`).
     /// Digits are kept, so a cell holding more than a region (`MA 01852`) is not read as one.
+    /// From the bytes for ASCII text (every State and Country cell in practice): there a
+    /// letter is A–Z or a–z and a number 0–9 (a CR LF pair, one Character, is neither).
+    /// `fullKey` for anything else, and the reference, held to this by `asciiKeyIsTheFullKey`.
     static func key(_ s: String) -> String {
+        let ascii: String?? = s.utf8.withContiguousStorageIfAvailable { bytes in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count) { out -> String? in
+                var n = 0
+                for b in bytes {
+                    if b >= 0x80 { return nil }
+                    if (b | 0x20) &- 0x61 < 26 { out[n] = b | 0x20; n += 1 } else if b &- 0x30 < 10 { out[n] = b; n += 1 }
+                }
+                return String(decoding: UnsafeBufferPointer(rebasing: out[0..<n]), as: UTF8.self)
+            }
+        }
+        if let ascii, let key = ascii { return key }
+        return fullKey(s)
+    }
+
+    static func fullKey(_ s: String) -> String {
         String(s.lowercased().filter { $0.isLetter || $0.isNumber })
     }
 

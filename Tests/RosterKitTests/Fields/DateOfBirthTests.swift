@@ -185,4 +185,18 @@ import Testing
             }
         }
     }
+
+    /// The one-pass byte rule must answer what the rule over Substrings answers, on
+    /// generated cells of digits, separators, every ASCII byte and non-ASCII digits and marks.
+    @Test func byteDateRuleAgreesWithTheFullRule() {
+        let today = DateOfBirth.Day(year: 2026, month: 3, day: 15)
+        let parts = ["1", "12", "08", "2026", "1991", "1899", "0", "00", "31", "29", "02", "13", "62", "/", "/", "-", "-",
+                     "99999999999999999999", "0000000001990", "١", "１", "\u{301}", "3/15/2026", "2026-03-16", "2/29/2000", "2/29/1900"]
+        var generator = FieldsTextGenerator(seed: 0xd0b, pieces: parts + parts + parts)
+        for i in 0..<100_000 {
+            let cell = generator.text(6, asciiOnly: i % 4 != 0)
+            #expect(DateOfBirth.normalise(cell, today: today) == DateOfBirth.fullNormalise(cell, today: today),
+                    "seed \(generator.seed): \(cell.debugDescription)")
+        }
+    }
 }

@@ -86,3 +86,39 @@ func fieldsKind(_ outcome: FieldOutcome) -> CorrectionKind? {
 
 /// The trimming every caller does before a field rule (SPEC 3: all values are trimmed).
 func fieldsTrim(_ raw: String) -> String { raw.trimmingCharacters(in: .whitespacesAndNewlines) }
+
+/// Seeded random text for the property tests that hold a byte fast path to the rule it
+/// bypasses: pieces joined at random, from every ASCII byte (letters of both cases, digits,
+/// space, tab, line breaks, other control bytes, punctuation, DEL), some non-ASCII text,
+/// and the pieces a test adds for its field. The seed is ROSTER_TEST_SEED when set; put
+/// `seed` in failure messages so a failure replays.
+struct FieldsTextGenerator {
+    static let asciiPieces: [String] = (0..<128).map { String(UnicodeScalar(UInt8($0))) }
+    static let otherPieces = ["  ", "\r\n", "é", "É", "ë", "ß", "İ", "ǅ", "e\u{301}", "\u{301}", "\u{00A0}", "\u{2019}", "\u{2013}",
+                              "😀", "Ω", "Ｗ", "٣", "½", "\u{0600}", "\u{200D}", "×", "\u{FEFF}"]
+    let seed: UInt64
+    private var rng: SplitMix64
+    private let pieces: [String]
+
+    init(seed defaultSeed: UInt64, pieces extra: [String]) {
+        seed = ProcessInfo.processInfo.environment["ROSTER_TEST_SEED"].flatMap(UInt64.init) ?? defaultSeed
+        rng = SplitMix64(seed: seed)
+        pieces = Self.asciiPieces + Self.otherPieces + extra
+    }
+
+    /// Up to `most` pieces; with `asciiOnly`, only pieces that are ASCII.
+    mutating func text(_ most: Int, asciiOnly: Bool = false) -> String {
+        var out = ""
+        for _ in 0..<Int.random(in: 0...most, using: &rng) {
+            var piece = pieces[Int.random(in: 0..<pieces.count, using: &rng)]
+            while asciiOnly && !piece.utf8.allSatisfy({ $0 < 0x80 }) { piece = pieces[Int.random(in: 0..<pieces.count, using: &rng)] }
+            out += piece
+        }
+        return out
+    }
+
+    /// One of `choices`.
+    mutating func pick(_ choices: [String]) -> String { choices[Int.random(in: 0..<choices.count, using: &rng)] }
+
+    mutating func chance(_ percent: Int) -> Bool { Int.random(in: 0..<100, using: &rng) < percent }
+}

@@ -70,4 +70,25 @@ import Testing
             #expect(FreeText.normalise(fieldsTrim(row[3]), limit: FreeText.notesLimit) == .accepted(row[4]), "manifest row \(row[0])")
         }
     }
+
+    /// `Text.length`, `Text.hasForbiddenControl` and `Text.contains` read bytes; each must
+    /// answer what its definition over Unicode scalars (or the copied byte arrays) answers,
+    /// on generated text: every ASCII byte, control bytes, accents, combining marks, emoji.
+    @Test func textHelpersAgreeWithTheirScalarDefinitions() {
+        var generator = FieldsTextGenerator(seed: 0x7e47, pieces: ["..", "  ", "ab", "\u{7F}\u{0}"])
+        func referenceContains(_ text: String, _ needle: String) -> Bool {
+            let haystack = Array(text.utf8), pattern = Array(needle.utf8)
+            guard !pattern.isEmpty else { return true }
+            guard haystack.count >= pattern.count else { return false }
+            return (0...(haystack.count - pattern.count)).contains { haystack[$0..<($0 + pattern.count)].elementsEqual(pattern) }
+        }
+        for i in 0..<100_000 {
+            let text = generator.text(12, asciiOnly: i % 3 == 0)
+            let needle = generator.text(2)
+            #expect(Text.length(text) == text.unicodeScalars.count, "seed \(generator.seed): \(text.debugDescription)")
+            #expect(Text.hasForbiddenControl(text) == Text.fullHasForbiddenControl(text), "seed \(generator.seed): \(text.debugDescription)")
+            #expect(Text.contains(text, needle) == referenceContains(text, needle),
+                    "seed \(generator.seed): \(text.debugDescription) \(needle.debugDescription)")
+        }
+    }
 }

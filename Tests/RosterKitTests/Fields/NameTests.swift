@@ -206,4 +206,39 @@ import Testing
             #expect(Array(Text.lowercased(s).utf8) == Array(s.lowercased().utf8), "\(s)")
         }
     }
+
+    /// The one-pass rule for ASCII names must answer exactly what the full rule answers:
+    /// generated names of note words, name parts, every ASCII byte and runs of spaces, some
+    /// of them around the 255-character limit; anything not ASCII must go to the full rule.
+    @Test func asciiNameRuleAgreesWithTheFullRule() {
+        let parts = ["Mary", "MARY", "mary", "O'Neil", "o'NEIL", "Jo-Ann", "JO-ANN", "McDonald", "d'", " ", "  ", "   ", "-", "'", "''",
+                     "'Test'", "Do Not", "DO NOT USE", "n/a", "No Name", "Cash Pay", "x", "\t", "\r\n"]
+        var generator = FieldsTextGenerator(seed: 0x4e41_4d45, pieces: NoteWords.anyWord.sorted() + parts + parts)
+        for i in 0..<150_000 {
+            var name = generator.text(8, asciiOnly: i % 4 != 0)
+            if i % 100 == 0 { name = String(repeating: generator.pick(["a", "A", "a b", "ab"]), count: 125 + i / 100 % 10) + name }
+            let full = PersonName.fullNormalise(name, required: true)
+            let fast = PersonName.asciiNormalise(name)
+            if !name.isEmpty && name.utf8.allSatisfy({ $0 < 0x80 }) {
+                #expect(fast == full, "seed \(generator.seed): \(name.debugDescription)")
+            } else {
+                #expect(fast == nil, "seed \(generator.seed): \(name.debugDescription) is not ASCII")
+            }
+            #expect(PersonName.normalise(name, required: true) == full, "seed \(generator.seed): \(name.debugDescription)")
+            #expect(PersonName.normalise(name, required: false) == PersonName.fullNormalise(name, required: false))
+        }
+    }
+
+    /// Whether an ASCII name has a note word, asked from its bytes, is what its words say.
+    @Test func asciiNoteWordCheckAgreesWithTheWords() {
+        let parts = ["Mary", "O'Neil", "'", "''", "/", "DNU", "Test", "N/A", "don't", "DON'T", "'dont'", "x", "Dummyn", "Nonie"]
+        var generator = FieldsTextGenerator(seed: 0x0057_0bd5, pieces: NoteWords.anyWord.sorted() + parts + parts)
+        for _ in 0..<100_000 {
+            var name = generator.text(6, asciiOnly: true)
+            let fast = name.withUTF8 { NoteWords.asciiHasNoteWord($0) }
+            #expect(fast == NoteWords.asciiWords(name).contains(where: NoteWords.anyWord.contains), "seed \(generator.seed): \(name.debugDescription)")
+            if !fast { #expect(NoteWords.match(in: name) == nil, "seed \(generator.seed): \(name.debugDescription)") }
+        }
+    }
 }
+

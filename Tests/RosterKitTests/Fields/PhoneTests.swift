@@ -136,4 +136,35 @@ import Testing
             #expect(Phone.normalise(fieldsTrim(row[3])) == .accepted("+1" + row[4]), "manifest row \(row[0])")
         }
     }
+
+    /// The byte fast path accepts only numbers the full rule accepts, as the same E.164, and
+    /// the rule as a whole answers what the full rule answers: generated phones of digit
+    /// groups, separators, `+`, every ASCII byte and non-ASCII digits and dashes.
+    @Test func fastPathAgreesWithTheFullParse() {
+        let parts = ["(603)", "603", "555", "0123", "1", "0", "2", "+1", "+", "+44", "-", ".", " ", "(", ")", "x", "#", "E+09", "6.04",
+                     "2345", "1603", "\u{2013}", "\u{00A0}", "١"]
+        var generator = FieldsTextGenerator(seed: 0x9e0e, pieces: parts + parts + parts + parts)
+        var accepted = 0
+        for i in 0..<100_000 {
+            var text = generator.text(7, asciiOnly: i % 4 != 0)
+            if i % 2 == 0 {   // shaped like a phone, with a stray piece now and then
+                let digit = (0...9).map(String.init), separator = ["", " ", "-", ".", ")", ") ", "/"]
+                func digits(_ n: Int) -> String { (0..<n).map { _ in generator.pick(digit) }.joined() }
+                text = generator.pick(["", "", "+1", "1", "+1 ", "+", "1-", "+2"]) + generator.pick(["", "", "("]) + digits(3)
+                    + generator.pick(separator) + digits(3) + generator.pick(separator) + digits(generator.chance(90) ? 4 : 5)
+                if generator.chance(20) { text += generator.text(1) }
+            }
+            let full = Phone.fullParse(text)
+            if let fast = Phone.fastPath(text) {
+                accepted += 1
+                #expect(full == .success(fast), "seed \(generator.seed): \(text.debugDescription)")
+            }
+            #expect(Phone.parse(text) == full, "seed \(generator.seed): \(text.debugDescription)")
+        }
+        #expect(accepted > 1_000)   // the generator does make valid numbers
+        for text in ["(603) 555-0123", "603.555.0123", "+1 603 555 0123", "16035550123", "6035550123", "+16035550123"] {
+            #expect(Phone.fastPath(text) == "+16035550123", "\(text)")
+        }
+    }
 }
+

@@ -68,4 +68,26 @@ import Testing
             #expect(fieldsIsInvalid(PostalCode.normalise(written, country: "CA")), "manifest row \(row[0])")
         }
     }
+
+    /// The byte path for codes of ASCII letters, digits, spaces and dashes must decide as
+    /// the full rule does, for every country; anything else must go to the full rule.
+    @Test func asciiPostalCodeAgreesWithTheFullRule() {
+        let parts = ["0", "1", "3", "5", "9", "03060", "0306", "306", "12345", "6789", "K1A", "0B1", "k1a", "0b1", " ", "-", "--", "A", "z"]
+        var generator = FieldsTextGenerator(seed: 0x21b, pieces: parts + parts + parts)
+        for i in 0..<100_000 {
+            let code = generator.text(5, asciiOnly: i % 4 != 0)
+            for country in [nil, "US", "CA", "MX"] {
+                #expect(PostalCode.normalise(code, country: country) == PostalCode.fullNormalise(code, country: country),
+                        "seed \(generator.seed): \(code.debugDescription), \(country ?? "no country")")
+            }
+            let plain = code.utf8.allSatisfy { $0 == 0x20 || $0 == 0x2D || ($0 | 0x20) &- 0x61 < 26 || $0 &- 0x30 < 10 }
+            let compact = PostalCode.asciiCompact(code)
+            #expect((compact != nil) == plain, "seed \(generator.seed): \(code.debugDescription)")
+            if let compact {
+                let reference = code.uppercased().filter { $0 != " " && $0 != "-" }
+                #expect(compact.text == reference && compact.isDigits == (!reference.isEmpty && reference.allSatisfy { $0.isASCII && $0.isNumber }),
+                        "seed \(generator.seed): \(code.debugDescription)")
+            }
+        }
+    }
 }

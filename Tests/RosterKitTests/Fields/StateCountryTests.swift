@@ -107,4 +107,15 @@ import Testing
             #expect(State.normalise(fieldsTrim(row[3]), country: "US") == .corrected(row[4], kind: .stateCode), "manifest row \(row[0])")
         }
     }
+
+    /// The byte key for ASCII text is the full key: lower-cased letters and digits only.
+    @Test func asciiKeyIsTheFullKey() {
+        let parts = ["N.H.", "U.S.A.", "New Hampshire", "MA 01852", "Québec", "QUEBEC", "ca", "Ca", ".", " ", "-"]
+        var generator = FieldsTextGenerator(seed: 0x5747e, pieces: parts)
+        for i in 0..<100_000 {
+            let text = generator.text(6, asciiOnly: i % 4 != 0)
+            #expect(Regions.key(text) == Regions.fullKey(text), "seed \(generator.seed): \(text.debugDescription)")
+            #expect(Array(Regions.key(text).utf8) == Array(Regions.fullKey(text).utf8), "seed \(generator.seed): \(text.debugDescription)")
+        }
+    }
 }
