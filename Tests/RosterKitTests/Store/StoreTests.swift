@@ -445,4 +445,24 @@ import Testing
         }
         #expect(stored == expected)
     }
+
+    /// A held row the table refuses (`INSERT OR ROLLBACK`) fails the whole transaction:
+    /// nothing of it stays, not the rows written before it, and the store goes on working.
+    @Test func aRefusedHeldRowRollsTheWholeTransactionBack() throws {
+        let store = try SQLiteStore(path: Scratch().path("refused.sqlite"))
+        _ = try store.addPractice(name: "P", details: PracticeDetails(), at: "x")
+        let location = try store.addLocation(name: "L", practice: "P", at: "x")
+        let db = try #require(store.executor as? SQLiteConnection)
+        let error = #expect(throws: SQLiteError.self) {
+            try store.write(commit: true, deletes: false) { _ in
+                for i in 0..<100 { try db.append(.outbox, [.int(Int64(i)), .null, .text("a\(i)@example.com"), .text("x")]) }
+                try db.flush()
+                try db.append(.outbox, [.int(7), .null, .null, .text("x")])   // to_address is NOT NULL
+            }
+        }
+        #expect(error?.message.contains("NOT NULL") == true, "\(String(describing: error))")
+        #expect(try db.rows("SELECT count(*) FROM outbox", []) { $0.int(0) } == [0])
+        _ = try store.addLocation(name: "M", practice: "P", at: "x")
+        #expect(try store.locations(practice: "P").map(\.name) == ["L", "M"] && location.name == "L")
+    }
 }
