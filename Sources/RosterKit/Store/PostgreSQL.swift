@@ -212,8 +212,18 @@ final class PGConnection {
     /// The held rows `sql` needs written (`BulkTable.tablesNeeded(before:)`), by SQL.
     private var tablesNeeded: [String: UInt8] = [:]
 
+    /// False inside `withoutWritingHeld`.
+    private var writesHeldFirst = true
+
+    func withoutWritingHeld<T>(_ body: () throws -> T) throws -> T {
+        let outer = writesHeldFirst
+        writesHeldFirst = false
+        defer { writesHeldFirst = outer }
+        return try body()
+    }
+
     private func flush(before sql: String) throws {
-        guard heldBytes > 0 else { return }
+        guard heldBytes > 0, writesHeldFirst else { return }
         let needs: UInt8
         if let known = tablesNeeded[sql] {
             needs = known

@@ -76,7 +76,7 @@ public final class PostgreSQLStore: SQLStore {
             try connection.run("SELECT pg_advisory_xact_lock(?)", [.int(Self.lockSpace | practice)])
         } : nil
         do {
-            let result = try body(SQLTransaction(db: connection, touch: lock, deletes: deletes))
+            let result = try body(SQLTransaction(db: connection, touch: lock, deletes: deletes, readsAroundHeldRows: readsAroundHeldRows))
             if writing && !commit { try connection.flushAll() }   // a dry run checks every row too
             try connection.execute(writing && commit ? "COMMIT" : "ROLLBACK")
             return result

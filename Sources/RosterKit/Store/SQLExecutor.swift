@@ -22,6 +22,11 @@ protocol SQLExecutor: AnyObject {
     /// A new `contact.id`, taken ahead of the insert, when the engine hands them out in
     /// blocks (so a created contact can be appended); nil: insert and read the id back.
     func reserveContactNumber() throws -> Int64?
+    /// Runs `body`'s statements without first writing the held rows of the tables they
+    /// name: for a statement the caller knows no held row can change (the memberships of
+    /// a contact none of the held rows is about). Writing them before each such statement
+    /// made an import of people the practice has write its rows one at a time.
+    func withoutWritingHeld<T>(_ body: () throws -> T) throws -> T
 }
 
 /// The tables that take appended rows, in the order their held-back rows are written (a
@@ -71,7 +76,6 @@ enum BulkTable: Int, CaseIterable, Comparable {
         return allCases.filter { words.contains($0.name) }.reduce(0) { $0 | $1.withReferences }
     }
 
-    /// The INSERT of `rows` rows at once (one row: for engines that write appended rows at once).
     /// SQLite's INSERT of `rows` rows. `OR ROLLBACK`: a refused row ends the transaction,
     /// as any failed write does here. With the default (ABORT), SQLite keeps a statement
     /// journal to undo a multi-row statement's earlier rows, in a temporary file: a write

@@ -8,6 +8,10 @@ import Foundation
 public class SQLStore: ContactStore {
     let executor: any SQLExecutor
     public let idCodec: ContactIDCodec
+    /// Whether a contact's memberships are read and changed without writing the held rows
+    /// of other contacts first (`SQLTransaction.onMemberships`); off only in the test that
+    /// proves it changes nothing.
+    var readsAroundHeldRows = true
 
     init(executor: any SQLExecutor) throws {
         self.executor = executor

@@ -15,10 +15,13 @@ final class SQLTransaction: ContactTransaction {
     /// (`ContactStore.write(commit:deletes:_:)`): it may not delete.
     private let deletes: Bool
 
-    init(db: any SQLExecutor, touch: ((Int64) throws -> Void)? = nil, deletes: Bool = true) {
+    private let readsAroundHeldRows: Bool
+
+    init(db: any SQLExecutor, touch: ((Int64) throws -> Void)? = nil, deletes: Bool = true, readsAroundHeldRows: Bool = true) {
         self.db = db
         self.touch = touch
         self.deletes = deletes
+        self.readsAroundHeldRows = readsAroundHeldRows
     }
 
     private func willDelete() {
@@ -205,7 +208,30 @@ final class SQLTransaction: ContactTransaction {
     /// In the order of the locations' name keys, byte by byte (as SQLite's and a "C"
     /// collation's ORDER BY would): sorted here, because an ORDER BY made SQLite set up a
     /// sorter for every merged row's one or two memberships (13 % of a merge).
+    /// Memberships added in this transaction, whose rows may be held back. Another
+    /// contact's memberships are read, and another membership changed, without writing
+    /// the held rows first (`withoutWritingHeld`): none of them is one of its rows. (A copy
+    /// adds the contact to one location and moves its texts from another: that update
+    /// wrote every held row first, one statement each.)
+    private var membershipsAdded: Set<MembershipKey> = []
+    private var contactsGivenMemberships: Set<Int64> = []
+
+    private struct MembershipKey: Hashable {
+        let contact: Int64
+        let location: Int64
+    }
+
+    private func onMemberships<T>(of contact: Int64, location: Int64? = nil, _ body: () throws -> T) throws -> T {
+        let held = location.map { membershipsAdded.contains(MembershipKey(contact: contact, location: $0)) }
+            ?? contactsGivenMemberships.contains(contact)
+        return held || !readsAroundHeldRows ? try body() : try db.withoutWritingHeld(body)
+    }
+
     func memberships(contact: Int64) throws -> [Membership] {
+        try onMemberships(of: contact) { try readMemberships(contact: contact) }
+    }
+
+    private func readMemberships(contact: Int64) throws -> [Membership] {
         try db.rows("""
             SELECT m.location_id, l.name, m.text_status, m.email_status, l.name_key FROM membership m
             JOIN location l ON l.id = m.location_id WHERE m.contact_id = ?
@@ -220,6 +246,8 @@ final class SQLTransaction: ContactTransaction {
 
     func insertMembership(contact: Int64, location: Int64, text: Status, email: Status, at: String, operation: Int64?) throws {
         try willUse(location: location)
+        membershipsAdded.insert(MembershipKey(contact: contact, location: location))
+        contactsGivenMemberships.insert(contact)
         try db.append(.membership, [.int(contact), .int(location), .text(text.rawValue), .text(email.rawValue), .text(at), SQLValue(operation)])
     }
 
@@ -240,7 +268,7 @@ final class SQLTransaction: ContactTransaction {
         try willUse(location: location)
         let sql = channel == .text ? "UPDATE membership SET text_status = ? WHERE contact_id = ? AND location_id = ?"
                                    : "UPDATE membership SET email_status = ? WHERE contact_id = ? AND location_id = ?"
-        try db.run(sql, [.text(status.rawValue), .int(contact), .int(location)])
+        try onMemberships(of: contact, location: location) { try db.run(sql, [.text(status.rawValue), .int(contact), .int(location)]) }
     }
 
     func recordStatusChange(contact: Int64, location: Int64, channel: Channel, from: Status?, to: Status,

@@ -105,8 +105,18 @@ final class SQLiteConnection {
 
     func ready(_ sql: String) throws -> Statement {
         let (statement, needs) = try prepared(sql)
-        if anyHeld && needs != 0 { try flush(needs) }
+        if anyHeld && needs != 0 && writesHeldFirst { try flush(needs) }
         return statement
+    }
+
+    /// False inside `withoutWritingHeld`.
+    private var writesHeldFirst = true
+
+    func withoutWritingHeld<T>(_ body: () throws -> T) throws -> T {
+        let outer = writesHeldFirst
+        writesHeldFirst = false
+        defer { writesHeldFirst = outer }
+        return try body()
     }
 
     // MARK: appended rows

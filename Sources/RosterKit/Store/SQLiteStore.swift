@@ -109,7 +109,7 @@ public final class SQLiteStore: SQLStore {
             try db.execute(writing ? "BEGIN IMMEDIATE" : "BEGIN")
         } catch let error as SQLiteError { throw Self.translate(error, path: path) }
         do {
-            let result = try body(SQLTransaction(db: db, deletes: checksReferences))
+            let result = try body(SQLTransaction(db: db, deletes: checksReferences, readsAroundHeldRows: readsAroundHeldRows))
             if writing && !commit { try db.flush() }   // a dry run checks every held row too
             if writing && commit { try db.execute("COMMIT") } else if writing { try db.execute("ROLLBACK") } else { try db.execute("COMMIT") }
             return result
