@@ -268,10 +268,10 @@ private struct Run {
 
         // 1. True duplicate: same name and same email (or, with no email, same phone).
         let sameName = identity.mayHaveName(hashes)
-            ? try tx.contacts(practiceID: practice.id, firstKey: firstKey, lastKey: lastKey) : []
+            ? try tx.namesakes(practiceID: practice.id, firstKey: firstKey, lastKey: lastKey) : []
         if let twin = sameName.first(where: { c in
-            if let emailKey { return c.values[.email].map(Text.lowercased) == emailKey }
-            return phone != nil && c.values[.phone] == phone
+            if let emailKey { return c.emailKey == emailKey }
+            return phone != nil && c.phone == phone
         }) {
             let id = codec.encode(twin.number)
             let memberships = try tx.memberships(contact: twin.number)
@@ -280,7 +280,7 @@ private struct Run {
                 plan(&readout, record.row, "skipped", id, "already in \(location.name)")
                 return
             }
-            let statuses = TextRule.statuses(consent: request.consent, values: twin.values)
+            let statuses = TextRule.statuses(consent: request.consent, hasPhone: twin.phone != nil, hasEmail: twin.emailKey != nil)
             let added = try TextRule.addMembership(tx, contact: twin.number, location: location, text: statuses.text,
                                                    email: statuses.email, reason: "import of \(readout.file)",
                                                    operation: operation, at: at, memberships: memberships)

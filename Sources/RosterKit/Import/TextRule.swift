@@ -82,7 +82,11 @@ public enum TextRule {
     /// The statuses `--consent` gives a new membership (SPEC 4): subscribed on a
     /// consented channel the contact can be reached on, else unsubscribed.
     public static func statuses(consent: Consent, values: ContactValues) -> (text: Status, email: Status) {
-        (consent.text && values[.phone] != nil ? .subscribed : .unsubscribed,
-         consent.email && values[.email] != nil ? .subscribed : .unsubscribed)
+        statuses(consent: consent, hasPhone: values[.phone] != nil, hasEmail: values[.email] != nil)
+    }
+
+    public static func statuses(consent: Consent, hasPhone: Bool, hasEmail: Bool) -> (text: Status, email: Status) {
+        (consent.text && hasPhone ? .subscribed : .unsubscribed,
+         consent.email && hasEmail ? .subscribed : .unsubscribed)
     }
 }

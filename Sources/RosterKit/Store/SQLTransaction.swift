@@ -105,9 +105,11 @@ final class SQLTransaction: ContactTransaction {
     /// Far below SQLite's and PostgreSQL's limits on parameters.
     static let numbersPerQuery = 500
 
-    func contacts(practiceID: Int64, firstKey: String, lastKey: String) throws -> [StoredContact] {
+    func namesakes(practiceID: Int64, firstKey: String, lastKey: String) throws -> [Namesake] {
         try willUse(practice: practiceID)
-        return try db.rows(Self.byNameSQL, [.int(practiceID), .text(firstKey), .text(lastKey)], readContact)
+        return try db.rows(Self.namesakesSQL, [.int(practiceID), .text(firstKey), .text(lastKey)]) { r in
+            Namesake(number: r.int(0), emailKey: r.text(1), phone: r.text(2))
+        }
     }
 
     func contactsUsingEmail(practiceID: Int64, emailKey: String) throws -> [Int64] {
@@ -148,7 +150,7 @@ final class SQLTransaction: ContactTransaction {
         """
     static let contactSelect = "SELECT id, practice_id, \(SQLTransaction.valueColumns) FROM contact"
     static let byNumberSQL = contactSelect + " WHERE id = ? AND practice_id = ?"
-    static let byNameSQL = contactSelect + " WHERE practice_id = ? AND first_key = ? AND last_key = ? ORDER BY id"
+    static let namesakesSQL = "SELECT id, email_key, phone FROM contact WHERE practice_id = ? AND first_key = ? AND last_key = ? ORDER BY id"
 
     func insertContact(practiceID: Int64, values: ContactValues, keys identity: IdentityKeys, at: String,
                        operation: Int64?) throws -> Int64 {

@@ -65,7 +65,9 @@ import Testing
             #expect(try tx.contactsUsingEmail(practiceID: north.id, emailKey: "zoe.obrien@example.com") == [number])
             #expect(try tx.contactsUsingPhone(practiceID: north.id, phone: "+16035550101", firstKey: "zoë") == [number])
             #expect(try tx.contactsUsingPhone(practiceID: north.id, phone: "+16035550101", firstKey: "zoe") == [])
-            #expect(try tx.contacts(practiceID: north.id, firstKey: "zoë", lastKey: "o'brien").map(\.number) == [number])
+            #expect(try tx.namesakes(practiceID: north.id, firstKey: "zoë", lastKey: "o'brien")
+                    == [Namesake(number: number, emailKey: "zoe.obrien@example.com", phone: "+16035550101")])
+            #expect(try tx.namesakes(practiceID: north.id, firstKey: "zoe", lastKey: "o'brien") == [])
             var identities: [String] = []
             try tx.forEachIdentity(practiceID: north.id) { email, phone, first, last in
                 identities.append([email ?? "-", phone ?? "-", first, last].joined(separator: "|"))
