@@ -1,8 +1,9 @@
 import CSQLite
 import Foundation
 
-/// The SQLite store: one file, WAL, foreign keys on, a busy timeout, statements prepared
-/// once and reused, migrations from `Schema/` applied forward on open.
+/// The SQLite store: one file, WAL, foreign keys on (but in the import's and merge's
+/// transactions, which delete nothing: `write(commit:deletes:_:)`), a busy timeout,
+/// statements prepared once and reused, migrations from `Schema/` applied forward on open.
 public final class SQLiteStore: SQLStore {
     let db: SQLiteConnection
     public let path: String
