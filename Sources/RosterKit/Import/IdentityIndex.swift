@@ -16,6 +16,9 @@ struct IdentityIndex {
         return hasher.finalize()
     }
 
+    /// Empty: no practice's keys read yet.
+    init() {}
+
     init(_ tx: any ContactTransaction, practiceID: Int64) throws {
         try tx.forEachIdentity(practiceID: practiceID) { emailKey, phone, firstKey, lastKey in
             add(emailKey: emailKey, phone: phone, firstKey: firstKey, lastKey: lastKey)

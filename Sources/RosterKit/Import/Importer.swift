@@ -121,8 +121,7 @@ public struct Importer {
                                                       file: readout.file, sha256: nil,
                                                       consent: request.consent.description, at: at)
                 var run = Run(tx: tx, request: request, practice: practice, location: location, header: header,
-                              normaliser: normaliser, codec: store.idCodec, operation: operation, at: at, report: report,
-                              identity: try IdentityIndex(tx, practiceID: practice.id))
+                              normaliser: normaliser, codec: store.idCodec, operation: operation, at: at, report: report)
                 run.keepsCreationStatusesInMemberships = keepsCreationStatusesInMemberships
                 var dataRows = 0
                 /// Decides a batch's rows, in file order.
@@ -218,8 +217,12 @@ private struct Run {
     let operation: Int64
     let at: String
     let report: ReportWriter?
-    /// The practice's identity keys, and those of this file's accepted rows.
-    var identity: IdentityIndex
+    /// The practice's identity keys, and those of this file's accepted rows. Read from the
+    /// store at the first import row: a merge row asks the store itself, so a file of merge
+    /// rows never reads them (a fourteenth of a merge's store thread), and read later it
+    /// holds what the merge rows before it wrote.
+    var identity = IdentityIndex()
+    var identityRead = false
     /// Merge rows seen so far: Contact number → spreadsheet row.
     var seenIDs: [Int64: Int] = [:]
     /// The reason a merge's new memberships record (the same for every row; the readout's
@@ -232,9 +235,7 @@ private struct Run {
     var saidCreationStatusesAreInMemberships = false
 
     init(tx: any ContactTransaction, request: ImportRequest, practice: Practice, location: Location, header: HeaderMap,
-         normaliser: RowNormaliser, codec: ContactIDCodec, operation: Int64, at: String, report: ReportWriter?,
-         identity: IdentityIndex) {
-        self.identity = identity
+         normaliser: RowNormaliser, codec: ContactIDCodec, operation: Int64, at: String, report: ReportWriter?) {
         (self.tx, self.request, self.practice, self.location, self.header) = (tx, request, practice, location, header)
         (self.normaliser, self.codec, self.operation, self.at, self.report) = (normaliser, codec, operation, at, report)
     }
@@ -266,6 +267,10 @@ private struct Run {
         let hashes = row.hashes ?? IdentityIndex.Hashes(keys)
         let (firstKey, lastKey, emailKey, phone) = (keys.first, keys.last, keys.email, keys.phone)
 
+        if !identityRead {
+            identity = try IdentityIndex(tx, practiceID: practice.id)
+            identityRead = true
+        }
         // 1. True duplicate: same name and same email (or, with no email, same phone).
         let sameName = identity.mayHaveName(hashes)
             ? try tx.namesakes(practiceID: practice.id, firstKey: firstKey, lastKey: lastKey) : []

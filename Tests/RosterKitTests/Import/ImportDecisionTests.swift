@@ -285,6 +285,25 @@ import Testing
         #expect(copied > 400 && skipped > 400 && moved > 100, "\(copied) \(skipped) \(moved)")
     }
 
+    /// The identity keys are read at a file's first row without a Contact ID, after the
+    /// merge rows before it: an email one of them gave up is free for a new contact, and
+    /// the one it took is not.
+    @Test func newRowsAfterMergeRowsSeeWhatTheMergeRowsChanged() throws {
+        let f = try Fixture()
+        try f.importCSV("First Name,Last Name,Email,Phone (Mobile)\nMary,Smith,mary@example.com,\n")
+        let mary = try f.contact(named: "Mary").id
+        let r = try f.importCSV("""
+            Contact ID,First Name,Last Name,Email,Phone (Mobile)
+            \(mary),Mary,Smith,mary.smith@example.com,
+            ,Ann,Lee,mary@example.com,
+            ,Bo,Ray,Mary.Smith@example.com,
+
+            """)
+        #expect((r.updated, r.created, r.failed) == (1, 1, 1))
+        #expect(r.failures.first?.reason == .alreadyExistsEmail)
+        #expect(try f.contact(named: "Ann").values[.email] == "mary@example.com")
+    }
+
     @Test func maxRowsRefusesBeforeWriting() throws {
         let f = try Fixture()
         let names = ["Ann", "Bea", "Cal", "Dot", "Eve", "Fay", "Gus", "Hal", "Ida", "Jo", "Kit", "Lu"]
