@@ -341,6 +341,10 @@ private struct Run {
     struct MergeAhead: Sendable {
         var stored: StoredContact
         var parsed: RowNormaliser.Result
+        /// Already in the location when the batch was read, so still in it: an import or a
+        /// merge removes no membership (its transaction deletes nothing). Such a row asks
+        /// nothing more about memberships (a read a row was a ninth of a merge).
+        var inLocation = false
     }
 
     /// Reads the stored contacts of a batch's rows that have a Contact ID, in one query, and
@@ -357,12 +361,14 @@ private struct Run {
             if !id.isEmpty, let number = codec.decode(id) { numbers.append((i, number)) }
         }
         let stored = numbers.isEmpty ? [:] : try tx.contacts(numbers: numbers.map(\.number), practiceID: practice.id)
+        let members = stored.isEmpty ? [] : try tx.members(of: location.id, among: Array(stored.keys))
         let jobs = numbers.compactMap { entry in stored[entry.number].map { (entry.index, items[entry.index].record, $0) } }
         let (normaliser, clearEmpty) = (normaliser, request.clearEmpty)
         return WorkAhead {
             var ahead: [Int: MergeAhead] = [:]
             for (index, record, contact) in jobs {
-                ahead[index] = MergeAhead(stored: contact, parsed: normaliser.normalise(record, base: contact.values, clearEmpty: clearEmpty))
+                ahead[index] = MergeAhead(stored: contact, parsed: normaliser.normalise(record, base: contact.values, clearEmpty: clearEmpty),
+                                          inLocation: members.contains(contact.number))
             }
             return ahead
         }
@@ -418,9 +424,9 @@ private struct Run {
             readout.corrections += parsed.corrections.filter { changedHeaders.contains($0.field) }
         }
         let statuses = TextRule.statuses(consent: request.consent, values: values)
-        let added = try TextRule.addMembership(tx, contact: number, location: location, text: statuses.text, email: statuses.email,
-                                               reason: mergeReason,
-                                               operation: operation, at: at)
+        let added = ahead?.inLocation == true ? TextRule.Added(added: false, textsMovedFrom: [])
+            : try TextRule.addMembership(tx, contact: number, location: location, text: statuses.text, email: statuses.email,
+                                         reason: mergeReason, operation: operation, at: at)
         readout.textsMoved += added.textsMovedFrom.count
         if !changed.isEmpty {
             readout.updated += 1

@@ -177,6 +177,8 @@ public protocol ContactTransaction: AnyObject {
     /// The practice's contacts among `numbers`, many at a time (a merge reads a batch of
     /// rows' contacts in one query; on PostgreSQL, one round trip).
     func contacts(numbers: [Int64], practiceID: Int64) throws -> [Int64: StoredContact]
+    /// Of `numbers`, the contacts with a membership in `location`, many at a time.
+    func members(of location: Int64, among numbers: [Int64]) throws -> Set<Int64>
     /// Contacts with this first and last name (lower-cased keys): what the true-duplicate
     /// rule compares, their email key and phone, not every value (reading each contact's
     /// seventeen values was a fifth of an import of people the practice has).

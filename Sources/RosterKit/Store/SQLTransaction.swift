@@ -102,6 +102,20 @@ final class SQLTransaction: ContactTransaction {
         return found
     }
 
+    func members(of location: Int64, among numbers: [Int64]) throws -> Set<Int64> {
+        try willUse(location: location)
+        var found: Set<Int64> = []
+        var start = numbers.startIndex
+        while start < numbers.endIndex {
+            let part = numbers[start..<min(start + Self.numbersPerQuery, numbers.endIndex)]
+            let sql = "SELECT contact_id FROM membership WHERE location_id = ? AND contact_id IN ("
+                + Array(repeating: "?", count: part.count).joined(separator: ", ") + ")"
+            try db.query(sql, [.int(location)] + part.map { .int($0) }) { found.insert($0.int(0)) }
+            start = part.endIndex
+        }
+        return found
+    }
+
     /// Far below SQLite's and PostgreSQL's limits on parameters.
     static let numbersPerQuery = 500
 

@@ -166,6 +166,20 @@ import Testing
             }
             #expect(try tx.contacts(numbers: [], practiceID: north.id).isEmpty)
         }
+        // Which of many contacts are in a location, past the numbers one query takes.
+        let (location, other) = (try store.locations(practice: "North PT")[0], try store.locations(practice: "North PT")[1])
+        let inside = northNumbers.enumerated().filter { $0.offset % 3 != 0 }.map(\.element)
+        try store.write(commit: true) { tx throws in
+            for number in inside { try tx.insertMembership(contact: number, location: location.id, text: .subscribed, email: .subscribed, at: Self.at, operation: nil) }
+            try tx.insertMembership(contact: northNumbers[0], location: other.id, text: .subscribed, email: .subscribed, at: Self.at, operation: nil)
+            // Held rows count: they are written before the read.
+            #expect(try tx.members(of: location.id, among: northNumbers + [999_999]) == Set(inside))
+        }
+        try store.read { tx throws in
+            #expect(try tx.members(of: location.id, among: northNumbers.reversed()) == Set(inside))
+            #expect(try tx.members(of: other.id, among: northNumbers) == [northNumbers[0]])
+            #expect(try tx.members(of: location.id, among: []).isEmpty)
+        }
     }
 
     @Test(arguments: Engine.available)
