@@ -221,9 +221,6 @@ final class SQLTransaction: ContactTransaction {
 
     // MARK: memberships and statuses
 
-    /// In the order of the locations' name keys, byte by byte (as SQLite's and a "C"
-    /// collation's ORDER BY would): sorted here, because an ORDER BY made SQLite set up a
-    /// sorter for every merged row's one or two memberships (13 % of a merge).
     /// Memberships added in this transaction, whose rows may be held back. Another
     /// contact's memberships are read, and another membership changed, without writing
     /// the held rows first (`withoutWritingHeld`): none of them is one of its rows. (A copy
@@ -243,6 +240,9 @@ final class SQLTransaction: ContactTransaction {
         return held || !readsAroundHeldRows ? try body() : try db.withoutWritingHeld(body)
     }
 
+    /// In the order of the locations' name keys, byte by byte (as SQLite's and a "C"
+    /// collation's ORDER BY would): sorted here, because an ORDER BY made SQLite set up a
+    /// sorter for every merged row's one or two memberships (13 % of a merge).
     func memberships(contact: Int64) throws -> [Membership] {
         try onMemberships(of: contact) { try readMemberships(contact: contact) }
     }
