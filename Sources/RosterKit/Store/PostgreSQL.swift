@@ -213,14 +213,7 @@ final class PGConnection {
     private var tablesNeeded: [String: UInt8] = [:]
 
     /// False inside `withoutWritingHeld`.
-    private var writesHeldFirst = true
-
-    func withoutWritingHeld<T>(_ body: () throws -> T) throws -> T {
-        let outer = writesHeldFirst
-        writesHeldFirst = false
-        defer { writesHeldFirst = outer }
-        return try body()
-    }
+    var writesHeldFirst = true
 
     private func flush(before sql: String) throws {
         guard heldBytes > 0, writesHeldFirst else { return }

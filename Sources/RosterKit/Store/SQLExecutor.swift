@@ -22,11 +22,22 @@ protocol SQLExecutor: AnyObject {
     /// A new `contact.id`, taken ahead of the insert, when the engine hands them out in
     /// blocks (so a created contact can be appended); nil: insert and read the id back.
     func reserveContactNumber() throws -> Int64?
+    /// Whether a statement first writes the held rows of the tables it names (true but
+    /// inside `withoutWritingHeld`).
+    var writesHeldFirst: Bool { get set }
+}
+
+extension SQLExecutor {
     /// Runs `body`'s statements without first writing the held rows of the tables they
     /// name: for a statement the caller knows no held row can change (the memberships of
     /// a contact none of the held rows is about). Writing them before each such statement
     /// made an import of people the practice has write its rows one at a time.
-    func withoutWritingHeld<T>(_ body: () throws -> T) throws -> T
+    func withoutWritingHeld<T>(_ body: () throws -> T) throws -> T {
+        let outer = writesHeldFirst
+        writesHeldFirst = false
+        defer { writesHeldFirst = outer }
+        return try body()
+    }
 }
 
 /// The tables that take appended rows, in the order their held-back rows are written (a

@@ -110,14 +110,7 @@ final class SQLiteConnection {
     }
 
     /// False inside `withoutWritingHeld`.
-    private var writesHeldFirst = true
-
-    func withoutWritingHeld<T>(_ body: () throws -> T) throws -> T {
-        let outer = writesHeldFirst
-        writesHeldFirst = false
-        defer { writesHeldFirst = outer }
-        return try body()
-    }
+    var writesHeldFirst = true
 
     // MARK: appended rows
 
