@@ -215,6 +215,8 @@ final class PGConnection {
     /// False inside `withoutWritingHeld`.
     var writesHeldFirst = true
 
+    func holdsRows(of table: BulkTable) -> Bool { !held[table.rawValue].isEmpty }
+
     private func flush(before sql: String) throws {
         guard heldBytes > 0, writesHeldFirst else { return }
         let needs: UInt8

@@ -25,6 +25,8 @@ protocol SQLExecutor: AnyObject {
     /// Whether a statement first writes the held rows of the tables it names (true but
     /// inside `withoutWritingHeld`).
     var writesHeldFirst: Bool { get set }
+    /// Whether rows of `table` are held back, not yet written.
+    func holdsRows(of table: BulkTable) -> Bool
 }
 
 extension SQLExecutor {

@@ -234,7 +234,17 @@ final class SQLTransaction: ContactTransaction {
         let location: Int64
     }
 
+    /// Once the held memberships are written, none is held: the sets start again, so they
+    /// never hold more than about a statement's rows, however big the import.
+    private func forgetWrittenMemberships() {
+        if !contactsGivenMemberships.isEmpty && !db.holdsRows(of: .membership) {
+            membershipsAdded.removeAll(keepingCapacity: true)
+            contactsGivenMemberships.removeAll(keepingCapacity: true)
+        }
+    }
+
     private func onMemberships<T>(of contact: Int64, location: Int64? = nil, _ body: () throws -> T) throws -> T {
+        forgetWrittenMemberships()
         let held = location.map { membershipsAdded.contains(MembershipKey(contact: contact, location: $0)) }
             ?? contactsGivenMemberships.contains(contact)
         return held || !readsAroundHeldRows ? try body() : try db.withoutWritingHeld(body)
@@ -262,6 +272,7 @@ final class SQLTransaction: ContactTransaction {
 
     func insertMembership(contact: Int64, location: Int64, text: Status, email: Status, at: String, operation: Int64?) throws {
         try willUse(location: location)
+        forgetWrittenMemberships()
         membershipsAdded.insert(MembershipKey(contact: contact, location: location))
         contactsGivenMemberships.insert(contact)
         try db.append(.membership, [.int(contact), .int(location), .text(text.rawValue), .text(email.rawValue), .text(at), SQLValue(operation)])

@@ -112,6 +112,8 @@ final class SQLiteConnection {
     /// False inside `withoutWritingHeld`.
     var writesHeldFirst = true
 
+    func holdsRows(of table: BulkTable) -> Bool { heldRows[table.rawValue] > 0 }
+
     // MARK: appended rows
 
     /// Rows appended and not yet written, per table, flat (a table's columns, row after row).
