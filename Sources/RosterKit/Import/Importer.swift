@@ -148,7 +148,10 @@ public struct Importer {
                         }
                         guard let batch = next else { break }
                         let merges = normalisesAhead ? try run.mergeAhead(batch.items) : WorkAhead { [:] }
-                        if let previous { try decide(previous.batch, merges: previous.merges.wait()) }
+                        if let previous {
+                            try decide(previous.batch, merges: previous.merges.wait())
+                            feed.giveBack(previous.batch)
+                        }
                         previous = (batch, merges)
                         try guardSameFile(wait: false)
                     }

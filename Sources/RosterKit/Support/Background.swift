@@ -73,6 +73,10 @@ final class RecordFeed<Prepared: Sendable>: @unchecked Sendable {
 
     private let condition = NSCondition()
     private var ready: [Batch] = []
+    /// Batches the store's thread has decided, handed back to be freed on the feed's: the
+    /// feed has time to spare, and freeing a batch's rows and values was a twelfth of the
+    /// store's thread, the one an import waits for.
+    private var spent: [Batch] = []
     private var finished = false
     private var failure: (any Error)?
     private var cancelled = false
@@ -94,6 +98,7 @@ final class RecordFeed<Prepared: Sendable>: @unchecked Sendable {
                         batch.bytesRead = reader.bytesRead
                         guard put(batch) else { return }
                         batch = Batch()
+                        freeSpent()
                     }
                 }
                 batch.bytesRead = reader.bytesRead
@@ -124,6 +129,26 @@ final class RecordFeed<Prepared: Sendable>: @unchecked Sendable {
 
     /// Stops the thread (the run has ended, perhaps early): it reads no further.
     func cancel() { condition.changing { cancelled = true } }
+
+    /// Hands back a batch the store has decided, for the feed's thread to free.
+    func giveBack(_ batch: Batch) {
+        condition.lock()
+        spent.append(batch)
+        condition.unlock()
+    }
+
+    /// Frees the batches handed back, but for the newest: rows of it may still be held by
+    /// the store, unwritten, and the last release of their values is the costly one.
+    private func freeSpent() {
+        condition.lock()
+        var freed: [Batch] = []
+        if spent.count > 1 {
+            freed = spent
+            spent = [freed.removeLast()]
+        }
+        condition.unlock()
+        withExtendedLifetime(freed) {}   // freed here, outside the lock
+    }
 
     /// Waits for room; false when the run has been cancelled.
     private func put(_ batch: Batch) -> Bool {
