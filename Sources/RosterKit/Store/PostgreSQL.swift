@@ -159,6 +159,12 @@ final class PGConnection {
 
     /// Holds the row back: written before the next statement that reads or changes its
     /// table (see `flush(before:)`), or when 8 MiB are held.
+    func appendRow(_ table: BulkTable, _ fill: (inout [SQLValue]) -> Void) throws {
+        var values: [SQLValue] = []   // held as one array a row here
+        fill(&values)
+        try append(table, values)
+    }
+
     func append(_ table: BulkTable, _ values: [SQLValue]) throws {
         guard bulk else { return try runUnheld(table.insertSQL, values) }
         held[table.rawValue].append(values)

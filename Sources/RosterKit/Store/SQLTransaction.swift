@@ -170,18 +170,25 @@ final class SQLTransaction: ContactTransaction {
                        operation: Int64?) throws -> Int64 {
         assert(identity == IdentityKeys(values), "identity keys that are not the values'")
         try willUse(practice: practiceID)
-        let number = try db.reserveContactNumber()
-        var args: [SQLValue] = []
-        args.reserveCapacity(TemplateField.allCases.count + 8)
-        if let number { args.append(.int(number)) }
-        args.append(.int(practiceID))
-        for field in TemplateField.allCases { args.append(SQLValue(values[field])) }
-        args += keys(identity)
-        args += [.text(at), .text(at), SQLValue(operation)]
-        if let number {
-            try db.append(.contact, args)
+        func fill(_ args: inout [SQLValue]) {
+            args.append(.int(practiceID))
+            for field in TemplateField.allCases { args.append(SQLValue(values[field])) }
+            args.append(SQLValue(identity.email))
+            args.append(.text(identity.first))
+            args.append(.text(identity.last))
+            args.append(.text(at))
+            args.append(.text(at))
+            args.append(SQLValue(operation))
+        }
+        if let number = try db.reserveContactNumber() {
+            try db.appendRow(.contact) { args in
+                args.append(.int(number))
+                fill(&args)
+            }
             return number
         }
+        var args: [SQLValue] = []
+        fill(&args)
         return try db.insert(Self.insertContactSQL, args)
     }
 

@@ -332,7 +332,13 @@ extension SQLiteConnection: SQLExecutor {
     /// next statement that reads or changes its table (`ready(_:)`), or when the
     /// table has that many. Every read of the transaction sees every appended row.
     func append(_ table: BulkTable, _ values: [SQLValue]) throws {
-        held[table.rawValue].append(contentsOf: values)
+        try appendRow(table) { $0.append(contentsOf: values) }
+    }
+
+    func appendRow(_ table: BulkTable, _ fill: (inout [SQLValue]) -> Void) throws {
+        let count = held[table.rawValue].count
+        fill(&held[table.rawValue])
+        assert(held[table.rawValue].count - count == table.columns.count, "a \(table) row of the wrong width")
         heldRows[table.rawValue] += 1
         anyHeld = true
         if heldRows[table.rawValue] >= Self.rowsPerInsert { try flush(table.withReferences) }
