@@ -86,12 +86,41 @@ enum BulkTable: Int, CaseIterable, Comparable {
     /// an insert sees the tables it names (with what their rows refer to, written first;
     /// an insert cannot remove a row a held one refers to); anything else (a DELETE, which
     /// may cascade, COMMIT, a migration) needs every held row.
+    ///
+    /// Read from the bytes, word by word (ASCII letters, digits and `_`; any other byte ends
+    /// a word, so a name is never missed): a merge's batch reads have new SQL each batch,
+    /// and splitting it into a set of words was a twelfth of the merge.
     static func tablesNeeded(before sql: String) -> UInt8 {
-        let verb = sql.drop(while: { $0 == " " || $0 == "\n" }).prefix(6).uppercased()
-        guard verb == "SELECT" || verb == "UPDATE" || verb == "INSERT" else { return everyTable }
-        let words = Set(sql.lowercased().split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "_") }).map(String.init))
-        return allCases.filter { words.contains($0.name) }.reduce(0) { $0 | $1.withReferences }
+        var sql = sql
+        return sql.withUTF8 { bytes in
+            var i = 0
+            while i < bytes.count && (bytes[i] == 0x20 || bytes[i] == 0x0A) { i += 1 }
+            guard bytes.count - i >= 6 else { return everyTable }
+            let verb = (0..<6).map { bytes[i + $0] & 0xDF }   // ASCII upper case (a non-letter is no verb anyway)
+            guard verbs.contains(verb) else { return everyTable }
+            var needs: UInt8 = 0
+            var start = i
+            while i <= bytes.count {
+                let byte = i < bytes.count ? bytes[i] : 0x20
+                let isWord = (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x5F
+                if !isWord {
+                    if i > start {
+                        for table in allCases where names[table.rawValue].count == i - start
+                            && names[table.rawValue].indices.allSatisfy({ names[table.rawValue][$0] == lowered(bytes[start + $0]) }) {
+                            needs |= table.withReferences
+                        }
+                    }
+                    start = i + 1
+                }
+                i += 1
+            }
+            return needs
+        }
     }
+
+    private static func lowered(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
+    private static let verbs = ["SELECT", "UPDATE", "INSERT"].map { Array($0.utf8) }
+    private static let names = allCases.map { Array($0.name.utf8) }
 
     /// SQLite's INSERT of `rows` rows. `OR ROLLBACK`: a refused row ends the transaction,
     /// as any failed write does here. With the default (ABORT), SQLite keeps a statement
