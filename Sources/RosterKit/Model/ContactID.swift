@@ -33,19 +33,45 @@ public struct ContactIDCodec: Sendable {
     /// The internal number, or nil for anything that is not a well-formed ID of this
     /// database's shape (a typo fails the check symbol).
     public func decode(_ text: String) -> Int64? {
-        var chars = Array(text.uppercased().utf8.filter { $0 != UInt8(ascii: "-") && $0 != UInt8(ascii: " ") })
-        guard chars.count == 10, chars.removeFirst() == UInt8(ascii: "C") else { return nil }
-        var symbols: [Int] = []
-        for c in chars {
-            var c = c
-            if c == UInt8(ascii: "O") { c = UInt8(ascii: "0") }
-            if c == UInt8(ascii: "I") || c == UInt8(ascii: "L") { c = UInt8(ascii: "1") }
-            guard let index = Self.alphabet.firstIndex(of: c) else { return nil }
-            symbols.append(index)
+        // ASCII, as an ID typed or pasted almost always is, is upper-cased byte by byte (a
+        // merge decodes an ID a row, and String's Unicode upper-casing was a twentieth of
+        // it); other text as before, so "ı" or "ſ" still read as their capitals.
+        text.utf8.allSatisfy { $0 < 0x80 } ? decode(bytes: text.utf8) : decode(bytes: text.uppercased().utf8)
+    }
+
+    /// The full path, for any text: what `decode` does with text that is not ASCII.
+    func decodeUppercasingFully(_ text: String) -> Int64? { decode(bytes: text.uppercased().utf8) }
+
+    private static let symbolOfASCII: [Int8] = (0..<128).map { byte in
+        var c = UInt8(byte)
+        if c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z") { c -= 32 }
+        if c == UInt8(ascii: "O") { c = UInt8(ascii: "0") }
+        if c == UInt8(ascii: "I") || c == UInt8(ascii: "L") { c = UInt8(ascii: "1") }
+        return alphabet.firstIndex(of: c).map(Int8.init) ?? -1
+    }
+
+    /// `C`, eight symbols and the check symbol, dashes and spaces anywhere; ASCII letters in
+    /// either case, O read as 0 and I or L as 1.
+    private func decode(bytes: some Sequence<UInt8>) -> Int64? {
+        var count = 0, sum = 0
+        var permuted: UInt64 = 0
+        var check = -1
+        for byte in bytes where byte != UInt8(ascii: "-") && byte != UInt8(ascii: " ") {
+            if count == 0 {
+                guard byte == UInt8(ascii: "C") || byte == UInt8(ascii: "c") else { return nil }
+            } else {
+                guard byte < 0x80, Self.symbolOfASCII[Int(byte)] >= 0, count <= 9 else { return nil }
+                let symbol = Int(Self.symbolOfASCII[Int(byte)])
+                if count <= 8 {
+                    permuted = (permuted << 5) | UInt64(symbol)
+                    sum += symbol * (2 * (count - 1) + 1)
+                } else {
+                    check = symbol
+                }
+            }
+            count += 1
         }
-        let check = symbols.removeLast()
-        guard Self.check(symbols) == check else { return nil }
-        let permuted = symbols.reduce(UInt64(0)) { ($0 << 5) | UInt64($1) }
+        guard count == 10, sum % 32 == check else { return nil }
         let number = unpermute(permuted)
         return number > 0 ? Int64(number) : nil
     }

@@ -181,6 +181,34 @@ import Testing
         #expect(needs("SELECT 1 FROM outbox o JOIN contact_revision r ON r.contact_id = o.contact_id") == [.contact, .contactRevision, .outbox])
     }
 
+    /// The byte scan against the rule it replaced (every word of the SQL, lower-cased, as
+    /// Characters): the same tables for ASCII SQL, never fewer for any other.
+    @Test func tablesNeededAgreesWithTheWordRule() {
+        func wordRule(_ sql: String) -> UInt8 {
+            let verb = sql.drop(while: { $0 == " " || $0 == "\n" }).prefix(6).uppercased()
+            guard verb == "SELECT" || verb == "UPDATE" || verb == "INSERT" else { return BulkTable.everyTable }
+            let words = Set(sql.lowercased().split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "_") }).map(String.init))
+            return BulkTable.allCases.filter { words.contains($0.name) }.reduce(0) { $0 | $1.withReferences }
+        }
+        let pieces = ["SELECT", "select", "Update", "INSERT", "DELETE", "with", " ", "\n", "\t", ",", "(", ")", "?", "?12", "=", ".",
+                      "contact", "CONTACT", "contacts", "contact_revision", "Contact_Revision", "membership", "membership2",
+                      "status_change", "status", "change", "outbox", "_outbox", "location", "c", "id", "x_contact", "'",
+                      "é", "contact\u{301}", "ſelect", "—", "1"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            let count = Int.random(in: 0...12, using: &generator)
+            let sql = (0..<count).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            let (fast, full) = (BulkTable.tablesNeeded(before: sql), wordRule(sql))
+            if sql.allSatisfy(\.isASCII) {
+                #expect(fast == full, "\(sql.debugDescription)")
+            } else {
+                #expect(fast & full == full, "fewer tables for \(sql.debugDescription)")
+            }
+        }
+        let batchRead = "SELECT id FROM contact WHERE id IN (" + Array(repeating: "?", count: 256).joined(separator: ", ") + ")"
+        #expect(BulkTable.tablesNeeded(before: batchRead) == wordRule(batchRead))
+    }
+
     @Test func aNewerSchemaIsRefused() throws {
         let scratch = Scratch()
         let path = scratch.path("new.sqlite")
@@ -225,6 +253,48 @@ import Testing
         #expect(codec.decode("C0000000000") == nil)
         #expect(codec.decode("not an id") == nil)
         #expect(ContactIDCodec(key: 1).encode(42) != ContactIDCodec(key: 2).encode(42))
+    }
+
+    /// An ID read from a cell, against what it spells: upper-cased, dashes and spaces
+    /// dropped, O as 0 and I or L as 1, it is the ID of the number decoded, or nothing
+    /// decodes. The ASCII path and the full (Unicode upper-casing) path agree on ASCII.
+    @Test func contactIDsDecodeToWhatTheySpell() {
+        let codec = ContactIDCodec(key: 987)
+        func spelled(_ text: String) -> String {
+            String(text.uppercased().filter { $0 != "-" && $0 != " " }.map { c -> Character in
+                c == "O" ? "0" : (c == "I" || c == "L") ? "1" : c
+            })
+        }
+        var generator = SystemRandomNumberGenerator()
+        let edits: [Character] = ["-", " ", "o", "O", "0", "i", "I", "l", "L", "1", "c", "C", "x", "U", "u", "é", "ı"]
+        for _ in 0..<20_000 {
+            let n = Int64.random(in: 1...ContactIDCodec.maxNumber, using: &generator)
+            var id = Array(codec.encode(n))
+            for _ in 0..<Int.random(in: 0...3, using: &generator) {
+                let at = Int.random(in: 0...id.count, using: &generator)
+                switch Int.random(in: 0..<4, using: &generator) {
+                case 0: id.insert(edits.randomElement(using: &generator)!, at: at)
+                case 1 where at < id.count: id[at] = edits.randomElement(using: &generator)!
+                case 2 where at < id.count: id[at] = Character(id[at].lowercased())
+                case 3 where at < id.count: id.remove(at: at)
+                default: break
+                }
+            }
+            let text = String(id)
+            let decoded = codec.decode(text)
+            if text.allSatisfy(\.isASCII) {
+                #expect(decoded == codec.decodeUppercasingFully(text), "\(text)")
+                if spelled(text) == codec.encode(n) { #expect(decoded == n, "\(text)") }
+                if let decoded { #expect(codec.encode(decoded) == spelled(text), "\(text) read as \(decoded)") }
+            } else {
+                #expect(decoded == codec.decodeUppercasingFully(text), "\(text)")
+            }
+        }
+        // Capitals that are ASCII only once upper-cased, read as before.
+        let n = (Int64(4242)...).first { codec.encode($0).dropFirst().contains("1") }!
+        let id = codec.encode(n)
+        #expect(codec.decode("C" + id.dropFirst().replacingOccurrences(of: "1", with: "ı")) == n)
+        #expect(codec.decode("ſ" + id) == nil)
     }
 
     @Test func deletedContactNumbersAreNeverHandedOutAgain() throws {
