@@ -398,18 +398,21 @@ private struct Run {
         let parsed = ahead?.parsed ?? normaliser.normalise(record, base: stored.values, clearEmpty: request.clearEmpty)
         guard parsed.isValid else { return try fail(record, parsed, .invalid, into: &readout) }
         let values = parsed.values
-        let keys = IdentityKeys(values), storedKeys = IdentityKeys(stored.values)
         // The identity rules ask whether a new email, or a new phone with this first name, is
-        // another contact's: a row that keeps them (most edits) asks nothing of the store.
-        let emailKept = keys.email == storedKeys.email
-        let phoneKept = keys.phone == storedKeys.phone && keys.first == storedKeys.first
-        if !emailKept, let emailKey = keys.email,
+        // another contact's: a row that keeps them (most edits) asks nothing of the store,
+        // and one that keeps every value they are keyed on needs no keys worked out.
+        let identityKept = IdentityKeys.fields.allSatisfy { values[$0] == stored.values[$0] }
+        let keys = identityKept ? nil : IdentityKeys(values)
+        let storedKeys = identityKept ? nil : IdentityKeys(stored.values)
+        let emailKept = identityKept || keys?.email == storedKeys?.email
+        let phoneKept = identityKept || (keys?.phone == storedKeys?.phone && keys?.first == storedKeys?.first)
+        if !emailKept, let emailKey = keys?.email,
            let other = try tx.contactsUsingEmail(practiceID: practice.id, emailKey: emailKey).first(where: { $0 != number }) {
             let reason: FailureReason = values[.phone] == nil ? .alreadyExistsEmail : .duplicateEmail
             return try fail(record, parsed, reason, field: TemplateField.email.header,
                             message: "Email is already used by \(try who(other)): each contact needs its own email", into: &readout)
         }
-        if !phoneKept, let phone = keys.phone,
+        if !phoneKept, let keys, let phone = keys.phone,
            let other = try tx.contactsUsingPhone(practiceID: practice.id, phone: phone, firstKey: keys.first).first(where: { $0 != number }) {
             let reason: FailureReason = values[.email] == nil ? .alreadyExistsPhone : .duplicatePhone
             return try fail(record, parsed, reason, field: TemplateField.phone.header,
@@ -418,7 +421,7 @@ private struct Run {
         let changed = TemplateField.allCases.filter { values[$0] != stored.values[$0] }
         if !changed.isEmpty {
             try tx.updateContact(number: number, values: values, at: at, operation: operation, before: stored.values)
-            identity.add(keys)
+            if let keys { identity.add(keys) }   // kept keys are in the index already
             for field in changed {
                 readout.changes.append(Change(row: record.row, contactID: id, field: field.header,
                                               from: stored.values[field], to: values[field]))

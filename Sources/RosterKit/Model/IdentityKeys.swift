@@ -7,6 +7,9 @@ public struct IdentityKeys: Equatable, Sendable {
     public var last: String
     public var phone: String?
 
+    /// The fields the keys are worked out from: values equal in these have equal keys.
+    public static let fields: [TemplateField] = [.email, .firstName, .lastName, .phone]
+
     public init(_ values: ContactValues) {
         email = values[.email].map(Text.lowercased)
         first = Text.lowercased(values[.firstName] ?? "")

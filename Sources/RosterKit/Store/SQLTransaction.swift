@@ -203,10 +203,12 @@ final class SQLTransaction: ContactTransaction {
         var fields = TemplateFieldSet()
         for field in TemplateField.allCases where before == nil || before?[field] != values[field] { fields.insert(field) }
         var args = fields.map { SQLValue(values[$0]) }
-        let keys = keys(values)
-        if fields.contains(.email) { args.append(keys[0]) }
-        if fields.contains(.firstName) { args.append(keys[1]) }
-        if fields.contains(.lastName) { args.append(keys[2]) }
+        if fields.contains(.email) || fields.contains(.firstName) || fields.contains(.lastName) {
+            let keys = keys(values)
+            if fields.contains(.email) { args.append(keys[0]) }
+            if fields.contains(.firstName) { args.append(keys[1]) }
+            if fields.contains(.lastName) { args.append(keys[2]) }
+        }
         args += [.text(at), .int(number)]
         try db.run(updateSQL(fields), args)
     }
@@ -504,9 +506,9 @@ final class SQLTransaction: ContactTransaction {
     /// A JSON string's contents: quote, backslash and controls escaped, and U+2028 and
     /// U+2029 too (JavaScript reads them as line ends); everything else as it is.
     static func appendJSONEscaped(_ value: String, to out: inout [UInt8]) {
-        if value.utf8.withContiguousStorageIfAvailable({ appendJSONEscaped($0, to: &out) }) == nil {
-            Array(value.utf8).withUnsafeBufferPointer { appendJSONEscaped($0, to: &out) }
-        }
+        // `withUTF8`: a small string's bytes are read from the stack, not copied to an array.
+        var value = value
+        value.withUTF8 { appendJSONEscaped($0, to: &out) }
     }
 
     /// Copies runs of plain bytes whole; only the bytes that need it are escaped.
