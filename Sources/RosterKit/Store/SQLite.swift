@@ -19,7 +19,11 @@ public struct SQLiteError: Error, Equatable, CustomStringConvertible {
 final class SQLiteConnection {
     private(set) var handle: OpaquePointer?
 
+    /// Process-wide settings, made once before the first connection opens.
+    private static let configured: Bool = roster_sqlite3_disable_memory_statistics() == SQLITE_OK
+
     init(path: String) throws {
+        _ = Self.configured
         var db: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
         let rc = sqlite3_open_v2(path, &db, flags, nil)
