@@ -35,6 +35,12 @@ public final class SQLiteStore: SQLStore {
         sqlite3_busy_timeout(db.handle, busyTimeoutMilliseconds)
         do {
             try db.checkReferences(true)
+            // A new database gets 16 KiB pages (SQLite's default is 4): a fresh import of
+            // 100,000 rows writes each page to the WAL and again at the checkpoint, a
+            // system call each, and with four times fewer pages it took 29 % less wall time
+            // and 23 % less CPU (docs/PERFORMANCE.md). Only a new file takes it (and only
+            // before it is in WAL mode): an existing database keeps its page size.
+            try db.execute("PRAGMA page_size = 16384")
             if path != ":memory:" { try db.execute("PRAGMA journal_mode = WAL") }
             try db.execute("PRAGMA synchronous = NORMAL")
             try db.execute("PRAGMA cache_size = -65536")

@@ -33,6 +33,36 @@ import Testing
         #expect(attributes[.posixPermissions] as? Int == 0o600)
     }
 
+    /// A new database has 16 KiB pages; one made with 4 KiB pages keeps them, and works.
+    @Test func newDatabasesHaveSixteenKiBPagesAndOldOnesKeepTheirs() throws {
+        let scratch = Scratch()
+        func pageSize(_ path: String) throws -> Int64? {
+            try SQLiteConnection(path: path).first("PRAGMA page_size") { $0.int(0) }
+        }
+        let new = scratch.path("new.sqlite")
+        _ = try SQLiteStore(path: new)
+        #expect(try pageSize(new) == 16384)
+
+        let old = scratch.path("old.sqlite")
+        do {
+            let db = try SQLiteConnection(path: old)
+            try db.execute("PRAGMA page_size = 4096")
+            try Migrator.migrate(db)
+            try db.execute("PRAGMA journal_mode = WAL")
+        }
+        #expect(try pageSize(old) == 4096)
+        let store = try SQLiteStore(path: old)
+        _ = try store.addPractice(name: "Old PT", details: PracticeDetails(), at: "2026-11-25T12:00:00Z")
+        _ = try store.addLocation(name: "Main", practice: "Old PT", at: "2026-11-25T12:00:00Z")
+        let rows = (1...2000).map { "Ann\(Text.lowercased(String($0, radix: 26)).filter(\.isLetter)),Lee,ann\($0)@example.com" }
+        let csv = scratch.file("old.csv", "First Name,Last Name,Email\n" + rows.joined(separator: "\n") + "\n")
+        let readout = try Importer(store: store, clock: fixedClock).run(ImportRequest(path: csv, location: "Main", consent: Consent(parsing: "text")!))
+        #expect(readout.created == 2000)
+        #expect(try pageSize(old) == 4096)
+        #expect(try store.integrityCheck() == "ok")
+        #expect(try SQLiteConnection(path: old).first("SELECT count(*) FROM contact") { $0.int(0) } == 2000)
+    }
+
     @Test func aDatabaseOfTheFirstSchemaOpensAndKeepsItsContacts() throws {
         // Build a database with only Schema/001, as the first release made it.
         let scratch = Scratch()
