@@ -138,11 +138,18 @@ final class SQLTransaction: ContactTransaction {
                            [.int(practiceID), .text(phone), .text(firstKey)]) { $0.int(0) }
     }
 
-    func forEachIdentity(practiceID: Int64, _ body: (String?, String?, String, String) throws -> Void) throws {
+    /// Three reads of the identity indexes (SQLite: covering index scans), not one of the
+    /// contacts' rows: an import of people the practice has spent a thirteenth of its time
+    /// reading whole rows, notes and all, for four keys.
+    func forEachIdentityKey(practiceID: Int64, email: (String) throws -> Void, phone: (String, String) throws -> Void,
+                            name: (String, String) throws -> Void) throws {
         try willUse(practice: practiceID)
-        try db.stream("SELECT email_key, phone, first_key, last_key FROM contact WHERE practice_id = ?", [.int(practiceID)]) { row in
-            try body(row.text(0), row.text(1), row.string(2), row.string(3))
+        let practice: [SQLValue] = [.int(practiceID)]
+        try db.stream("SELECT email_key FROM contact WHERE practice_id = ? AND email_key IS NOT NULL", practice) { try email($0.string(0)) }
+        try db.stream("SELECT phone, first_key FROM contact WHERE practice_id = ? AND phone IS NOT NULL", practice) {
+            try phone($0.string(0), $0.string(1))
         }
+        try db.stream("SELECT first_key, last_key FROM contact WHERE practice_id = ?", practice) { try name($0.string(0), $0.string(1)) }
     }
 
     func findContacts(practiceID: Int64?, text: String, phone: String?, limit: Int) throws -> [StoredContact] {
@@ -194,14 +201,14 @@ final class SQLTransaction: ContactTransaction {
 
     func updateContact(number: Int64, values: ContactValues, at: String, operation: Int64?, before: ContactValues?) throws {
         try willUse(contact: number)
-        if let operation, let before {
-            try db.append(.contactRevision, [.int(operation), .int(number), .text(Self.json(before))])
-        }
         // Only the columns that change (all of them when the stored values are not given):
         // SQLite rewrites every index on a column an UPDATE sets, changed or not, and a
         // merge usually changes a field or two, seldom a name, email or phone.
         var fields = TemplateFieldSet()
         for field in TemplateField.allCases where before == nil || before?[field] != values[field] { fields.insert(field) }
+        if let operation, let before {
+            try db.append(.contactRevision, [.int(operation), .int(number), .text(Self.json(before, fields: fields))])
+        }
         var args = fields.map { SQLValue(values[$0]) }
         if fields.contains(.email) || fields.contains(.firstName) || fields.contains(.lastName) {
             let keys = keys(values)
@@ -430,11 +437,17 @@ final class SQLTransaction: ContactTransaction {
 
     /// A status as stored, read from its bytes (`unsubscribed` for anything else, as `Status(rawValue:)` read it).
     static func status(_ bytes: UnsafeBufferPointer<UInt8>?) -> Status {
-        guard let bytes else { return .unsubscribed }
-        let text = bytes.prefix { $0 != 0 }   // up to a NUL, as `String(cString:)` reads it
-        for status in Status.allCases where text.elementsEqual(status.rawValue.utf8) { return status }
+        guard let bytes, let base = bytes.baseAddress else { return .unsubscribed }
+        let length = bytes.firstIndex(of: 0) ?? bytes.count   // up to a NUL, as `String(cString:)` reads it
+        // Compared as bytes: the generic compare of a slice with a String's UTF-8 was a
+        // thirteenth of an export's reading thread.
+        for (status, name) in statusNames where name.count == length {
+            if name.withUnsafeBufferPointer({ memcmp($0.baseAddress!, base, length) == 0 }) { return status }
+        }
         return .unsubscribed
     }
+
+    private static let statusNames = Status.allCases.map { ($0, Array($0.rawValue.utf8)) }
 
     func contactNumbers(location: Int64) throws -> [Int64] {
         try willUse(location: location)
@@ -482,25 +495,47 @@ final class SQLTransaction: ContactTransaction {
 
     // MARK: undo
 
-    /// The values a merge replaced, as a JSON object by snake_case field name, in the
-    /// template's order. Written by hand, from bytes: Foundation's JSONSerialization (with
-    /// sorted keys, which compare through ICU) was two thirds of a merge's time, and then
-    /// appending to a String scalar by scalar a quarter (docs/PERFORMANCE.md).
-    /// `"snake_name":"` of each field, as bytes: appended once per value a merge replaces.
-    private static let jsonKeys = TemplateField.allCases.map { Array("\"\($0.snakeName)\":\"".utf8) }
-
-    static func json(_ values: ContactValues) -> String {
-        var out: [UInt8] = [UInt8(ascii: "{")]
-        out.reserveCapacity(512)
-        for field in TemplateField.allCases {
-            guard let value = values[field] else { continue }
-            if out.count > 1 { out.append(UInt8(ascii: ",")) }
+    /// What a merge replaced, for undo: the fields it changed and their values before, as
+    /// a JSON object by snake_case field name in the template's order, `null` for a field
+    /// that was empty, and the key `"*"` saying the object holds the changed fields only
+    /// (schema 008). Revisions from before 008 hold every value, an empty one left out.
+    /// Only the changed fields: a merge usually changes one or two, and writing all
+    /// seventeen was a ninth of a merge (docs/PERFORMANCE.md). Written by hand, from bytes:
+    /// Foundation's JSONSerialization (with sorted keys, which compare through ICU) was two
+    /// thirds of a merge's time, and then appending to a String scalar by scalar a quarter.
+    static func json(_ before: ContactValues, fields: TemplateFieldSet) -> String {
+        var out = Array(#"{"*":"changed""#.utf8)
+        for field in fields {
             out.append(contentsOf: jsonKeys[field.rawValue])
-            appendJSONEscaped(value, to: &out)
-            out.append(UInt8(ascii: "\""))
+            if let value = before[field] {
+                out.append(UInt8(ascii: "\""))
+                appendJSONEscaped(value, to: &out)
+                out.append(UInt8(ascii: "\""))
+            } else {
+                out.append(contentsOf: "null".utf8)
+            }
         }
         out.append(UInt8(ascii: "}"))
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `,"snake_name":` of each field, as bytes.
+    private static let jsonKeys = TemplateField.allCases.map { Array(",\"\($0.snakeName)\":".utf8) }
+
+    /// A revision read back: the fields to restore and their values before (every field
+    /// for a revision from before schema 008).
+    static func revision(json: String) -> (fields: TemplateFieldSet, before: ContactValues) {
+        let object = (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: Any] ?? [:]
+        let changedOnly = object["*"] as? String == "changed"
+        var fields = TemplateFieldSet()
+        var before = ContactValues()
+        for field in TemplateField.allCases {
+            let value = object[field.snakeName]
+            guard !changedOnly || value != nil else { continue }
+            fields.insert(field)
+            before[field] = value as? String
+        }
+        return (fields, before)
     }
 
     /// A JSON string's contents: quote, backslash and controls escaped, and U+2028 and
@@ -548,13 +583,6 @@ final class SQLTransaction: ContactTransaction {
         out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
     }
 
-    static func values(json: String) -> ContactValues {
-        let object = (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: String] ?? [:]
-        var values = ContactValues()
-        for field in TemplateField.allCases { values[field] = object[field.snakeName] }
-        return values
-    }
-
     func operationForUndo(_ id: Int64) throws -> UndoTarget? {
         let target = try db.first("""
             SELECT id, kind, practice_id, location_id, file_name, coalesce(status_mark, 0), undone_by FROM operation WHERE id = ?
@@ -598,9 +626,10 @@ final class SQLTransaction: ContactTransaction {
                     [.int(operation)]) { ($0.int(0), $0.int(1)) }
     }
 
-    func revisions(by operation: Int64) throws -> [(contact: Int64, before: ContactValues)] {
+    func revisions(by operation: Int64) throws -> [Revision] {
         try db.rows("SELECT contact_id, before FROM contact_revision WHERE operation_id = ? ORDER BY id DESC", [.int(operation)]) {
-            ($0.int(0), Self.values(json: $0.string(1)))
+            let (fields, before) = Self.revision(json: $0.string(1))
+            return Revision(contact: $0.int(0), fields: fields, before: before)
         }
     }
 

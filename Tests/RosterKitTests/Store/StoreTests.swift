@@ -239,6 +239,26 @@ import Testing
         #expect(BulkTable.tablesNeeded(before: batchRead) == wordRule(batchRead))
     }
 
+    /// A status read from a row's bytes: its name exactly (up to a NUL), anything else
+    /// unsubscribed, the safe reading.
+    @Test func statusesReadFromBytes() {
+        func read(_ bytes: [UInt8]?) -> Status {
+            guard let bytes else { return SQLTransaction.status(nil) }
+            return bytes.withUnsafeBufferPointer { SQLTransaction.status($0) }
+        }
+        for status in Status.allCases {
+            let name = Array(status.rawValue.utf8)
+            #expect(read(name) == status)
+            #expect(read(name + [0, 65]) == status)
+            #expect(read(Array(name.dropLast())) == .unsubscribed)
+            #expect(read(name + [32]) == .unsubscribed)
+            #expect(read(Array(status.rawValue.uppercased().utf8)) == (status.rawValue == status.rawValue.uppercased() ? status : .unsubscribed))
+        }
+        #expect(read(nil) == .unsubscribed)
+        #expect(read([]) == .unsubscribed)
+        #expect(read([0]) == .unsubscribed)
+    }
+
     @Test func aNewerSchemaIsRefused() throws {
         let scratch = Scratch()
         let path = scratch.path("new.sqlite")
@@ -395,19 +415,36 @@ import Testing
         #expect(try f.count("contact") == 1)
     }
 
-    /// A merge keeps the values it replaced as JSON (for undo): written by hand, read by
-    /// Foundation; every character survives, and Foundation reads the same object.
+    /// A merge keeps the fields it changed and their values before as JSON (for undo):
+    /// written by hand, read by Foundation; every character survives, an empty value is
+    /// null, and the fields it did not change are not there.
     @Test func replacedValuesRoundTripThroughJSON() throws {
         var values = ContactValues()
         values[.firstName] = "Zoë \"Z\" O'Brien"
         values[.notes] = "line one\nline two\r\n\ttab \\ backslash \u{0} nul \u{1F} \u{2028} 😀 e\u{301}"
         values[.email] = "z@example.com"
         values[.phase] = "No Phase"
-        let json = SQLTransaction.json(values)
-        #expect(SQLTransaction.values(json: json) == values)
-        let parsed = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: String]
-        #expect(parsed?["first_name"] == values[.firstName] && parsed?["notes"] == values[.notes])
-        #expect(SQLTransaction.json(ContactValues()) == "{}")
+        let changed: TemplateFieldSet = [.firstName, .notes, .nickname, .phase]
+        let json = SQLTransaction.json(values, fields: changed)
+        let read = SQLTransaction.revision(json: json)
+        #expect(read.fields == changed)
+        var expected = ContactValues()
+        for field in changed { expected[field] = values[field] }
+        #expect(read.before == expected)
+        let parsed = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+        #expect(parsed?["first_name"] as? String == values[.firstName] && parsed?["notes"] as? String == values[.notes])
+        #expect(parsed?["nickname"] is NSNull && parsed?["email"] == nil && parsed?["*"] as? String == "changed")
+        #expect(SQLTransaction.json(ContactValues(), fields: []) == #"{"*":"changed"}"#)
+        #expect(SQLTransaction.revision(json: #"{"*":"changed"}"#).fields.isEmpty)
+    }
+
+    /// A revision from before schema 008 holds every value, an empty one left out: all of
+    /// them are restored, the missing ones as empty.
+    @Test func aRevisionOfEveryValueIsReadAsEveryField() {
+        let read = SQLTransaction.revision(json: #"{"first_name":"Ann","phase":"Lead","notes":"a \"b\""}"#)
+        #expect(read.fields.count == TemplateField.allCases.count)
+        #expect(read.before[.firstName] == "Ann" && read.before[.phase] == "Lead" && read.before[.notes] == "a \"b\"")
+        #expect(read.before[.email] == nil && read.before[.lastName] == nil)
     }
 
     /// Escaping from bytes writes exactly what the scalar-by-scalar writer it replaced
@@ -440,7 +477,7 @@ import Testing
             #expect(bytes == Array(reference(value).utf8), "\(value.debugDescription)")
             var values = ContactValues()
             values[.notes] = value
-            #expect(SQLTransaction.values(json: SQLTransaction.json(values))[.notes] == value)
+            #expect(SQLTransaction.revision(json: SQLTransaction.json(values, fields: [.notes])).before[.notes] == value)
         }
     }
 
