@@ -20,9 +20,11 @@ struct IdentityIndex {
     init() {}
 
     init(_ tx: any ContactTransaction, practiceID: Int64) throws {
-        try tx.forEachIdentity(practiceID: practiceID) { emailKey, phone, firstKey, lastKey in
-            add(emailKey: emailKey, phone: phone, firstKey: firstKey, lastKey: lastKey)
-        }
+        // Hashed as `Hashes` hashes a row's keys.
+        try tx.forEachIdentityKey(practiceID: practiceID,
+                                  email: { emails.insert(Self.hash($0)) },
+                                  phone: { phones.insert(Self.hash($0, $1)) },
+                                  name: { names.insert(Self.hash($0, $1)) })
     }
 
     /// A row's keys as the index holds them. An import works them out on the feed's
@@ -41,10 +43,6 @@ struct IdentityIndex {
         init(_ keys: IdentityKeys) {
             self.init(emailKey: keys.email, phone: keys.phone, firstKey: keys.first, lastKey: keys.last)
         }
-    }
-
-    mutating func add(emailKey: String?, phone: String?, firstKey: String, lastKey: String) {
-        add(Hashes(emailKey: emailKey, phone: phone, firstKey: firstKey, lastKey: lastKey))
     }
 
     mutating func add(_ keys: IdentityKeys) { add(Hashes(keys)) }

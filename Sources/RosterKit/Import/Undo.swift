@@ -95,8 +95,13 @@ public struct Undoer {
                 try tx.deleteMembership(contact: membership.contact, location: membership.location)
                 readout.membershipsRemoved += 1
             }
+            // The fields the operation changed get their values back; nothing changed the
+            // contact since (checked above), so the others are what they were before it.
             for revision in revisions where !createdSet.contains(revision.contact) {
-                try tx.updateContact(number: revision.contact, values: revision.before, at: at, operation: nil, before: nil)
+                guard let current = try tx.contact(number: revision.contact, practiceID: target.practiceID) else { continue }
+                var values = current.values
+                for field in revision.fields { values[field] = revision.before[field] }
+                try tx.updateContact(number: revision.contact, values: values, at: at, operation: nil, before: current.values)
                 readout.contactsRestored += 1
             }
             readout.welcomeEmailsRemoved = try tx.deleteUnsentWelcome(operation: id)

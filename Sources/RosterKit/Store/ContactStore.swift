@@ -187,8 +187,11 @@ public protocol ContactTransaction: AnyObject {
     func contactsUsingEmail(practiceID: Int64, emailKey: String) throws -> [Int64]
     /// Contact numbers using this phone with this lower-cased first name.
     func contactsUsingPhone(practiceID: Int64, phone: String, firstKey: String) throws -> [Int64]
-    /// Every contact's identity keys in a practice: (lower-cased email, phone, first key, last key).
-    func forEachIdentity(practiceID: Int64, _ body: (String?, String?, String, String) throws -> Void) throws
+    /// Every contact's identity keys in a practice, each kind read on its own (from its own
+    /// index, not the contacts' rows): lower-cased emails, (phone, first key) pairs and
+    /// (first key, last key) pairs.
+    func forEachIdentityKey(practiceID: Int64, email: (String) throws -> Void, phone: (String, String) throws -> Void,
+                            name: (String, String) throws -> Void) throws
     /// Contacts matching a free-text search of name, email or phone.
     func findContacts(practiceID: Int64?, text: String, phone: String?, limit: Int) throws -> [StoredContact]
 
@@ -233,7 +236,7 @@ public protocol ContactTransaction: AnyObject {
     func operationForUndo(_ id: Int64) throws -> UndoTarget?
     func contactsCreated(by operation: Int64) throws -> [Int64]
     func membershipsAdded(by operation: Int64) throws -> [(contact: Int64, location: Int64)]
-    func revisions(by operation: Int64) throws -> [(contact: Int64, before: ContactValues)]
+    func revisions(by operation: Int64) throws -> [Revision]
     func statusChanges(by operation: Int64) throws -> [(contact: Int64, location: Int64, channel: Channel, from: Status?, to: Status)]
     /// Of `contacts`, those changed by anything after `operation` (whose last status change is `statusMark`).
     func changedAfter(operation: Int64, statusMark: Int64, contacts: [Int64]) throws -> [Int64]
@@ -245,6 +248,13 @@ public protocol ContactTransaction: AnyObject {
 }
 
 /// An operation as undo sees it.
+/// What an operation changed in a contact's values: the fields, and their values before.
+public struct Revision: Equatable, Sendable {
+    public var contact: Int64
+    public var fields: TemplateFieldSet
+    public var before: ContactValues
+}
+
 public struct UndoTarget: Equatable, Sendable {
     public var id: Int64
     public var kind: String

@@ -229,6 +229,15 @@ ALTER TABLE operation ADD COLUMN status_start INTEGER;
 DROP INDEX contact_created_operation;
 DROP INDEX status_change_operation;
 """#),
+    (name: "008_changed_fields_revisions.sql", sql: #"""
+-- roster schema, version 8: a merge's revision (contact_revision.before) holds the fields
+-- it changed and their values before, `null` for one that was empty, marked by the key
+-- "*": {"*":"changed","phase":"Lead","notes":null}. Revisions written before hold every
+-- value (an empty one left out) and are read as they were. Nothing in the tables changes;
+-- the version is here so that an older roster, which would read the new revisions as
+-- every value and blank the rest on undo, refuses the database instead.
+UPDATE meta SET value = value WHERE key = 'contact_id_key';
+"""#),
 ]
 
 /// The migrations of `Schema/postgresql/`, in file-name order.
@@ -417,5 +426,14 @@ ALTER TABLE operation ADD COLUMN created_reason TEXT;
 -- the queries use either. NULL (an operation from before this version): the ranges start at 0.
 ALTER TABLE operation ADD COLUMN contact_mark BIGINT;
 ALTER TABLE operation ADD COLUMN status_start BIGINT;
+"""#),
+    (name: "008_changed_fields_revisions.sql", sql: #"""
+-- roster schema, version 8: a merge's revision (contact_revision.before) holds the fields
+-- it changed and their values before, `null` for one that was empty, marked by the key
+-- "*": {"*":"changed","phase":"Lead","notes":null}. Revisions written before hold every
+-- value (an empty one left out) and are read as they were. Nothing in the tables changes;
+-- the version is here so that an older roster, which would read the new revisions as
+-- every value and blank the rest on undo, refuses the database instead.
+UPDATE meta SET value = value WHERE key = 'contact_id_key';
 """#),
 ]

@@ -89,6 +89,7 @@ import Testing
         try f.importCSV(header + "Mary,Smith,mary@example.com,(603) 555-0123\nAnn,Lee,ann@example.com,\n")
         let mary = try f.contact(named: "Mary").id, ann = try f.contact(named: "Ann").id
         let before = try f.snapshot()
+        let maryBefore = try f.contacts.show(mary).values
         let r = try f.importCSV("Contact ID,Last Name,Phase\n\(mary),Jones,Lead-New\n\(ann),,\n", into: "Hudson", consent: "text") { $0.mode = .merge }
         #expect((r.updated, r.copied) == (1, 1))
         let u = try Undoer(store: f.store, clock: fixedClock).undo(try #require(r.historyID))
@@ -98,11 +99,41 @@ import Testing
         after["status_change"] = nil
         expected["status_change"] = nil
         // updated_at moves on: compare everything else.
-        #expect(try f.contacts.show(mary).values == f.contacts.show(mary).values)
+        #expect(try f.contacts.show(mary).values == maryBefore)
         #expect(try f.contacts.show(mary).values[.lastName] == "Smith")
         #expect(try f.contacts.show(mary).values[.phase] == "No Phase")
         #expect(after["membership"] == expected["membership"])
         #expect(try f.membership("Mary", "Nashua")?.text == .subscribed)
+    }
+
+    /// Undo of a merge that filled an empty field, emptied one (`--clear-empty`) and changed
+    /// a name and an email: every value and identity key comes back, whether the revision
+    /// holds the changed fields (schema 008) or every value (as written before 008).
+    @Test(arguments: [false, true])
+    func undoingAMergeRestoresEveryValueFromEitherFormOfRevision(everyValue: Bool) throws {
+        let f = try Fixture()
+        try f.importCSV("First Name,Last Name,Nickname,Email,City,Notes\nMary,Smith,Molly,mary@example.com,,\"a \"\"quoted\"\" note\"\n")
+        let mary = try f.contact(named: "Mary")
+        let keys = { try f.store.dump("SELECT email_key, first_key, last_key FROM contact", columns: 3) }
+        let keysBefore = try keys()
+        let r = try f.importCSV("Contact ID,First Name,Last Name,Nickname,Email,City\n\(mary.id),Marie,Jones,,marie@example.com,Nashua\n",
+                                consent: "none") { $0.mode = .merge; $0.clearEmpty = true }
+        #expect(r.updated == 1)
+        let merged = try f.contacts.show(mary.id).values
+        #expect(merged[.firstName] == "Marie" && merged[.nickname] == nil && merged[.city] == "Nashua" && merged[.notes] == mary.values[.notes])
+        let id = try #require(r.historyID)
+        if everyValue {
+            var object: [String: String] = [:]
+            for field in TemplateField.allCases { object[field.snakeName] = mary.values[field] }
+            let json = String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)
+            try f.store.write(commit: true) { tx in
+                _ = try #require(tx as? SQLTransaction).db.run("UPDATE contact_revision SET before = ? WHERE operation_id = ?", [.text(json), .int(id)])
+            }
+        }
+        let u = try Undoer(store: f.store, clock: fixedClock).undo(id)
+        #expect(u.contactsRestored == 1)
+        #expect(try f.contacts.show(mary.id).values == mary.values)
+        #expect(try keys() == keysBefore)
     }
 
     @Test func refusesWhenALaterOperationChangedItsContacts() throws {

@@ -69,16 +69,43 @@ import Testing
                     == [Namesake(number: number, emailKey: "zoe.obrien@example.com", phone: "+16035550101")])
             #expect(try tx.namesakes(practiceID: north.id, firstKey: "zoe", lastKey: "o'brien") == [])
             var identities: [String] = []
-            try tx.forEachIdentity(practiceID: north.id) { email, phone, first, last in
-                identities.append([email ?? "-", phone ?? "-", first, last].joined(separator: "|"))
-            }
-            #expect(identities == ["zoe.obrien@example.com|+16035550101|zoë|o'brien"])
+            try tx.forEachIdentityKey(practiceID: north.id, email: { identities.append("email \($0)") },
+                                      phone: { identities.append("phone \($0) \($1)") }, name: { identities.append("name \($0) \($1)") })
+            #expect(identities == ["email zoe.obrien@example.com", "phone +16035550101 zoë", "name zoë o'brien"])
             // Search: LIKE's wildcards in the text are literal; a phone matches exactly.
             #expect(try tx.findContacts(practiceID: north.id, text: "zoë o'b", phone: nil, limit: 10).map(\.number) == [number])
             #expect(try tx.findContacts(practiceID: nil, text: "obrien@", phone: nil, limit: 10).map(\.number) == [number])
             #expect(try tx.findContacts(practiceID: north.id, text: "%", phone: nil, limit: 10).isEmpty)
             #expect(try tx.findContacts(practiceID: north.id, text: "nobody", phone: "+16035550101", limit: 10).map(\.number) == [number])
             #expect(try tx.findContacts(practiceID: north.id + 1, text: "zoë", phone: nil, limit: 10).isEmpty)
+        }
+    }
+
+    /// The identity index read from the store holds each contact's keys, whichever it has,
+    /// and no other practice's.
+    @Test(arguments: Engine.available)
+    func theIdentityIndexHoldsEveryContactsKeys(engine: Engine) throws {
+        let scratch = Scratch()
+        let (store, north, _, _, _) = try places(engine, scratch)
+        let people = [values("Ann", "Lee", email: "Ann@Example.com", phone: "+16035550101"), values("Bo", email: "bo@example.com"),
+                      values("Cy", "Day", phone: "+16035550102"), values("Di")]
+        let other = values("Ed", "Fox", email: "ed@example.com", phone: "+16035550103")
+        try store.write(commit: true) { tx throws in
+            for person in people { _ = try tx.insertContact(practiceID: north.id, values: person, at: Self.at, operation: nil) }
+            _ = try tx.insertContact(practiceID: north.id + 1, values: other, at: Self.at, operation: nil)
+        }
+        try store.read { tx throws in
+            let index = try IdentityIndex(tx, practiceID: north.id)
+            for person in people {
+                let hashes = IdentityIndex.Hashes(IdentityKeys(person))
+                #expect(index.mayHaveName(hashes))
+                #expect(index.mayHaveEmail(hashes) == (person[.email] != nil))
+                #expect(index.mayHavePhone(hashes) == (person[.phone] != nil))
+            }
+            let stranger = IdentityIndex.Hashes(IdentityKeys(other))
+            #expect(!index.mayHaveName(stranger) && !index.mayHaveEmail(stranger) && !index.mayHavePhone(stranger))
+            // The phone is keyed with the first name.
+            #expect(!index.mayHavePhone(IdentityIndex.Hashes(IdentityKeys(values("Al", "Lee", phone: "+16035550101")))))
         }
     }
 
@@ -242,7 +269,10 @@ import Testing
             let target = try #require(try tx.operationForUndo(operation))
             #expect(try tx.changedAfter(operation: operation, statusMark: target.statusMark, contacts: [contact]) == [contact])
             #expect(try tx.laterChanges(operation: operation, statusMark: target.statusMark, contacts: [contact]) == ["#\(merge) merge"])
-            #expect(try tx.revisions(by: merge).map(\.before) == [values("Ann", email: "ann@example.com")])
+            // The fields the merge changed, and their values before (the city was empty).
+            var before = ContactValues()
+            before[.email] = "ann@example.com"
+            #expect(try tx.revisions(by: merge) == [Revision(contact: contact, fields: [.email, .city], before: before)])
             #expect(try tx.contact(number: contact, practiceID: north.id)?.values[.city] == "Nashua")
         }
         // Undo's writes: the revision is spent, the contact and its rows go.
