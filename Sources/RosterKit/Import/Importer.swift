@@ -150,7 +150,7 @@ public struct Importer {
                         let merges = normalisesAhead ? try run.mergeAhead(batch.items) : WorkAhead { [:] }
                         if let previous {
                             try decide(previous.batch, merges: previous.merges.wait())
-                            feed.giveBack(previous.batch)
+                            feed.giveBack(previous.batch, along: previous.merges)
                         }
                         previous = (batch, merges)
                         try guardSameFile(wait: false)

@@ -76,7 +76,7 @@ final class RecordFeed<Prepared: Sendable>: @unchecked Sendable {
     /// Batches the store's thread has decided, handed back to be freed on the feed's: the
     /// feed has time to spare, and freeing a batch's rows and values was a twelfth of the
     /// store's thread, the one an import waits for.
-    private var spent: [Batch] = []
+    private var spent: [(batch: Batch, along: (any Sendable)?)] = []
     private var finished = false
     private var failure: (any Error)?
     private var cancelled = false
@@ -130,10 +130,12 @@ final class RecordFeed<Prepared: Sendable>: @unchecked Sendable {
     /// Stops the thread (the run has ended, perhaps early): it reads no further.
     func cancel() { condition.changing { cancelled = true } }
 
-    /// Hands back a batch the store has decided, for the feed's thread to free.
-    func giveBack(_ batch: Batch) {
+    /// Hands back a batch the store has decided, for the feed's thread to free, with what
+    /// was worked out of it (a merge batch's stored contacts and normalised rows: freeing
+    /// them was a twentieth of a merge's main thread).
+    func giveBack(_ batch: Batch, along: (any Sendable)? = nil) {
         condition.lock()
-        spent.append(batch)
+        spent.append((batch, along))
         condition.unlock()
     }
 
@@ -141,7 +143,7 @@ final class RecordFeed<Prepared: Sendable>: @unchecked Sendable {
     /// the store, unwritten, and the last release of their values is the costly one.
     private func freeSpent() {
         condition.lock()
-        var freed: [Batch] = []
+        var freed: [(batch: Batch, along: (any Sendable)?)] = []
         if spent.count > 1 {
             freed = spent
             spent = [freed.removeLast()]
