@@ -3,9 +3,9 @@
 /// where the time went). A hit is only a "maybe": the store answers it exactly.
 /// Memory: three sets of 8-byte hashes, about 30 MB per million contacts.
 struct IdentityIndex {
-    private var names = Set<Int>()
-    private var emails = Set<Int>()
-    private var phones = Set<Int>()
+    private var names = HashSet()
+    private var emails = HashSet()
+    private var phones = HashSet()
 
     private static func hash(_ parts: String...) -> Int {
         var hasher = Hasher()
@@ -56,4 +56,47 @@ struct IdentityIndex {
     func mayHaveName(_ hashes: Hashes) -> Bool { names.contains(hashes.name) }
     func mayHaveEmail(_ hashes: Hashes) -> Bool { hashes.email.map(emails.contains) ?? false }
     func mayHavePhone(_ hashes: Hashes) -> Bool { hashes.phone.map(phones.contains) ?? false }
+}
+
+/// A set of hashes that are already uniform (SipHash's, from `IdentityIndex.hash`): open
+/// addressing on their low bits, so nothing is hashed a second time (`Set<Int>` runs SipHash
+/// again over each on every insert and lookup). A "maybe" set: 0 is kept as 1, which can
+/// only add a false "maybe", never lose a key.
+struct HashSet {
+    private var slots: [Int] = Array(repeating: 0, count: 1024)
+    private(set) var count = 0
+
+    private var mask: Int { slots.count - 1 }
+
+    func contains(_ hash: Int) -> Bool {
+        let hash = hash == 0 ? 1 : hash
+        var i = hash & mask
+        while true {
+            let slot = slots[i]
+            if slot == hash { return true }
+            if slot == 0 { return false }
+            i = (i &+ 1) & mask
+        }
+    }
+
+    mutating func insert(_ hash: Int) {
+        let hash = hash == 0 ? 1 : hash
+        if (count + 1) * 4 > slots.count * 3 { grow() }   // at most three quarters full
+        var i = hash & mask
+        while true {
+            let slot = slots[i]
+            if slot == hash { return }
+            if slot == 0 { break }
+            i = (i &+ 1) & mask
+        }
+        slots[i] = hash
+        count += 1
+    }
+
+    private mutating func grow() {
+        let old = slots
+        slots = Array(repeating: 0, count: old.count * 2)
+        count = 0
+        for hash in old where hash != 0 { insert(hash) }
+    }
 }
