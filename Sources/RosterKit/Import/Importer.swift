@@ -398,10 +398,11 @@ private struct Run {
         let parsed = ahead?.parsed ?? normaliser.normalise(record, base: stored.values, clearEmpty: request.clearEmpty)
         guard parsed.isValid else { return try fail(record, parsed, .invalid, into: &readout) }
         let values = parsed.values
+        let changed = TemplateField.allCases.filter { values[$0] != stored.values[$0] }
         // The identity rules ask whether a new email, or a new phone with this first name, is
         // another contact's: a row that keeps them (most edits) asks nothing of the store,
         // and one that keeps every value they are keyed on needs no keys worked out.
-        let identityKept = IdentityKeys.fields.allSatisfy { values[$0] == stored.values[$0] }
+        let identityKept = !changed.contains(where: IdentityKeys.fields.contains)
         let keys = identityKept ? nil : IdentityKeys(values)
         let storedKeys = identityKept ? nil : IdentityKeys(stored.values)
         let emailKept = identityKept || keys?.email == storedKeys?.email
@@ -418,7 +419,6 @@ private struct Run {
             return try fail(record, parsed, reason, field: TemplateField.phone.header,
                             message: "Phone is already used by \(try who(other)), with the same first name: family members sharing a phone need different first names", into: &readout)
         }
-        let changed = TemplateField.allCases.filter { values[$0] != stored.values[$0] }
         if !changed.isEmpty {
             try tx.updateContact(number: number, values: values, at: at, operation: operation, before: stored.values)
             if let keys { identity.add(keys) }   // kept keys are in the index already

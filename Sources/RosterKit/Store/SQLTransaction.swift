@@ -139,8 +139,9 @@ final class SQLTransaction: ContactTransaction {
     }
 
     /// Three reads of the identity indexes (SQLite: covering index scans), not one of the
-    /// contacts' rows: an import of people the practice has spent a thirteenth of its time
-    /// reading whole rows, notes and all, for four keys.
+    /// contacts' rows: the indexes hold just these keys, so the read touches a fraction of
+    /// the pages the rows (notes and all) take. No fewer instructions with the pages in
+    /// the cache: there the time is in hashing the keys.
     func forEachIdentityKey(practiceID: Int64, email: (String) throws -> Void, phone: (String, String) throws -> Void,
                             name: (String, String) throws -> Void) throws {
         try willUse(practice: practiceID)
