@@ -49,6 +49,30 @@ final class CLI {
         return path(name)
     }
 
+    /// An executable script with no side effects, run once until it starts. A test running
+    /// beside this one may start a process while the script is still open for writing; until
+    /// that child has exec'd, running the script fails (ETXTBSY, "text file busy"), and
+    /// nothing opens it for writing again afterwards.
+    func script(_ name: String, _ text: String) -> String {
+        let path = file(name, text)
+        chmod(path, 0o755)
+        for _ in 0..<100 {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: path)
+            process.standardInput = FileHandle.nullDevice
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            do {
+                try process.run()
+                process.waitUntilExit()
+                break
+            } catch {
+                usleep(20_000)
+            }
+        }
+        return path
+    }
+
     /// Runs roster with `arguments`; `umask` sets the process's umask first (via sh).
     @discardableResult
     func run(_ arguments: [String], environment extra: [String: String] = [:], umask: String? = nil) throws -> Outcome {
