@@ -45,7 +45,7 @@ final class CLI {
 
     @discardableResult
     func file(_ name: String, _ text: String) -> String {
-        FileManager.default.createFile(atPath: path(name), contents: Data(text.utf8))
+        precondition(FileManager.default.createFile(atPath: path(name), contents: Data(text.utf8)), "could not write \(name)")
         return path(name)
     }
 

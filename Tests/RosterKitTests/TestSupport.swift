@@ -36,14 +36,14 @@ final class Scratch {
     @discardableResult
     func file(_ name: String, _ text: String) -> String {
         let p = path(name)
-        FileManager.default.createFile(atPath: p, contents: Data(text.utf8))
+        precondition(FileManager.default.createFile(atPath: p, contents: Data(text.utf8)), "could not write \(p)")
         return p
     }
 
     @discardableResult
     func file(_ name: String, bytes: [UInt8]) -> String {
         let p = path(name)
-        FileManager.default.createFile(atPath: p, contents: Data(bytes))
+        precondition(FileManager.default.createFile(atPath: p, contents: Data(bytes)), "could not write \(p)")
         return p
     }
 }

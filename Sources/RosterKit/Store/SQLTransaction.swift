@@ -312,7 +312,7 @@ final class SQLTransaction: ContactTransaction {
         try willUse(location: location)
         let sql = channel == .text ? "UPDATE membership SET text_status = ? WHERE contact_id = ? AND location_id = ?"
                                    : "UPDATE membership SET email_status = ? WHERE contact_id = ? AND location_id = ?"
-        try onMemberships(of: contact, location: location) { try db.run(sql, [.text(status.rawValue), .int(contact), .int(location)]) }
+        _ = try onMemberships(of: contact, location: location) { try db.run(sql, [.text(status.rawValue), .int(contact), .int(location)]) }
     }
 
     func recordStatusChange(contact: Int64, location: Int64, channel: Channel, from: Status?, to: Status,

@@ -153,7 +153,7 @@ import Testing
             }
         }
         if f.engine == .sqlite {
-            try f.store.write(commit: true) { _ in
+            _ = try f.store.write(commit: true) { _ in
                 try f.store.executor.run("UPDATE contact SET notes = CAST(X'41C328E280' AS TEXT), city = CAST(X'4100' || 'B' AS TEXT) WHERE id = ?", [.int(numbers[0])])
             }
         }
