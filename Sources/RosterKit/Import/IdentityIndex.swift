@@ -2,7 +2,8 @@
 /// a row whose keys no contact has needs no query at all (issue 6: a per-row SELECT is
 /// where the time went). A hit is only a "maybe": the store answers it exactly.
 /// Memory: three sets of 8-byte hashes, about 30 MB per million contacts.
-struct IdentityIndex {
+/// A class: the run reads it once, then adds to it row by row, never copying its sets.
+final class IdentityIndex {
     private var names = HashSet()
     private var emails = HashSet()
     private var phones = HashSet()
@@ -22,9 +23,6 @@ struct IdentityIndex {
         }
         return hasher.finalize()
     }
-
-    /// Empty: no practice's keys read yet.
-    init() {}
 
     init(_ tx: any ContactTransaction, practiceID: Int64) throws {
         // Hashed as `Hashes` hashes a row's keys.
@@ -52,9 +50,9 @@ struct IdentityIndex {
         }
     }
 
-    mutating func add(_ keys: IdentityKeys) { add(Hashes(keys)) }
+    func add(_ keys: IdentityKeys) { add(Hashes(keys)) }
 
-    mutating func add(_ hashes: Hashes) {
+    func add(_ hashes: Hashes) {
         names.insert(hashes.name)
         if let email = hashes.email { emails.insert(email) }
         if let phone = hashes.phone { phones.insert(phone) }

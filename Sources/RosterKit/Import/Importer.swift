@@ -223,9 +223,8 @@ private struct Run {
     /// The practice's identity keys, and those of this file's accepted rows. Read from the
     /// store at the first import row: a merge row asks the store itself, so a file of merge
     /// rows never reads them (a fourteenth of a merge's store thread), and read later it
-    /// holds what the merge rows before it wrote.
-    var identity = IdentityIndex()
-    var identityRead = false
+    /// holds what the merge rows before it wrote. Nil until then.
+    var identity: IdentityIndex?
     /// Merge rows seen so far: Contact number → spreadsheet row.
     var seenIDs: [Int64: Int] = [:]
     /// The reason a merge's new memberships record (the same for every row; the readout's
@@ -270,10 +269,8 @@ private struct Run {
         let hashes = row.hashes ?? IdentityIndex.Hashes(keys)
         let (firstKey, lastKey, emailKey, phone) = (keys.first, keys.last, keys.email, keys.phone)
 
-        if !identityRead {
-            identity = try IdentityIndex(tx, practiceID: practice.id)
-            identityRead = true
-        }
+        let identity = try self.identity ?? IdentityIndex(tx, practiceID: practice.id)
+        self.identity = identity
         // 1. True duplicate: same name and same email (or, with no email, same phone).
         let sameName = identity.mayHaveName(hashes)
             ? try tx.namesakes(practiceID: practice.id, firstKey: firstKey, lastKey: lastKey) : []
@@ -421,7 +418,8 @@ private struct Run {
         }
         if !changed.isEmpty {
             try tx.updateContact(number: number, values: values, at: at, operation: operation, before: stored.values)
-            if let keys { identity.add(keys) }   // kept keys are in the index already
+            // Kept keys are in the index already; an index not read yet will read these.
+            if let keys { identity?.add(keys) }
             for field in changed {
                 readout.changes.append(Change(row: record.row, contactID: id, field: field.header,
                                               from: stored.values[field], to: values[field]))
