@@ -1,15 +1,19 @@
-/// The identity keys of a practice (SPEC 4), held in memory for one import as hashes, so
-/// a row whose keys no contact has needs no query at all (issue 6: a per-row SELECT is
-/// where the time went). A hit is only a "maybe": the store answers it exactly.
-/// Memory: three sets of 8-byte hashes, about 30 MB per million contacts.
-/// A class: the run reads it once, then adds to it row by row, never copying its sets.
-/// Its sets are used by one thread, each access a single insert or lookup that calls
+/// The identity keys of a practice (SPEC 4), held in memory for one import as hashes with
+/// the contacts they belong to, so a row whose keys no contact has needs no query at all
+/// (issue 6: a per-row SELECT is where the time went). A hit names the contacts that may
+/// have the key, which the store then reads by number and checks exactly: the same answer
+/// its index gives, and one the store can give while an import has dropped that index
+/// (`ContactTransaction.deferIdentityIndexes`).
+/// Memory: three tables of 8-byte entries, a quarter to half of the slots empty: 32 to 48 MB
+/// per million contacts.
+/// A class: the run reads it once, then adds to it row by row, never copying its tables.
+/// Its tables are used by one thread, each access a single insert or lookup that calls
 /// nothing back, so no two accesses can overlap: they go unchecked (the runtime's check of
 /// a class's stored properties was 20 M instructions on a 20,000-row import).
 final class IdentityIndex {
-    @exclusivity(unchecked) private var names = HashSet()
-    @exclusivity(unchecked) private var emails = HashSet()
-    @exclusivity(unchecked) private var phones = HashSet()
+    @exclusivity(unchecked) private var names = HashMultimap()
+    @exclusivity(unchecked) private var emails = HashMultimap()
+    @exclusivity(unchecked) private var phones = HashMultimap()
 
     /// SipHash (seeded per process) of the keys' UTF-8 bytes, each followed by 0xFF (a byte
     /// no UTF-8 text has). Bytes, as the store compares keys: a String's hash first brings
@@ -30,9 +34,9 @@ final class IdentityIndex {
     init(_ tx: any ContactTransaction, practiceID: Int64) throws {
         // Hashed as `Hashes` hashes a row's keys.
         try tx.forEachIdentityKey(practiceID: practiceID,
-                                  email: { emails.insert(Self.hash($0)) },
-                                  phone: { phones.insert(Self.hash($0, $1)) },
-                                  name: { names.insert(Self.hash($0, $1)) })
+                                  email: { emails.insert(Self.hash($0), contact: $1) },
+                                  phone: { phones.insert(Self.hash($0, $1), contact: $2) },
+                                  name: { names.insert(Self.hash($0, $1), contact: $2) })
     }
 
     /// A row's keys as the index holds them. An import works them out on the feed's
@@ -53,58 +57,135 @@ final class IdentityIndex {
         }
     }
 
-    func add(_ keys: IdentityKeys) { add(Hashes(keys)) }
+    /// `contact` has these keys (a new contact's, or a merged one's new keys: the old ones
+    /// stay, a "maybe" the store answers "no").
+    func add(_ keys: IdentityKeys, contact: Int64) { add(Hashes(keys), contact: contact) }
 
-    func add(_ hashes: Hashes) {
-        names.insert(hashes.name)
-        if let email = hashes.email { emails.insert(email) }
-        if let phone = hashes.phone { phones.insert(phone) }
+    func add(_ hashes: Hashes, contact: Int64) {
+        names.insert(hashes.name, contact: contact)
+        if let email = hashes.email { emails.insert(email, contact: contact) }
+        if let phone = hashes.phone { phones.insert(phone, contact: contact) }
     }
 
     func mayHaveName(_ hashes: Hashes) -> Bool { names.contains(hashes.name) }
     func mayHaveEmail(_ hashes: Hashes) -> Bool { hashes.email.map(emails.contains) ?? false }
     func mayHavePhone(_ hashes: Hashes) -> Bool { hashes.phone.map(phones.contains) ?? false }
+
+    /// The contacts that may have this first and last name.
+    func namesakes(_ hashes: Hashes) -> HashMultimap.Lookup { names.lookup(hashes.name) }
+    /// The contacts that may use this email.
+    func emailUsers(_ hashes: Hashes) -> HashMultimap.Lookup { hashes.email.map(emails.lookup) ?? .absent }
+    /// The contacts that may use this phone with this first name.
+    func phoneUsers(_ hashes: Hashes) -> HashMultimap.Lookup { hashes.phone.map(phones.lookup) ?? .absent }
+
+    /// Whether every lookup names its contacts (none answers `.unknown`): what an import
+    /// needs before it drops the store's indexes of these keys.
+    var knowsEveryContact: Bool { !names.hasUnknownContacts && !emails.hasUnknownContacts && !phones.hasUnknownContacts }
 }
 
-/// A set of hashes that are already uniform (SipHash's, from `IdentityIndex.hash`): open
-/// addressing on their low bits, so nothing is hashed a second time (`Set<Int>` runs SipHash
-/// again over each on every insert and lookup). A "maybe" set: 0 is kept as 1, which can
-/// only add a false "maybe", never lose a key.
-struct HashSet {
-    private var slots: [Int] = Array(repeating: 0, count: 1024)
-    private(set) var count = 0
+/// Hashes, each with a contact that has the key: a key several contacts share (namesakes, a
+/// family's phone) is held once per contact. An entry is 8 bytes: the hash's high 32 bits,
+/// then the contact's number. The hash's high bits place it too (scaled to the table's
+/// size, so any size will do: it grows by half, not double), and linear probing keeps
+/// entries in order of those bits. The hashes are already uniform (SipHash's, from
+/// `IdentityIndex.hash`), so nothing is hashed a second time (`Set<Int>` ran SipHash again
+/// over each on every insert and lookup).
+/// 32 bits of hash can match a key they are not: that adds a contact to the "maybe" (the
+/// store then answers "no"), and it is rare (a table of a million, at 2^-11 an entry
+/// placed where the lookup starts); it never loses one. A high half of 0 is kept as 1
+/// (entry 0 is an empty slot), with the same effect.
+/// A number past 32 bits (a database past four billion contacts) is kept as 0, "not
+/// known", and a lookup that meets it answers `.unknown`, which sends the caller to the
+/// store's own index.
+struct HashMultimap {
+    /// What a lookup found: no contact has the key; these may (ascending, each once); or
+    /// some may, and the store must be asked by the key itself.
+    enum Lookup: Equatable {
+        case absent
+        case among([Int64])
+        case unknown
 
-    private var mask: Int { slots.count - 1 }
-
-    func contains(_ hash: Int) -> Bool {
-        let hash = hash == 0 ? 1 : hash
-        var i = hash & mask
-        while true {
-            let slot = slots[i]
-            if slot == hash { return true }
-            if slot == 0 { return false }
-            i = (i &+ 1) & mask
+        /// Asks `query` only where a contact may have the key: with the contacts that may,
+        /// or with nil (`.unknown`) to look the key up in the store's index. Nil when absent.
+        func ask<T>(_ query: ([Int64]?) throws -> T) rethrows -> T? {
+            switch self {
+            case .absent: nil
+            case .among(let contacts): try query(contacts)
+            case .unknown: try query(nil)
+            }
         }
     }
 
-    mutating func insert(_ hash: Int) {
-        let hash = hash == 0 ? 1 : hash
-        if (count + 1) * 4 > slots.count * 3 { grow() }   // at most three quarters full
-        var i = hash & mask
+    private var entries: [UInt64] = Array(repeating: 0, count: 1024)
+    private(set) var count = 0
+    private(set) var hasUnknownContacts = false
+
+    /// The hash's high half, as kept (never 0).
+    @inline(__always) private static func high(_ hash: Int) -> UInt64 {
+        let high = UInt64(UInt(bitPattern: hash)) >> 32
+        return high == 0 ? 1 : high
+    }
+
+    /// Where a high half belongs: scaled to the table, so in their order.
+    @inline(__always) private func home(_ high: UInt64) -> Int { Int((high &* UInt64(entries.count)) >> 32) }
+
+    @inline(__always) private func next(_ i: Int) -> Int { i + 1 == entries.count ? 0 : i + 1 }
+
+    func contains(_ hash: Int) -> Bool {
+        let high = Self.high(hash)
+        var i = home(high)
         while true {
-            let slot = slots[i]
-            if slot == hash { return }
-            if slot == 0 { break }
-            i = (i &+ 1) & mask
+            let entry = entries[i]
+            if entry == 0 { return false }
+            if entry >> 32 == high { return true }
+            i = next(i)
         }
-        slots[i] = hash
+    }
+
+    func lookup(_ hash: Int) -> Lookup {
+        let high = Self.high(hash)
+        var found: [Int64] = []
+        var i = home(high)
+        while true {
+            let entry = entries[i]
+            if entry == 0 { break }
+            if entry >> 32 == high {
+                let contact = entry & 0xFFFF_FFFF
+                if contact == 0 { return .unknown }
+                found.append(Int64(contact))
+            }
+            i = next(i)
+        }
+        if found.isEmpty { return .absent }
+        found.sort()
+        return .among(found)
+    }
+
+    mutating func insert(_ hash: Int, contact: Int64) {
+        let number: UInt64 = contact > 0 && contact <= Int64(UInt32.max) ? UInt64(contact) : 0
+        let entry = Self.high(hash) << 32 | number
+        if (count + 1) * 4 > entries.count * 3 { grow() }   // at most three quarters full
+        guard place(entry) else { return }
         count += 1
+        if number == 0 { hasUnknownContacts = true }
+    }
+
+    /// Puts `entry` in the first empty slot from its home; false if it is there already.
+    private mutating func place(_ entry: UInt64) -> Bool {
+        var i = home(entry >> 32)
+        while true {
+            let slot = entries[i]
+            if slot == 0 { break }
+            if slot == entry { return false }
+            i = next(i)
+        }
+        entries[i] = entry
+        return true
     }
 
     private mutating func grow() {
-        let old = slots
-        slots = Array(repeating: 0, count: old.count * 2)
-        count = 0
-        for hash in old where hash != 0 { insert(hash) }
+        let old = entries
+        entries = Array(repeating: 0, count: old.count + old.count / 2)
+        for entry in old where entry != 0 { _ = place(entry) }
     }
 }

@@ -17,6 +17,12 @@ public struct ImportRequest: Sendable {
     public var clearEmpty = false
     public var reportPath: String?
     public var plan = false
+    /// Every failed row and every correction kept in the readout, as `--json` prints them.
+    /// Off (the text readout, which shows the counts and the first failed rows), the readout
+    /// keeps the first `Readout.failuresKeptBrief` failures and counts the rest, so an
+    /// import's memory does not grow with its file (issue 6: a million rows' corrections
+    /// took 130 MB). `--report` still gets every failed row.
+    public var keepsEveryDetail = true
     /// Called every few thousand rows with (rows done, fraction of the file read).
     public var progress: (@Sendable (Int, Double) -> Void)?
 
@@ -45,6 +51,17 @@ public struct Importer {
     /// A new contact's first statuses kept in its membership, not written as two rows
     /// (schema 006; off only in the test that proves the history reads the same).
     var keepsCreationStatusesInMemberships = true
+    /// Whether an import drops the store's identity indexes while it adds contacts
+    /// (`ContactTransaction.deferIdentityIndexes`): nil, when the rows still to come
+    /// promise many more contacts than the database holds; true (as soon as it can) or
+    /// false in the tests that prove the decisions are the same either way.
+    var defersIdentityIndexes: Bool?
+    /// Lookups of identity keys read the contacts the identity index names, by number; off
+    /// (every lookup asks the store's indexes by the key, whatever the identity index
+    /// says) only in the test that proves both answer alike. Dropping the indexes needs it.
+    var readsContactsByNumber = true
+    /// Told when a run drops them (for those tests: the readout does not say).
+    var identityIndexesDropped: (() -> Void)?
 
     public init(store: any ContactStore, clock: Clock = .system) {
         self.store = store
@@ -123,6 +140,7 @@ public struct Importer {
                 var run = Run(tx: tx, request: request, practice: practice, location: location, header: header,
                               normaliser: normaliser, codec: store.idCodec, operation: operation, at: at, report: report)
                 run.keepsCreationStatusesInMemberships = keepsCreationStatusesInMemberships
+                run.readsContactsByNumber = readsContactsByNumber
                 var dataRows = 0
                 /// Decides a batch's rows, in file order.
                 func decide(_ batch: RecordFeed<PreparedRow>.Batch, merges: [Int: Run.MergeAhead]) throws {
@@ -134,6 +152,15 @@ public struct Importer {
                             progress(dataRows, Double(batch.bytesRead) / Double(max(1, fingerprint.byteCount)))
                         }
                     }
+                    // Once an import row has read the practice's keys (lookups then name
+                    // their contacts), the rows still to come are guessed from the bytes.
+                    guard request.mode == .importRows, !run.identityIndexesDeferred, defersIdentityIndexes != false, readsContactsByNumber,
+                          let identity = run.identity, identity.knowsEveryContact, dataRows < request.maxRows else { return }
+                    let bytesLeft = Double(max(0, fingerprint.byteCount - batch.bytesRead))
+                    let rowsToCome = min(Double(request.maxRows - dataRows), Double(dataRows) * bytesLeft / Double(max(1, batch.bytesRead)))
+                    run.identityIndexesDeferred = try tx.deferIdentityIndexes(
+                        expectedNewContacts: defersIdentityIndexes == true ? Int.max : Int(rowsToCome))
+                    if run.identityIndexesDeferred { identityIndexesDropped?() }
                 }
                 // Each batch's merge rows are normalised on another thread while the batch
                 // before is decided (`Run.mergeAhead` says why that cannot change a decision).
@@ -225,6 +252,15 @@ private struct Run {
     /// rows never reads them (a fourteenth of a merge's store thread), and read later it
     /// holds what the merge rows before it wrote. Nil until then.
     var identity: IdentityIndex?
+    /// The store's identity indexes are dropped until the transaction commits.
+    var identityIndexesDeferred = false
+    /// Lookups read the contacts the identity index names (see `Importer`).
+    var readsContactsByNumber = true
+
+    /// A lookup as the store is to answer it: among the contacts named, or by the key.
+    func byNumber(_ lookup: HashMultimap.Lookup) -> HashMultimap.Lookup {
+        readsContactsByNumber ? lookup : .unknown
+    }
     /// Merge rows seen so far: Contact number → spreadsheet row.
     var seenIDs: [Int64: Int] = [:]
     /// The reason a merge's new memberships record (the same for every row; the readout's
@@ -272,8 +308,9 @@ private struct Run {
         let identity = try self.identity ?? IdentityIndex(tx, practiceID: practice.id)
         self.identity = identity
         // 1. True duplicate: same name and same email (or, with no email, same phone).
-        let sameName = identity.mayHaveName(hashes)
-            ? try tx.namesakes(practiceID: practice.id, firstKey: firstKey, lastKey: lastKey) : []
+        let sameName = try byNumber(identity.namesakes(hashes)).ask {
+            try tx.namesakes(practiceID: practice.id, firstKey: firstKey, lastKey: lastKey, among: $0)
+        } ?? []
         if let twin = sameName.first(where: { c in
             if let emailKey { return c.emailKey == emailKey }
             return phone != nil && c.phone == phone
@@ -297,15 +334,17 @@ private struct Run {
             return
         }
         // 2. Email in use by another contact.
-        if let emailKey, identity.mayHaveEmail(hashes),
-           let other = try tx.contactsUsingEmail(practiceID: practice.id, emailKey: emailKey).first {
+        if let emailKey, let other = try byNumber(identity.emailUsers(hashes)).ask({
+            try tx.contactsUsingEmail(practiceID: practice.id, emailKey: emailKey, among: $0)
+        })?.first {
             let reason: FailureReason = phone == nil ? .alreadyExistsEmail : .duplicateEmail
             return try fail(record, parsed, reason, field: TemplateField.email.header,
                             message: "Email is already used by \(try who(other)), who has another name: to update that contact, export the location and merge by Contact ID; for a different person, use their own email", into: &readout)
         }
         // 3. Phone in use by another contact with the same first name.
-        if let phone, identity.mayHavePhone(hashes),
-           let other = try tx.contactsUsingPhone(practiceID: practice.id, phone: phone, firstKey: firstKey).first {
+        if let phone, let other = try byNumber(identity.phoneUsers(hashes)).ask({
+            try tx.contactsUsingPhone(practiceID: practice.id, phone: phone, firstKey: firstKey, among: $0)
+        })?.first {
             let reason: FailureReason = emailKey == nil ? .alreadyExistsPhone : .duplicatePhone
             return try fail(record, parsed, reason, field: TemplateField.phone.header,
                             message: "Phone is already used by \(try who(other)), with the same first name: to update that contact, merge by Contact ID; family members sharing a phone need different first names", into: &readout)
@@ -316,7 +355,7 @@ private struct Run {
             throw ImportError.practiceMissing(field: missing.field, option: missing.option, practice: practice.name)
         }
         let number = try tx.insertContact(practiceID: practice.id, values: values, keys: keys, at: at, operation: operation)
-        identity.add(hashes)
+        identity.add(hashes, contact: number)
         let statuses = TextRule.statuses(consent: request.consent, values: values)
         if keepsCreationStatusesInMemberships && !saidCreationStatusesAreInMemberships {
             try tx.recordsCreationStatusesInMemberships(operation: operation, reason: createdReason)
@@ -330,7 +369,7 @@ private struct Run {
             readout.welcomeEmailsQueued += 1
         }
         readout.created += 1
-        readout.corrections += parsed.corrections
+        readout.add(parsed.corrections, keepingEach: request.keepsEveryDetail)
         plan(&readout, record.row, "created", codec.encode(number), nil)
     }
 
@@ -404,14 +443,24 @@ private struct Run {
         let storedKeys = identityKept ? nil : IdentityKeys(stored.values)
         let emailKept = identityKept || keys?.email == storedKeys?.email
         let phoneKept = identityKept || (keys?.phone == storedKeys?.phone && keys?.first == storedKeys?.first)
-        if !emailKept, let emailKey = keys?.email,
-           let other = try tx.contactsUsingEmail(practiceID: practice.id, emailKey: emailKey).first(where: { $0 != number }) {
+        // Asked of the identity index once an import row has read it (the store's own
+        // index may be dropped by then), else of the store.
+        let hashes = identity == nil ? nil : keys.map(IdentityIndex.Hashes.init)
+        func ask(_ lookup: (IdentityIndex, IdentityIndex.Hashes) -> HashMultimap.Lookup,
+                 _ query: ([Int64]?) throws -> [Int64]) rethrows -> Int64? {
+            let found = if let identity, let hashes { try byNumber(lookup(identity, hashes)).ask(query) } else { try query(nil) }
+            return found?.first(where: { $0 != number })
+        }
+        if !emailKept, let emailKey = keys?.email, let other = try ask({ $0.emailUsers($1) }, {
+            try tx.contactsUsingEmail(practiceID: practice.id, emailKey: emailKey, among: $0)
+        }) {
             let reason: FailureReason = values[.phone] == nil ? .alreadyExistsEmail : .duplicateEmail
             return try fail(record, parsed, reason, field: TemplateField.email.header,
                             message: "Email is already used by \(try who(other)): each contact needs its own email", into: &readout)
         }
-        if !phoneKept, let keys, let phone = keys.phone,
-           let other = try tx.contactsUsingPhone(practiceID: practice.id, phone: phone, firstKey: keys.first).first(where: { $0 != number }) {
+        if !phoneKept, let keys, let phone = keys.phone, let other = try ask({ $0.phoneUsers($1) }, {
+            try tx.contactsUsingPhone(practiceID: practice.id, phone: phone, firstKey: keys.first, among: $0)
+        }) {
             let reason: FailureReason = values[.email] == nil ? .alreadyExistsPhone : .duplicatePhone
             return try fail(record, parsed, reason, field: TemplateField.phone.header,
                             message: "Phone is already used by \(try who(other)), with the same first name: family members sharing a phone need different first names", into: &readout)
@@ -419,13 +468,13 @@ private struct Run {
         if !changed.isEmpty {
             try tx.updateContact(number: number, values: values, at: at, operation: operation, before: stored.values)
             // Kept keys are in the index already; an index not read yet will read these.
-            if let keys { identity?.add(keys) }
+            if let hashes { identity?.add(hashes, contact: number) }
             for field in changed {
                 readout.changes.append(Change(row: record.row, contactID: id, field: field.header,
                                               from: stored.values[field], to: values[field]))
             }
             let changedHeaders = Set(changed.map(\.header))
-            readout.corrections += parsed.corrections.filter { changedHeaders.contains($0.field) }
+            readout.add(parsed.corrections.filter { changedHeaders.contains($0.field) }, keepingEach: request.keepsEveryDetail)
         }
         let statuses = TextRule.statuses(consent: request.consent, values: values)
         let added = ahead?.inLocation == true ? TextRule.Added(added: false, textsMovedFrom: [])
@@ -466,7 +515,7 @@ private struct Run {
         let failure = Failure(row: record.row, reason: reason, field: field ?? parsed.problems.first?.field, message: text,
                               name: [first, last].filter { !$0.isEmpty }.joined(separator: " "))
         readout.failed += 1
-        readout.failures.append(failure)
+        if request.keepsEveryDetail || readout.failures.count < Readout.failuresKeptBrief { readout.failures.append(failure) }
         plan(&readout, record.row, "failed", nil, "\(reason.rawValue): \(text)")
         try report?.write(record, failure: failure)
     }

@@ -105,8 +105,12 @@ public struct Readout: Equatable, Sendable, Encodable {
     public var unchanged = 0
     public var skipped = 0
     public var failed = 0
+    /// Every failed row, or (`ImportRequest.keepsEveryDetail` off) the first few: `failed` counts them all.
     public var failures: [Failure] = []
+    /// Every correction, or (`ImportRequest.keepsEveryDetail` off) none: `correctionCounts` counts them all.
     public var corrections: [Correction] = []
+    /// How many values each kind of correction changed (what the text readout shows).
+    public var correctionCounts: [CorrectionKind: Int] = [:]
     public var changes: [Change] = []
     public var warnings: [String] = []
     public var welcomeEmailsQueued = 0
@@ -125,6 +129,15 @@ public struct Readout: Equatable, Sendable, Encodable {
         case dryRun = "dry_run"
         case historyID = "history_id"
         case copiedFrom = "copied_from"
+    }
+
+    /// The failed rows a readout keeps without `ImportRequest.keepsEveryDetail`: more than
+    /// the text readout shows (`ReadoutText.maxFailedRows`, 40 by default).
+    public static let failuresKeptBrief = 1_000
+
+    mutating func add(_ corrections: [Correction], keepingEach: Bool) {
+        for correction in corrections { correctionCounts[correction.kind, default: 0] += 1 }
+        if keepingEach { self.corrections += corrections }
     }
 
     public var countsAddUp: Bool { rows == created + updated + copied + unchanged + skipped + failed }

@@ -80,13 +80,12 @@ public struct ReadoutText {
                 lines.append("  row \(change.row) \(change.contactID) \(change.field): \"\(Self.oneLine(Self.shown(change.field, change.from)))\" → \"\(Self.oneLine(Self.shown(change.field, change.to)))\"")
             }
         }
-        if !r.corrections.isEmpty {
+        let corrected = r.correctionCounts.values.reduce(0, +)
+        if corrected > 0 {
             lines.append("")
-            lines.append("Corrections (\(Self.count(r.corrections.count, "value"))):")
-            var byKind: [CorrectionKind: Int] = [:]
-            for c in r.corrections { byKind[c.kind, default: 0] += 1 }
-            for kind in CorrectionKind.allCases where byKind[kind] != nil {
-                lines.append("  \(kind.rawValue): \(Self.number(byKind[kind] ?? 0))")
+            lines.append("Corrections (\(Self.count(corrected, "value"))):")
+            for kind in CorrectionKind.allCases {
+                if let count = r.correctionCounts[kind] { lines.append("  \(kind.rawValue): \(Self.number(count))") }
             }
             lines.append("  (`--json` lists each one, with the row, field, from and to)")
         }
@@ -95,9 +94,9 @@ public struct ReadoutText {
             lines.append("Warnings:")
             for w in r.warnings { lines.append("  - " + w) }
         }
-        if !r.failures.isEmpty {
+        if r.failed > 0 {
             lines.append("")
-            lines.append(paint("Failed rows (\(Self.number(r.failures.count))):", "1"))
+            lines.append(paint("Failed rows (\(Self.number(r.failed))):", "1"))
             let shown = Array(r.failures.prefix(maxFailedRows))
             let rowWidth = max(3, shown.map { String($0.row).count }.max() ?? 3)
             let nameWidth = min(28, max(4, shown.map { ($0.name ?? "").count }.max() ?? 4))
@@ -121,17 +120,17 @@ public struct ReadoutText {
                     lines.append("    " + pad(reason.rawValue, width) + "  " + reason.explanation)
                 }
             }
-            if r.failures.count > shown.count {
-                let rest = r.failures.count - shown.count
+            if r.failed > shown.count {
+                let rest = r.failed - shown.count
                 if let reportPath {
-                    lines.append("  … \(Self.number(rest)) more: all \(Self.number(r.failures.count)) are in \(reportPath)")
+                    lines.append("  … \(Self.number(rest)) more: all \(Self.number(r.failed)) are in \(reportPath)")
                 } else {
-                    lines.append("  … \(Self.number(rest)) more: add --report FILE to write all \(Self.number(r.failures.count)) to a CSV you can fix and import")
+                    lines.append("  … \(Self.number(rest)) more: add --report FILE to write all \(Self.number(r.failed)) to a CSV you can fix and import")
                 }
             } else if let reportPath {
                 lines.append("  Written to \(reportPath) with a Reason column: fix the rows there and import that file.")
             } else {
-                lines.append("  Add --report FILE to write " + (r.failures.count == 1 ? "this row" : "these \(r.failures.count) rows") + " to a CSV you can fix and import.")
+                lines.append("  Add --report FILE to write " + (r.failed == 1 ? "this row" : "these \(r.failed) rows") + " to a CSV you can fix and import.")
             }
         }
         return lines.joined(separator: "\n") + "\n"

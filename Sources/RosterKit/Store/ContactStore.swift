@@ -182,16 +182,28 @@ public protocol ContactTransaction: AnyObject {
     /// Contacts with this first and last name (lower-cased keys): what the true-duplicate
     /// rule compares, their email key and phone, not every value (reading each contact's
     /// seventeen values was a fifth of an import of people the practice has).
-    func namesakes(practiceID: Int64, firstKey: String, lastKey: String) throws -> [Namesake]
-    /// Contact numbers using this lower-cased email, excluding `excluding`.
-    func contactsUsingEmail(practiceID: Int64, emailKey: String) throws -> [Int64]
-    /// Contact numbers using this phone with this lower-cased first name.
-    func contactsUsingPhone(practiceID: Int64, phone: String, firstKey: String) throws -> [Int64]
+    /// `among`, in these three lookups: contacts that may have the key, ascending, from the
+    /// import's identity index (every contact that has it is among them); the store reads
+    /// those by number and checks each. Nil: the store looks the key up in its index.
+    func namesakes(practiceID: Int64, firstKey: String, lastKey: String, among: [Int64]?) throws -> [Namesake]
+    /// Contact numbers using this lower-cased email, ascending.
+    func contactsUsingEmail(practiceID: Int64, emailKey: String, among: [Int64]?) throws -> [Int64]
+    /// Contact numbers using this phone with this lower-cased first name, ascending.
+    func contactsUsingPhone(practiceID: Int64, phone: String, firstKey: String, among: [Int64]?) throws -> [Int64]
     /// Every contact's identity keys in a practice, each kind read on its own (from its own
-    /// index, not the contacts' rows): lower-cased emails, (phone, first key) pairs and
-    /// (first key, last key) pairs.
-    func forEachIdentityKey(practiceID: Int64, email: (String) throws -> Void, phone: (String, String) throws -> Void,
-                            name: (String, String) throws -> Void) throws
+    /// index, not the contacts' rows), with the contact's number: lower-cased emails,
+    /// (phone, first key) pairs and (first key, last key) pairs.
+    func forEachIdentityKey(practiceID: Int64, email: (String, Int64) throws -> Void, phone: (String, String, Int64) throws -> Void,
+                            name: (String, String, Int64) throws -> Void) throws
+    /// For an import that will add many contacts to a small database (issue 6): drops the
+    /// indexes of the identity keys (`contact_email`, `contact_phone`, `contact_name`)
+    /// until the transaction commits, when they are built again from the rows, sorted, in
+    /// a fraction of the time their entries took one random insert at a time. Meanwhile the
+    /// three lookups above must be given `among` (without it they read every contact). A
+    /// rollback (a dry run, a refusal) brings the indexes back as they were. Whether it
+    /// did: never on PostgreSQL, nor unless `expectedNewContacts` is at least 2,000 and
+    /// twice the contacts the database holds (rebuilding reads them all).
+    func deferIdentityIndexes(expectedNewContacts: Int) throws -> Bool
     /// Contacts matching a free-text search of name, email or phone.
     func findContacts(practiceID: Int64?, text: String, phone: String?, limit: Int) throws -> [StoredContact]
 

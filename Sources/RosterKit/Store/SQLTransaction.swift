@@ -17,8 +17,14 @@ final class SQLTransaction: ContactTransaction {
 
     private let readsAroundHeldRows: Bool
 
-    init(db: any SQLExecutor, touch: ((Int64) throws -> Void)? = nil, deletes: Bool = true, readsAroundHeldRows: Bool = true) {
+    /// Whether an import may drop the identity indexes for its transaction: SQLite's store
+    /// (one writer, which builds them again before it commits); not PostgreSQL's.
+    private let defersIndexes: Bool
+
+    init(db: any SQLExecutor, touch: ((Int64) throws -> Void)? = nil, deletes: Bool = true, readsAroundHeldRows: Bool = true,
+         defersIndexes: Bool = false) {
         self.db = db
+        self.defersIndexes = defersIndexes
         self.touch = touch
         self.deletes = deletes
         self.readsAroundHeldRows = readsAroundHeldRows
@@ -119,38 +125,102 @@ final class SQLTransaction: ContactTransaction {
     /// Far below SQLite's and PostgreSQL's limits on parameters.
     static let numbersPerQuery = 500
 
-    func namesakes(practiceID: Int64, firstKey: String, lastKey: String) throws -> [Namesake] {
+    func namesakes(practiceID: Int64, firstKey: String, lastKey: String, among: [Int64]?) throws -> [Namesake] {
         try willUse(practice: practiceID)
-        return try db.rows(Self.namesakesSQL, [.int(practiceID), .text(firstKey), .text(lastKey)]) { r in
-            Namesake(number: r.int(0), emailKey: r.text(1), phone: r.text(2))
+        let keys: [SQLValue] = [.int(practiceID), .text(firstKey), .text(lastKey)]
+        let read = { (r: any SQLRow) in Namesake(number: r.int(0), emailKey: r.text(1), phone: r.text(2)) }
+        guard let among else { return try db.rows(Self.namesakesSQL, keys, read) }
+        return try rows(among, Self.namesakeByNumberSQL, keys, read)
+    }
+
+    func contactsUsingEmail(practiceID: Int64, emailKey: String, among: [Int64]?) throws -> [Int64] {
+        try willUse(practice: practiceID)
+        let keys: [SQLValue] = [.int(practiceID), .text(emailKey)]
+        guard let among else {
+            return try db.rows("SELECT id FROM contact WHERE practice_id = ? AND email_key = ? ORDER BY id", keys) { $0.int(0) }
         }
+        return try rows(among, "SELECT id FROM contact WHERE id = ? AND practice_id = ? AND email_key = ?", keys) { $0.int(0) }
     }
 
-    func contactsUsingEmail(practiceID: Int64, emailKey: String) throws -> [Int64] {
+    func contactsUsingPhone(practiceID: Int64, phone: String, firstKey: String, among: [Int64]?) throws -> [Int64] {
         try willUse(practice: practiceID)
-        return try db.rows("SELECT id FROM contact WHERE practice_id = ? AND email_key = ? ORDER BY id",
-                           [.int(practiceID), .text(emailKey)]) { $0.int(0) }
+        let keys: [SQLValue] = [.int(practiceID), .text(phone), .text(firstKey)]
+        guard let among else {
+            return try db.rows("SELECT id FROM contact WHERE practice_id = ? AND phone = ? AND first_key = ? ORDER BY id", keys) { $0.int(0) }
+        }
+        return try rows(among, "SELECT id FROM contact WHERE id = ? AND practice_id = ? AND phone = ? AND first_key = ?", keys) { $0.int(0) }
     }
 
-    func contactsUsingPhone(practiceID: Int64, phone: String, firstKey: String) throws -> [Int64] {
-        try willUse(practice: practiceID)
-        return try db.rows("SELECT id FROM contact WHERE practice_id = ? AND phone = ? AND first_key = ? ORDER BY id",
-                           [.int(practiceID), .text(phone), .text(firstKey)]) { $0.int(0) }
+    /// `sql`'s row for each of `numbers` that has one (its first parameter is the number,
+    /// then `keys`), in the numbers' order: a read by the contact's own key, which needs no
+    /// index of `keys` (an import may have dropped those, `deferIdentityIndexes`).
+    private func rows<T>(_ numbers: [Int64], _ sql: String, _ keys: [SQLValue], _ read: (any SQLRow) throws -> T) throws -> [T] {
+        var found: [T] = []
+        var args = [SQLValue.int(0)] + keys
+        for number in numbers {
+            args[0] = .int(number)
+            if let row = try db.first(sql, args, read) { found.append(row) }
+        }
+        return found
     }
 
-    /// Three reads of the identity indexes (SQLite: covering index scans), not one of the
-    /// contacts' rows: the indexes hold just these keys, so the read touches a fraction of
-    /// the pages the rows (notes and all) take. No fewer instructions with the pages in
-    /// the cache: there the time is in hashing the keys.
-    func forEachIdentityKey(practiceID: Int64, email: (String) throws -> Void, phone: (String, String) throws -> Void,
-                            name: (String, String) throws -> Void) throws {
+    /// Three reads of the identity indexes (SQLite: covering index scans, the contact's
+    /// number being the index's own), not one of the contacts' rows: the indexes hold just
+    /// these keys, so the read touches a fraction of the pages the rows (notes and all)
+    /// take. No fewer instructions with the pages in the cache: there the time is in
+    /// hashing the keys.
+    func forEachIdentityKey(practiceID: Int64, email: (String, Int64) throws -> Void, phone: (String, String, Int64) throws -> Void,
+                            name: (String, String, Int64) throws -> Void) throws {
         try willUse(practice: practiceID)
         let practice: [SQLValue] = [.int(practiceID)]
-        try db.stream("SELECT email_key FROM contact WHERE practice_id = ? AND email_key IS NOT NULL", practice) { try email($0.string(0)) }
-        try db.stream("SELECT phone, first_key FROM contact WHERE practice_id = ? AND phone IS NOT NULL", practice) {
-            try phone($0.string(0), $0.string(1))
+        try db.stream("SELECT email_key, id FROM contact WHERE practice_id = ? AND email_key IS NOT NULL", practice) {
+            try email($0.string(0), $0.int(1))
         }
-        try db.stream("SELECT first_key, last_key FROM contact WHERE practice_id = ?", practice) { try name($0.string(0), $0.string(1)) }
+        try db.stream("SELECT phone, first_key, id FROM contact WHERE practice_id = ? AND phone IS NOT NULL", practice) {
+            try phone($0.string(0), $0.string(1), $0.int(2))
+        }
+        try db.stream("SELECT first_key, last_key, id FROM contact WHERE practice_id = ?", practice) {
+            try name($0.string(0), $0.string(1), $0.int(2))
+        }
+    }
+
+    /// The identity indexes an import dropped, as `CREATE INDEX` statements read from the
+    /// schema itself (so they come back exactly as the migrations made them).
+    private var deferredIndexes: [String] = []
+
+    func deferIdentityIndexes(expectedNewContacts: Int) throws -> Bool {
+        guard defersIndexes, deferredIndexes.isEmpty, expectedNewContacts >= 2_000 else { return false }
+        let contacts = try db.first("SELECT coalesce(max(id), 0) FROM contact", [], { $0.int(0) }) ?? 0   // at least as many as it holds
+        guard Int64(expectedNewContacts) / 2 >= contacts else { return false }
+        let indexes = try db.rows("""
+            SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'contact'
+              AND name IN ('contact_email', 'contact_phone', 'contact_name') ORDER BY name
+            """, []) { (name: $0.string(0), sql: $0.string(1)) }
+        guard indexes.count == 3 else { return false }
+        for index in indexes { try db.execute("DROP INDEX \(index.name)") }
+        deferredIndexes = indexes.map(\.sql)
+        cacheSizeBeforeDeferral = try db.first("PRAGMA cache_size", []) { $0.int(0) }
+        try db.execute("PRAGMA cache_size = -16384")
+        return true
+    }
+
+    /// Builds the indexes `deferIdentityIndexes` dropped: the store calls it before COMMIT.
+    func restoreDeferredIndexes() throws {
+        for sql in deferredIndexes { try db.execute(sql) }
+        deferredIndexes = []
+        try endDeferral()
+    }
+
+    /// The page cache while the identity indexes are dropped: 16 MiB, not 64. The import
+    /// then only appends to its tables (their last pages are all it revisits), and the
+    /// identity index in memory takes the room the indexes' pages took; rebuilding them
+    /// reads the table once each, in order. Back to its size after the rebuild, or a rollback.
+    private var cacheSizeBeforeDeferral: Int64?
+
+    func endDeferral() throws {
+        guard let size = cacheSizeBeforeDeferral else { return }
+        cacheSizeBeforeDeferral = nil
+        try db.execute("PRAGMA cache_size = \(size)")
     }
 
     func findContacts(practiceID: Int64?, text: String, phone: String?, limit: Int) throws -> [StoredContact] {
@@ -173,6 +243,7 @@ final class SQLTransaction: ContactTransaction {
     static let contactSelect = "SELECT id, practice_id, \(SQLTransaction.valueColumns) FROM contact"
     static let byNumberSQL = contactSelect + " WHERE id = ? AND practice_id = ?"
     static let namesakesSQL = "SELECT id, email_key, phone FROM contact WHERE practice_id = ? AND first_key = ? AND last_key = ? ORDER BY id"
+    static let namesakeByNumberSQL = "SELECT id, email_key, phone FROM contact WHERE id = ? AND practice_id = ? AND first_key = ? AND last_key = ?"
 
     func insertContact(practiceID: Int64, values: ContactValues, keys identity: IdentityKeys, at: String,
                        operation: Int64?) throws -> Int64 {

@@ -116,9 +116,11 @@ public final class SQLiteStore: SQLStore {
             try db.execute(writing ? "BEGIN IMMEDIATE" : "BEGIN")
         } catch let error as SQLiteError { throw Self.translate(error, path: path) }
         do {
-            let result = try body(SQLTransaction(db: db, deletes: checksReferences, readsAroundHeldRows: readsAroundHeldRows))
+            let tx = SQLTransaction(db: db, deletes: checksReferences, readsAroundHeldRows: readsAroundHeldRows, defersIndexes: writing)
+            defer { try? tx.endDeferral() }   // after a rollback (a commit has already)
+            let result = try body(tx)
             if writing && !commit { try db.flush() }   // a dry run checks every held row too
-            if writing && commit { try db.execute("COMMIT") } else if writing { try db.execute("ROLLBACK") } else { try db.execute("COMMIT") }
+            if writing && commit { try tx.restoreDeferredIndexes(); try db.execute("COMMIT") } else if writing { try db.execute("ROLLBACK") } else { try db.execute("COMMIT") }
             return result
         } catch {
             try? db.execute("ROLLBACK")

@@ -21,6 +21,7 @@ struct RunOptions: ParsableArguments {
         request.dryRun = dryRun || plan
         request.reportPath = report
         request.plan = plan
+        request.keepsEveryDetail = json
         return request
     }
 

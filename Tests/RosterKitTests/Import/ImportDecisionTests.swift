@@ -234,6 +234,94 @@ import Testing
         #expect(results[0].1 == results[1].1)
     }
 
+    /// Without every detail (the text readout's run), a readout keeps the first 1,000 failed
+    /// rows and counts the corrections: the counts, the text a person reads and the report
+    /// are what the full readout gives, and every failed row still reaches the report.
+    @Test func aBriefReadoutCountsWhatItDoesNotKeep() throws {
+        var csv = "First Name,Last Name,Email,Phone (Mobile)\n"
+        for i in 0..<1_500 { csv += "MARY\(i % 5 == 0 ? "" : "1"),smith,p\(i % 1_450)@example.com,603 555 \(String(format: "%04d", i))\n" }
+        var readouts: [Readout] = []
+        var reports: [String] = []
+        for keeps in [true, false] {
+            let f = try Fixture()
+            let report = f.scratch.path("failed.csv")
+            var request = ImportRequest(path: f.scratch.file("list.csv", csv), location: "Nashua", consent: Consent(email: true, text: true))
+            request.keepsEveryDetail = keeps
+            request.reportPath = report
+            let readout = try f.importer.run(request)
+            readouts.append(readout)
+            reports.append(try String(contentsOfFile: report, encoding: .utf8))
+        }
+        let (full, brief) = (readouts[0], readouts[1])
+        #expect(full.failed > Readout.failuresKeptBrief && full.failures.count == full.failed)
+        #expect(brief.failed == full.failed && brief.failures == Array(full.failures.prefix(Readout.failuresKeptBrief)))
+        #expect(full.corrections.count > 200 && brief.corrections.isEmpty)
+        var counted: [CorrectionKind: Int] = [:]
+        for correction in full.corrections { counted[correction.kind, default: 0] += 1 }
+        #expect(brief.correctionCounts == counted && full.correctionCounts == counted)
+        #expect(ReadoutText().render(brief) == ReadoutText().render(full))
+        #expect(reports[0] == reports[1] && reports[0].split(separator: "\n").count == full.failed + 1)
+    }
+
+    /// An import that drops the store's identity indexes (to build them again at the end)
+    /// asks the identity index which contacts may have a key, and reads those: its readout
+    /// and every table are what the indexes give, over true duplicates of the practice's
+    /// people and of the file's own rows, namesakes, emails and phones in use, merge rows
+    /// that take a key another row then asks about, and another practice with the same people.
+    @Test func rowsDecideAlikeWithTheIdentityIndexesDroppedOrKept() throws {
+        let firsts = ["Ann", "Bo", "Cy", "Dee", "Éva", "Ann-Marie"], lasts = ["Smith", "Lee", "Ray", ""]
+        func person(_ i: Int) -> String {
+            let email = i % 5 == 0 ? "" : "p\(i % 400)@example.com"
+            let phone = i % 3 == 0 ? "" : "(603) 555-" + String(format: "%04d", i % 250)
+            return "\(firsts[i % 6]),\(lasts[i % 4]),\(email),\(phone)"
+        }
+        let seed = "Contact ID,First Name,Last Name,Email,Phone (Mobile)\n" + (0..<300).map { ",\(person($0 * 7))\n" }.joined()
+        var results: [(String, [String: [String]])] = []
+        // First every lookup by the store's index, whatever the identity index says.
+        for defers in [false, true, nil] as [Bool?] {
+            let f = try Fixture()
+            // The same people in another practice: never this practice's duplicates.
+            _ = try f.store.addPractice(name: "Other PT", details: PracticeDetails(), at: "2026-11-25T12:00:00Z")
+            _ = try f.store.addLocation(name: "Elsewhere", practice: "Other PT", at: "2026-11-25T12:00:00Z")
+            try f.importCSV(seed, into: "Elsewhere", consent: "text")
+            let seeded = try f.importCSV(seed, into: "Hudson", consent: "text") { $0.plan = true }
+            let ids = (seeded.plan ?? []).compactMap(\.contactID)
+            #expect(ids.count > 100)
+            var generator = CSVSeededGenerator(seed: 31)   // the same file each time
+            var csv = "Contact ID,First Name,Last Name,Email,Phone (Mobile)\n"
+            for i in 0..<1_400 {
+                switch Int.random(in: 0..<10, using: &generator) {
+                case 0:   // a merge row: an email or phone that file rows then ask about
+                    csv += "\(ids.randomElement(using: &generator)!),\(person(i * 7).split(separator: ",", maxSplits: 2).prefix(2).joined(separator: ",")),m\(i)@example.com,(603) 555-9\(String(format: "%03d", i % 1000))\n"
+                case 1: csv += ",\(firsts[i % 6]),\(lasts[i % 4]),m\(i - 7)@example.com,\n"
+                case 2: csv += ",,,,\n"
+                default: csv += ",\(person(Int.random(in: 0..<3_000, using: &generator)))\n"
+                }
+            }
+            var importer = f.importer
+            importer.defersIdentityIndexes = defers
+            importer.readsContactsByNumber = defers != false
+            var dropped = false
+            importer.identityIndexesDropped = { dropped = true }
+            let path = f.scratch.file("list.csv", csv)
+            var request = ImportRequest(path: path, location: "Nashua", consent: Consent(email: true, text: true))
+            request.plan = true
+            var readout = try importer.run(request)
+            readout.sha256 = ""   // the merge rows' Contact IDs, so the file's bytes, differ by database
+            #expect(dropped == (defers == true && f.engine == .sqlite), "dropped the indexes: \(String(describing: defers))")
+            #expect(readout.created > 50 && readout.copied > 50 && readout.updated > 50 && readout.failed > 50, "\(readout.counts)")
+            #expect(readout.failures.contains { $0.reason == .duplicateEmail } && readout.failures.contains { $0.reason == .alreadyExistsPhone })
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            results.append((String(decoding: try encoder.encode(readout), as: UTF8.self), try f.snapshot()))
+            try f.checkIntegrity()
+        }
+        // The Contact IDs' key differs by database; the readout's IDs follow it.
+        let readouts = results.map { $0.0.replacingOccurrences(of: "C[0-9A-Z]{9}", with: "ID", options: .regularExpression) }
+        #expect(readouts[0] == readouts[1] && readouts[0] == readouts[2])
+        #expect(results[0].1 == results[1].1 && results[0].1 == results[2].1)
+    }
+
     /// An import of people the practice has reads and changes their memberships without
     /// writing the rows held back for others first: the readouts and every table are
     /// what writing them first gives, over copies, repeats, text moves and opt-outs.

@@ -17,7 +17,9 @@ import Testing
             Correction(row: 3, field: "Last Name", from: "smith", to: "Smith", kind: .capitalised),
             Correction(row: 4, field: "Phone (Mobile)", from: "", to: "+16035550123", kind: .homePhoneAsPhone),
         ]
+        r.correctionCounts = [.capitalised: 2, .homePhoneAsPhone: 1]
         r.warnings = ["the file has no column(s) \"Phase\"; they were read as empty"]
+        // The first failed rows of twelve, as a readout without every detail keeps them.
         r.failures = [
             Failure(row: 5, reason: .invalid, field: "First Name", message: "First Name contains a digit", name: "Bad1 Lee"),
             Failure(row: 12, reason: .duplicateEmail, field: "Email", message: "Email is already used by Dan Carter (C123)", name: "Diane Carter"),
@@ -43,7 +45,7 @@ import Testing
             Warnings:
               - the file has no column(s) "Phase"; they were read as empty
 
-            Failed rows (3):
+            Failed rows (12):
               Row  Name          Field       Reason
               5    Bad1 Lee      First Name  Invalid
                    fix: First Name contains a digit
@@ -51,7 +53,7 @@ import Testing
                    fix: Email is already used by Dan Carter (C123)
               Reasons:
                 Duplicate Email  the email is already another contact's (the row has a phone as well)
-              … 1 more: add --report FILE to write all 3 to a CSV you can fix and import
+              … 10 more: add --report FILE to write all 12 to a CSV you can fix and import
 
             """)
     }
@@ -76,6 +78,7 @@ import Testing
         r.welcomeEmailsQueued = 0
         r.textsMoved = 0
         r.corrections = []
+        r.correctionCounts = [:]
         r.warnings = []
         r.failures = [Failure(row: 4, reason: .unknownContactID, field: "Contact ID", message: "Contact ID C1 is not a contact", name: "")]
         r.changes = [Change(row: 2, contactID: "C9", field: "Phone (Mobile)", from: "+16035550123", to: "+16035550199")]

@@ -62,16 +62,22 @@ import Testing
         try store.read { tx throws in
             #expect(try tx.contact(number: number, practiceID: north.id)?.values == hostile)
             #expect(try tx.contact(number: number, practiceID: north.id + 1) == nil, "another practice's contact is invisible")
-            #expect(try tx.contactsUsingEmail(practiceID: north.id, emailKey: "zoe.obrien@example.com") == [number])
-            #expect(try tx.contactsUsingPhone(practiceID: north.id, phone: "+16035550101", firstKey: "zoë") == [number])
-            #expect(try tx.contactsUsingPhone(practiceID: north.id, phone: "+16035550101", firstKey: "zoe") == [])
-            #expect(try tx.namesakes(practiceID: north.id, firstKey: "zoë", lastKey: "o'brien")
-                    == [Namesake(number: number, emailKey: "zoe.obrien@example.com", phone: "+16035550101")])
-            #expect(try tx.namesakes(practiceID: north.id, firstKey: "zoe", lastKey: "o'brien") == [])
+            // Each lookup by the key's index, and among named contacts (which must have the key).
+            for among in [nil, [number], [number - 1, number, number + 1]] as [[Int64]?] {
+                #expect(try tx.contactsUsingEmail(practiceID: north.id, emailKey: "zoe.obrien@example.com", among: among) == [number])
+                #expect(try tx.contactsUsingEmail(practiceID: north.id + 1, emailKey: "zoe.obrien@example.com", among: among) == [])
+                #expect(try tx.contactsUsingPhone(practiceID: north.id, phone: "+16035550101", firstKey: "zoë", among: among) == [number])
+                #expect(try tx.contactsUsingPhone(practiceID: north.id, phone: "+16035550101", firstKey: "zoe", among: among) == [])
+                #expect(try tx.namesakes(practiceID: north.id, firstKey: "zoë", lastKey: "o'brien", among: among)
+                        == [Namesake(number: number, emailKey: "zoe.obrien@example.com", phone: "+16035550101")])
+                #expect(try tx.namesakes(practiceID: north.id, firstKey: "zoe", lastKey: "o'brien", among: among) == [])
+            }
+            #expect(try tx.contactsUsingEmail(practiceID: north.id, emailKey: "zoe.obrien@example.com", among: []) == [])
             var identities: [String] = []
-            try tx.forEachIdentityKey(practiceID: north.id, email: { identities.append("email \($0)") },
-                                      phone: { identities.append("phone \($0) \($1)") }, name: { identities.append("name \($0) \($1)") })
-            #expect(identities == ["email zoe.obrien@example.com", "phone +16035550101 zoë", "name zoë o'brien"])
+            try tx.forEachIdentityKey(practiceID: north.id, email: { identities.append("email \($0) \($1)") },
+                                      phone: { identities.append("phone \($0) \($1) \($2)") },
+                                      name: { identities.append("name \($0) \($1) \($2)") })
+            #expect(identities == ["email zoe.obrien@example.com \(number)", "phone +16035550101 zoë \(number)", "name zoë o'brien \(number)"])
             // Search: LIKE's wildcards in the text are literal; a phone matches exactly.
             #expect(try tx.findContacts(practiceID: north.id, text: "zoë o'b", phone: nil, limit: 10).map(\.number) == [number])
             #expect(try tx.findContacts(practiceID: nil, text: "obrien@", phone: nil, limit: 10).map(\.number) == [number])
@@ -90,22 +96,74 @@ import Testing
         let people = [values("Ann", "Lee", email: "Ann@Example.com", phone: "+16035550101"), values("Bo", email: "bo@example.com"),
                       values("Cy", "Day", phone: "+16035550102"), values("Di")]
         let other = values("Ed", "Fox", email: "ed@example.com", phone: "+16035550103")
+        var numbers: [Int64] = []
         try store.write(commit: true) { tx throws in
-            for person in people { _ = try tx.insertContact(practiceID: north.id, values: person, at: Self.at, operation: nil) }
+            for person in people { numbers.append(try tx.insertContact(practiceID: north.id, values: person, at: Self.at, operation: nil)) }
             _ = try tx.insertContact(practiceID: north.id + 1, values: other, at: Self.at, operation: nil)
         }
         try store.read { tx throws in
             let index = try IdentityIndex(tx, practiceID: north.id)
-            for person in people {
+            #expect(index.knowsEveryContact)
+            for (person, number) in zip(people, numbers) {
                 let hashes = IdentityIndex.Hashes(IdentityKeys(person))
                 #expect(index.mayHaveName(hashes))
                 #expect(index.mayHaveEmail(hashes) == (person[.email] != nil))
                 #expect(index.mayHavePhone(hashes) == (person[.phone] != nil))
+                #expect(index.namesakes(hashes) == .among([number]))
+                #expect(index.emailUsers(hashes) == (person[.email] != nil ? .among([number]) : .absent))
+                #expect(index.phoneUsers(hashes) == (person[.phone] != nil ? .among([number]) : .absent))
             }
             let stranger = IdentityIndex.Hashes(IdentityKeys(other))
             #expect(!index.mayHaveName(stranger) && !index.mayHaveEmail(stranger) && !index.mayHavePhone(stranger))
+            #expect(index.namesakes(stranger) == .absent && index.emailUsers(stranger) == .absent && index.phoneUsers(stranger) == .absent)
             // The phone is keyed with the first name.
             #expect(!index.mayHavePhone(IdentityIndex.Hashes(IdentityKeys(values("Al", "Lee", phone: "+16035550101")))))
+        }
+    }
+
+    /// An import's dropped identity indexes: only on SQLite, only for many new contacts
+    /// against few held, gone inside the transaction (lookups among named contacts still
+    /// answer), back exactly as they were after a commit or a rollback.
+    @Test(arguments: Engine.available)
+    func identityIndexesAreDroppedOnlyWhenWorthItAndComeBackExactly(engine: Engine) throws {
+        let scratch = Scratch()
+        let (store, north, _, _, _) = try places(engine, scratch)
+        let ann = try store.write(commit: true) { tx throws in
+            try tx.insertContact(practiceID: north.id, values: values("Ann", "Lee", email: "ann@example.com"), at: Self.at, operation: nil)
+        }
+        guard let sqlite = store as? SQLiteStore else {
+            try store.write(commit: false) { tx throws in #expect(try !tx.deferIdentityIndexes(expectedNewContacts: .max)) }
+            return
+        }
+        let indexSQL = "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'contact' ORDER BY name"
+        let before = try sqlite.dump(indexSQL, columns: 2)
+        func cacheSize() throws -> Int64? { try sqlite.executor.first("PRAGMA cache_size", []) { $0.int(0) } }
+        let cacheBefore = try cacheSize()
+        #expect(before.map { $0[0] } .filter { $0?.hasPrefix("contact_") == true }.count >= 3)
+        for commit in [true, false] {
+            try store.write(commit: commit) { tx throws in
+                #expect(try !tx.deferIdentityIndexes(expectedNewContacts: 1_999), "too few to be worth it")
+                #expect(try tx.deferIdentityIndexes(expectedNewContacts: 2_000))
+                #expect(try cacheSize() == -16_384, "a smaller page cache while the indexes are dropped")
+                #expect(try !tx.deferIdentityIndexes(expectedNewContacts: .max), "already dropped")
+                #expect(try tx.contactsUsingEmail(practiceID: north.id, emailKey: "ann@example.com", among: [ann]) == [ann])
+                _ = try tx.insertContact(practiceID: north.id, values: values("Bo", email: "bo@example.com"), at: Self.at, operation: nil)
+            }
+            #expect(try sqlite.dump(indexSQL, columns: 2) == before, commit ? "after a commit" : "after a rollback")
+            #expect(try cacheSize() == cacheBefore)
+            #expect(try sqlite.integrityCheck() == "ok")
+        }
+        // Bo, committed above, is found by the rebuilt index.
+        try store.read { tx throws in #expect(try tx.contactsUsingEmail(practiceID: north.id, emailKey: "bo@example.com", among: nil).count == 1) }
+        // Not when the database holds more than half as many contacts as are coming.
+        try store.write(commit: true) { tx throws in
+            for i in 0..<1_000 {
+                _ = try tx.insertContact(practiceID: north.id + 1, values: values("P\(i)", email: "p\(i)@example.com"), at: Self.at, operation: nil)
+            }
+        }
+        try store.write(commit: false) { tx throws in
+            #expect(try !tx.deferIdentityIndexes(expectedNewContacts: 2_003))
+            #expect(try tx.deferIdentityIndexes(expectedNewContacts: 2_004))
         }
     }
 
