@@ -16,7 +16,9 @@ let package = Package(
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         // PostgreSQL's libpq through its C API (apt-get install libpq-dev), for the
         // PostgreSQL store (issue 9): synchronous like the rest of the CLI, builds in seconds.
-        .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", providers: [.apt(["libpq-dev"])]),
+        // Opened when a PostgreSQL database is first used, not linked: linked, it and its
+        // eighteen libraries cost every command 5.6 ms to start (docs/PERFORMANCE.md).
+        .target(name: "CLibPQ", path: "Sources/CLibPQ", linkerSettings: [.linkedLibrary("dl")]),
         // OpenSSL's libcrypto for SHA-256 (libssl-dev, a dependency of libpq-dev): measured
         // ten times faster than our own Swift SHA-256 on this machine, 1.5 GB/s against
         // 130-160 MB/s (docs/PERFORMANCE.md).

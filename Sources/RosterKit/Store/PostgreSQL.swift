@@ -66,6 +66,12 @@ final class PGConnection {
         }
     }
 
+    /// libpq is opened at the first use of PostgreSQL (`CLibPQ.h`): every path to a
+    /// connection reads its URL through `describe` first, which calls this.
+    static func loadLibrary() throws {
+        if let error = roster_libpq_load() { throw StoreError.unsupportedDatabase(String(cString: error)) }
+    }
+
     /// What a URL names, as libpq reads it: shown in messages without the password.
     struct Description {
         var url: String
@@ -76,6 +82,7 @@ final class PGConnection {
     /// libpq's own parse of `url` (so the reading matches the connection's); a URL libpq
     /// cannot parse is an error that quotes none of it, as its text may hold a password.
     static func describe(_ url: String) throws -> Description {
+        try loadLibrary()
         var message: UnsafeMutablePointer<CChar>?
         let malformed = StoreError.unsupportedDatabase(
             "the PostgreSQL URL in --db or ROSTER_DB is malformed: write it as postgresql://USER@HOST:PORT/DATABASE, with any special character in the password percent-encoded (%40 for @, %2F for /, %25 for %), or keep the password in ~/.pgpass")
