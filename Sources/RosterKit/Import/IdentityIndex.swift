@@ -67,10 +67,6 @@ final class IdentityIndex {
         if let phone = hashes.phone { phones.insert(phone, contact: contact) }
     }
 
-    func mayHaveName(_ hashes: Hashes) -> Bool { names.contains(hashes.name) }
-    func mayHaveEmail(_ hashes: Hashes) -> Bool { hashes.email.map(emails.contains) ?? false }
-    func mayHavePhone(_ hashes: Hashes) -> Bool { hashes.phone.map(phones.contains) ?? false }
-
     /// The contacts that may have this first and last name.
     func namesakes(_ hashes: Hashes) -> HashMultimap.Lookup { names.lookup(hashes.name) }
     /// The contacts that may use this email.
@@ -130,17 +126,6 @@ struct HashMultimap {
     @inline(__always) private func home(_ high: UInt64) -> Int { Int((high &* UInt64(entries.count)) >> 32) }
 
     @inline(__always) private func next(_ i: Int) -> Int { i + 1 == entries.count ? 0 : i + 1 }
-
-    func contains(_ hash: Int) -> Bool {
-        let high = Self.high(hash)
-        var i = home(high)
-        while true {
-            let entry = entries[i]
-            if entry == 0 { return false }
-            if entry >> 32 == high { return true }
-            i = next(i)
-        }
-    }
 
     func lookup(_ hash: Int) -> Lookup {
         let high = Self.high(hash)
