@@ -97,11 +97,21 @@ final class SQLTransaction: ContactTransaction {
             let part = numbers[start..<min(start + Self.numbersPerQuery, numbers.endIndex)]
             // By id alone, so that the engine looks each one up by its key (with the practice in
             // the WHERE, SQLite scanned the practice's index instead); the practice is checked here.
-            let sql = Self.contactSelect + " WHERE id IN (" + Array(repeating: "?", count: part.count).joined(separator: ", ") + ")"
-            try db.query(sql, part.map { .int($0) }) { row in
-                let contact = readContact(row)
-                remember(contact)
-                if contact.practiceID == practiceID { found[contact.number] = contact }
+            if let span = Self.span(part) {
+                let wanted = Set(part)
+                try db.query(Self.contactSelect + " WHERE id BETWEEN ? AND ?", [.int(span.lowerBound), .int(span.upperBound)]) { row in
+                    guard wanted.contains(row.int(0)) else { return }
+                    let contact = readContact(row)
+                    remember(contact)
+                    if contact.practiceID == practiceID { found[contact.number] = contact }
+                }
+            } else {
+                let sql = Self.contactSelect + " WHERE id IN (" + Array(repeating: "?", count: part.count).joined(separator: ", ") + ")"
+                try db.query(sql, part.map { .int($0) }) { row in
+                    let contact = readContact(row)
+                    remember(contact)
+                    if contact.practiceID == practiceID { found[contact.number] = contact }
+                }
             }
             start = part.endIndex
         }
@@ -114,9 +124,18 @@ final class SQLTransaction: ContactTransaction {
         var start = numbers.startIndex
         while start < numbers.endIndex {
             let part = numbers[start..<min(start + Self.numbersPerQuery, numbers.endIndex)]
-            let sql = "SELECT contact_id FROM membership WHERE location_id = ? AND contact_id IN ("
-                + Array(repeating: "?", count: part.count).joined(separator: ", ") + ")"
-            try db.query(sql, [.int(location)] + part.map { .int($0) }) { found.insert($0.int(0)) }
+            if let span = Self.span(part) {
+                let wanted = Set(part)
+                try db.query("SELECT contact_id FROM membership WHERE location_id = ? AND contact_id BETWEEN ? AND ?",
+                             [.int(location), .int(span.lowerBound), .int(span.upperBound)]) { row in
+                    let number = row.int(0)
+                    if wanted.contains(number) { found.insert(number) }
+                }
+            } else {
+                let sql = "SELECT contact_id FROM membership WHERE location_id = ? AND contact_id IN ("
+                    + Array(repeating: "?", count: part.count).joined(separator: ", ") + ")"
+                try db.query(sql, [.int(location)] + part.map { .int($0) }) { found.insert($0.int(0)) }
+            }
             start = part.endIndex
         }
         return found
@@ -124,6 +143,17 @@ final class SQLTransaction: ContactTransaction {
 
     /// Far below SQLite's and PostgreSQL's limits on parameters.
     static let numbersPerQuery = 500
+
+    /// The numbers' span when they lie close together (at most four numbers of it for each
+    /// one asked, as a merge of an export reads them, in order): reading the span and keeping
+    /// the numbers asked for beats an IN list, for which SQLite first builds and sorts a
+    /// table of the list (a merge's reads of its batches' contacts and memberships took a
+    /// third of its time). Nil when they are spread out.
+    static func span(_ numbers: ArraySlice<Int64>) -> ClosedRange<Int64>? {
+        guard let low = numbers.min(), let high = numbers.max() else { return nil }
+        let (width, overflow) = high.subtractingReportingOverflow(low)
+        return !overflow && width < Int64(numbers.count) * 4 ? low...high : nil
+    }
 
     func namesakes(practiceID: Int64, firstKey: String, lastKey: String, among: [Int64]?) throws -> [Namesake] {
         try willUse(practice: practiceID)

@@ -117,6 +117,45 @@ import Testing
         }
     }
 
+    /// A batch's contacts and memberships, read by their numbers: the same whether the
+    /// numbers lie close together (read as a span) or spread out (read as a list), with
+    /// numbers that are no contact, another practice's contacts among them, and repeats.
+    @Test(arguments: Engine.available)
+    func contactsAndMembersReadByNumberAlikeCloseOrSpread(engine: Engine) throws {
+        let scratch = Scratch()
+        let (store, north, a, _, southA) = try places(engine, scratch)
+        var ours: [Int64] = [], theirs: [Int64] = []
+        try store.write(commit: true) { tx throws in
+            for i in 0..<60 {
+                let south = i % 5 == 0
+                let number = try tx.insertContact(practiceID: south ? north.id + 1 : north.id, values: values("P\(i)", email: "p\(i)@example.com"),
+                                                  at: Self.at, operation: nil)
+                if south { theirs.append(number) } else { ours.append(number) }
+                if i % 3 == 0 { try tx.insertMembership(contact: number, location: south ? southA.id : a.id, text: .subscribed, email: .subscribed, at: Self.at, operation: nil) }
+            }
+        }
+        let everyone = (ours + theirs).sorted()
+        let asks: [[Int64]] = [
+            everyone,                                            // close: a span
+            Array(everyone.prefix(7)) + [everyone[3]],           // close, a repeat
+            everyone.enumerated().filter { $0.offset % 2 == 0 }.map(\.element),   // close, with others between
+            [everyone[0], everyone[0] + 1_000_000],              // spread: a list
+            [everyone[5], -3, .max, .min, everyone[9]],          // spread, and no contacts at all
+            [],
+        ]
+        try store.read { tx throws in
+            for ask in asks {
+                let found = try tx.contacts(numbers: ask, practiceID: north.id)
+                #expect(Set(found.keys) == Set(ask).intersection(ours), "\(ask)")
+                for (number, contact) in found { #expect(contact.number == number && contact.values[.email] != nil) }
+                let members = try tx.members(of: a.id, among: ask)
+                let expected = Set(ask).intersection(try ours.filter { n in try tx.memberships(contact: n).contains { $0.locationID == a.id } })
+                #expect(members == expected, "\(ask)")
+            }
+        }
+        #expect(SQLTransaction.span([1, 2, 9]) == 1...9 && SQLTransaction.span([1, 13]) == nil && SQLTransaction.span([.min, .max]) == nil)
+    }
+
     /// An import's dropped identity indexes: only on SQLite, only for many new contacts
     /// against few held, gone inside the transaction (lookups among named contacts still
     /// answer), back exactly as they were after a commit or a rollback.
