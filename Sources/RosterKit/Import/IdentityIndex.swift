@@ -59,8 +59,6 @@ final class IdentityIndex {
 
     /// `contact` has these keys (a new contact's, or a merged one's new keys: the old ones
     /// stay, a "maybe" the store answers "no").
-    func add(_ keys: IdentityKeys, contact: Int64) { add(Hashes(keys), contact: contact) }
-
     func add(_ hashes: Hashes, contact: Int64) {
         names.insert(hashes.name, contact: contact)
         if let email = hashes.email { emails.insert(email, contact: contact) }

@@ -115,15 +115,23 @@ public final class SQLiteStore: SQLStore {
             try db.checkReferences(checksReferences)
             try db.execute(writing ? "BEGIN IMMEDIATE" : "BEGIN")
         } catch let error as SQLiteError { throw Self.translate(error, path: path) }
+        let tx = SQLTransaction(db: db, deletes: checksReferences, readsAroundHeldRows: readsAroundHeldRows, defersIndexes: writing)
         do {
-            let tx = SQLTransaction(db: db, deletes: checksReferences, readsAroundHeldRows: readsAroundHeldRows, defersIndexes: writing)
-            defer { try? tx.endDeferral() }   // after a rollback (a commit has already)
             let result = try body(tx)
             if writing && !commit { try db.flush() }   // a dry run checks every held row too
-            if writing && commit { try tx.restoreDeferredIndexes(); try db.execute("COMMIT") } else if writing { try db.execute("ROLLBACK") } else { try db.execute("COMMIT") }
+            if writing && commit {
+                try tx.restoreDeferredIndexes()   // indexes an import dropped, built before it commits
+                try db.execute("COMMIT")
+            } else if writing {
+                try db.execute("ROLLBACK")
+                try tx.endDeferral()   // the rollback brought the indexes back; the cache size is the connection's
+            } else {
+                try db.execute("COMMIT")
+            }
             return result
         } catch {
             try? db.execute("ROLLBACK")
+            try? tx.endDeferral()
             if let error = error as? SQLiteError { throw Self.translate(error, path: path) }
             throw error
         }

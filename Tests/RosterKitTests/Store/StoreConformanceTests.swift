@@ -188,6 +188,15 @@ import Testing
             #expect(try cacheSize() == cacheBefore)
             #expect(try sqlite.integrityCheck() == "ok")
         }
+        // A run that fails after dropping them (a refusal, an error) leaves them as they were too.
+        struct Refused: Error {}
+        #expect(throws: Refused.self) {
+            try store.write(commit: true) { tx throws in
+                #expect(try tx.deferIdentityIndexes(expectedNewContacts: 2_000))
+                throw Refused()
+            }
+        }
+        #expect(try sqlite.dump(indexSQL, columns: 2) == before && cacheSize() == cacheBefore)
         // Bo, committed above, is found by the rebuilt index.
         try store.read { tx throws in #expect(try tx.contactsUsingEmail(practiceID: north.id, emailKey: "bo@example.com", among: nil).count == 1) }
         // Not when the database holds more than half as many contacts as are coming.
