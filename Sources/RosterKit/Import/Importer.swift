@@ -248,9 +248,10 @@ private struct Run {
     let at: String
     let report: ReportWriter?
     /// The practice's identity keys, and those of this file's accepted rows. Read from the
-    /// store at the first import row: a merge row asks the store itself, so a file of merge
-    /// rows never reads them (a fourteenth of a merge's store thread), and read later it
-    /// holds what the merge rows before it wrote. Nil until then.
+    /// store at the first import row: until then a merge row asks the store itself, so a
+    /// file of merge rows never reads them (a fourteenth of a merge's store thread), and read
+    /// later it holds what the merge rows before it wrote. Nil until then; once read, every
+    /// row asks it first (the store's indexes may be dropped, `identityIndexesDeferred`).
     var identity: IdentityIndex?
     /// The store's identity indexes are dropped until the transaction commits.
     var identityIndexesDeferred = false

@@ -92,28 +92,12 @@ final class SQLTransaction: ContactTransaction {
     func contacts(numbers: [Int64], practiceID: Int64) throws -> [Int64: StoredContact] {
         try willUse(practice: practiceID)
         var found: [Int64: StoredContact] = [:]
-        var start = numbers.startIndex
-        while start < numbers.endIndex {
-            let part = numbers[start..<min(start + Self.numbersPerQuery, numbers.endIndex)]
-            // By id alone, so that the engine looks each one up by its key (with the practice in
-            // the WHERE, SQLite scanned the practice's index instead); the practice is checked here.
-            if let span = Self.span(part) {
-                let wanted = Set(part)
-                try db.query(Self.contactSelect + " WHERE id BETWEEN ? AND ?", [.int(span.lowerBound), .int(span.upperBound)]) { row in
-                    guard wanted.contains(row.int(0)) else { return }
-                    let contact = readContact(row)
-                    remember(contact)
-                    if contact.practiceID == practiceID { found[contact.number] = contact }
-                }
-            } else {
-                let sql = Self.contactSelect + " WHERE id IN (" + Array(repeating: "?", count: part.count).joined(separator: ", ") + ")"
-                try db.query(sql, part.map { .int($0) }) { row in
-                    let contact = readContact(row)
-                    remember(contact)
-                    if contact.practiceID == practiceID { found[contact.number] = contact }
-                }
-            }
-            start = part.endIndex
+        // By id alone, so that the engine looks each one up by its key (with the practice in
+        // the WHERE, SQLite scanned the practice's index instead); the practice is checked here.
+        try forEachRow(numbered: numbers, Self.contactSelect + " WHERE", column: "id") { row in
+            let contact = readContact(row)
+            remember(contact)
+            if contact.practiceID == practiceID { found[contact.number] = contact }
         }
         return found
     }
@@ -121,24 +105,30 @@ final class SQLTransaction: ContactTransaction {
     func members(of location: Int64, among numbers: [Int64]) throws -> Set<Int64> {
         try willUse(location: location)
         var found: Set<Int64> = []
+        try forEachRow(numbered: numbers, "SELECT contact_id FROM membership WHERE location_id = ? AND", column: "contact_id",
+                       before: [.int(location)]) { found.insert($0.int(0)) }
+        return found
+    }
+
+    /// `select` (ending in WHERE or AND, its first column `column`) for each of `numbers`
+    /// that has a row, a part at a time: a span of numbers close together, keeping the rows
+    /// asked for, or an IN list (`span` says why). `before`: the parameters `select` has.
+    private func forEachRow(numbered numbers: [Int64], _ select: String, column: String, before: [SQLValue] = [],
+                            _ body: (any SQLRow) throws -> Void) throws {
         var start = numbers.startIndex
         while start < numbers.endIndex {
             let part = numbers[start..<min(start + Self.numbersPerQuery, numbers.endIndex)]
             if let span = Self.span(part) {
                 let wanted = Set(part)
-                try db.query("SELECT contact_id FROM membership WHERE location_id = ? AND contact_id BETWEEN ? AND ?",
-                             [.int(location), .int(span.lowerBound), .int(span.upperBound)]) { row in
-                    let number = row.int(0)
-                    if wanted.contains(number) { found.insert(number) }
+                try db.query("\(select) \(column) BETWEEN ? AND ?", before + [.int(span.lowerBound), .int(span.upperBound)]) { row in
+                    if wanted.contains(row.int(0)) { try body(row) }
                 }
             } else {
-                let sql = "SELECT contact_id FROM membership WHERE location_id = ? AND contact_id IN ("
-                    + Array(repeating: "?", count: part.count).joined(separator: ", ") + ")"
-                try db.query(sql, [.int(location)] + part.map { .int($0) }) { found.insert($0.int(0)) }
+                let list = Array(repeating: "?", count: part.count).joined(separator: ", ")
+                try db.query("\(select) \(column) IN (\(list))", before + part.map { .int($0) }, body)
             }
             start = part.endIndex
         }
-        return found
     }
 
     /// Far below SQLite's and PostgreSQL's limits on parameters.
