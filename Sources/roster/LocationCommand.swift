@@ -11,6 +11,7 @@ struct LocationCommand: ParsableCommand {
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Add a location to a practice.",
             discussion: "Example:\n  roster location add Nashua --practice \"Phil's Physical Therapy\""
         )
@@ -28,6 +29,7 @@ struct LocationCommand: ParsableCommand {
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List locations.",
             discussion: "Example:\n  roster location list --practice \"Phil's Physical Therapy\""
         )

@@ -27,6 +27,7 @@ struct PracticeCommand: ParsableCommand {
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Add a practice.",
             discussion: "Example:\n  roster practice add \"Phil's Physical Therapy\" --owner \"Phil Jones\" \\\n      --phone \"(603) 555-0100\" --address \"1 Main St, Nashua, NH 03060\""
         )
@@ -48,6 +49,7 @@ struct PracticeCommand: ParsableCommand {
 
     struct Set: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "set",
             abstract: "Change a practice's owner, phone, address or email settings.",
             discussion: "Example:\n  roster practice set \"Phil's Physical Therapy\" --owner \"Phil Jones\""
         )
@@ -65,6 +67,7 @@ struct PracticeCommand: ParsableCommand {
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List practices.",
             discussion: "Example:\n  roster practice list"
         )

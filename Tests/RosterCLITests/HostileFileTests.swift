@@ -255,7 +255,7 @@ import Darwin
         if let built = modified(release.path), let newest = newestSource(), built > newest {
             return (release.path, 1 << 30, "the release build is newer than the sources")
         }
-        return (rosterBinary.path, 16 << 20, "no fresh release build: `swift build -c release` or ROSTER_BIN runs the full 1 GiB")
+        return (rosterBinary.path, 16 << 20, "no fresh release build: `swift build -c release --static-swift-stdlib` or ROSTER_BIN runs the full 1 GiB")
     }
 
     static func modified(_ path: String) -> Date? {
