@@ -77,8 +77,9 @@ public enum HeaderAliases {
 
     public static func isSensitive(_ header: String) -> Bool {
         let k = key(header)
-        if sensitiveExact.contains(k) || sensitiveParts.contains(where: { k.contains($0) }) { return true }
-        guard sensitiveCodes.contains(where: { k.contains($0) }) else { return false }
+        // Byte for byte (`Text.contains`): Foundation's `contains` took a millisecond a file.
+        if sensitiveExact.contains(k) || sensitiveParts.contains(where: { Text.contains(k, $0) }) { return true }
+        guard sensitiveCodes.contains(where: { Text.contains(k, $0) }) else { return false }
         return words(header).contains { word in
             sensitiveCodes.contains { word.hasPrefix($0) || word.hasSuffix($0) }
         }
