@@ -389,7 +389,7 @@ final class SQLTransaction: ContactTransaction {
     func deleteMembership(contact: Int64, location: Int64) throws {
         willDelete()
         try willUse(location: location)
-        if let creation = try creation(contact: contact, history: historyRows(contact: contact)), creation.location == location {
+        if let creation = try creation(contact: contact, at: location, history: historyRows(contact: contact)) {
             for line in creation.lines {
                 try recordStatusChange(contact: contact, location: location, channel: Channel(rawValue: line.change.channel) ?? .text,
                                        from: nil, to: Status(rawValue: line.change.to) ?? .unsubscribed, reason: line.change.reason,
@@ -439,7 +439,9 @@ final class SQLTransaction: ContactTransaction {
     /// contact: the operation and location, and, while that membership is there, its first
     /// statuses. A status is only ever changed with a row that records its `from`, so a
     /// channel's first status is the `from` of its first change there, or else its status now.
-    private func creation(contact: Int64, history: [HistoryRow]) throws
+    /// With `location`, nil unless the contact was created there. The history is read only
+    /// when it is needed: while that membership is there.
+    private func creation(contact: Int64, at location: Int64? = nil, history: @autoclosure () throws -> [HistoryRow]) throws
         -> (operation: Int64, location: Int64, lines: [HistoryRow])? {
         guard let found = try db.first("""
             SELECT o.id, o.location_id, l.name, o.created_reason, m.text_status, m.email_status, m.added_at FROM contact c
@@ -450,7 +452,9 @@ final class SQLTransaction: ContactTransaction {
                 (operation: r.int(0), location: r.int(1), name: r.string(2), reason: r.string(3),
                  now: r.isNull(4) ? nil : (text: r.string(4), email: r.string(5), at: r.string(6)))
             }) else { return nil }
+        guard location == nil || found.location == location else { return nil }
         guard let now = found.now else { return (found.operation, found.location, []) }
+        let history = try history()
         let lines = [(Channel.text, now.text), (Channel.email, now.email)].map { channel, status in
             let first = history.first { $0.location == found.location && $0.change.channel == channel.rawValue }
             return HistoryRow(change: StatusChange(location: found.name, channel: channel.rawValue, from: nil,
