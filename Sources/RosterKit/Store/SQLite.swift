@@ -14,6 +14,17 @@ public struct SQLiteError: Error, Equatable, CustomStringConvertible {
 }
 
 
+/// `lower(text)` with every letter lowered as `Text.lowercased` lowers it (NULL stays NULL).
+private let unicodeLower: @convention(c) (OpaquePointer?, Int32, UnsafeMutablePointer<OpaquePointer?>?) -> Void = { context, count, arguments in
+    guard count == 1, let argument = arguments?[0], let text = sqlite3_value_text(argument) else {
+        sqlite3_result_null(context)
+        return
+    }
+    let lowered = Text.lowercased(String(cString: text))
+    // SQLITE_TRANSIENT: SQLite copies the bytes before the String goes.
+    sqlite3_result_text(context, lowered, Int32(lowered.utf8.count), unsafeBitCast(-1, to: sqlite3_destructor_type.self))
+}
+
 /// One SQLite connection: open, prepare, bind, step. Our own small wrapper over the C API
 /// (measured faster to build and run than GRDB here; see issue 3).
 final class SQLiteConnection {
@@ -34,6 +45,10 @@ final class SQLiteConnection {
         }
         handle = db
         sqlite3_extended_result_codes(db, 1)
+        // SQLite's own lower() changes ASCII letters only; PostgreSQL's, and the keys
+        // roster stores (`Text.lowercased`), every letter. The one query that lowers a
+        // column (find's nickname) then finds "ZOË" by "zoë" on both stores.
+        sqlite3_create_function_v2(db, "lower", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nil, unicodeLower, nil, nil, nil)
     }
 
     deinit {

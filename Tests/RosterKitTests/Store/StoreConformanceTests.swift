@@ -9,10 +9,11 @@ import Testing
     static let at = "2026-11-25T12:00:00Z"
 
     func values(_ first: String, _ last: String? = nil, email: String? = nil, phone: String? = nil,
-                notes: String? = nil) -> ContactValues {
+                notes: String? = nil, nickname: String? = nil) -> ContactValues {
         var values = ContactValues()
         values[.firstName] = first
         values[.lastName] = last
+        values[.nickname] = nickname
         values[.email] = email
         values[.phone] = phone
         values[.notes] = notes
@@ -55,7 +56,8 @@ import Testing
         let scratch = Scratch()
         let (store, north, _, _, _) = try places(engine, scratch)
         let hostile = values("Zoë", "O'Brien", email: "Zoe.OBrien@Example.com", phone: "+16035550101",
-                             notes: "Robert'); DROP TABLE contact;--\n=HYPERLINK(\"x\")\t😀 e\u{301} 100% _done_ \\ ?1 $1")
+                             notes: "Robert'); DROP TABLE contact;--\n=HYPERLINK(\"x\")\t😀 e\u{301} 100% _done_ \\ ?1 $1",
+                             nickname: "ÉLODIE")
         let number = try store.write(commit: true) { tx throws in
             try tx.insertContact(practiceID: north.id, values: hostile, at: Self.at, operation: nil)
         }
@@ -84,6 +86,9 @@ import Testing
             #expect(try tx.findContacts(practiceID: north.id, text: "%", phone: nil, limit: 10).isEmpty)
             #expect(try tx.findContacts(practiceID: north.id, text: "nobody", phone: "+16035550101", limit: 10).map(\.number) == [number])
             #expect(try tx.findContacts(practiceID: north.id + 1, text: "zoë", phone: nil, limit: 10).isEmpty)
+            // A nickname is found whatever the case of its letters, accented ones too.
+            #expect(try tx.findContacts(practiceID: north.id, text: "élodie", phone: nil, limit: 10).map(\.number) == [number])
+            #expect(try tx.findContacts(practiceID: north.id, text: "ÉLOD", phone: nil, limit: 10).map(\.number) == [number])
         }
     }
 
