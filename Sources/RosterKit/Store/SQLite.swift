@@ -20,7 +20,8 @@ private let unicodeLower: @convention(c) (OpaquePointer?, Int32, UnsafeMutablePo
         sqlite3_result_null(context)
         return
     }
-    let lowered = Text.lowercased(String(cString: text))
+    // The whole value, by its length (a NUL byte inside does not end it).
+    let lowered = Text.lowercased(String(decoding: UnsafeBufferPointer(start: text, count: Int(sqlite3_value_bytes(argument))), as: UTF8.self))
     // SQLITE_TRANSIENT: SQLite copies the bytes before the String goes.
     sqlite3_result_text(context, lowered, Int32(lowered.utf8.count), unsafeBitCast(-1, to: sqlite3_destructor_type.self))
 }
