@@ -18,6 +18,22 @@ public enum Phone {
         return fullParse(text)
     }
 
+    /// The countries that share +1 with the US and Canada (NANPA's list), by area code: a
+    /// number there has the right shape but is another country's (SPEC 3: other countries
+    /// are Invalid). US territories (Puerto Rico, the Virgin Islands, Guam, the Northern
+    /// Marianas, American Samoa) are the US, and stay valid.
+    static let otherNANPCountries: [Int: String] = [
+        242: "the Bahamas", 246: "Barbados", 264: "Anguilla", 268: "Antigua and Barbuda",
+        284: "the British Virgin Islands", 345: "the Cayman Islands", 441: "Bermuda", 473: "Grenada",
+        649: "the Turks and Caicos Islands", 658: "Jamaica", 664: "Montserrat", 721: "Sint Maarten",
+        758: "Saint Lucia", 767: "Dominica", 784: "Saint Vincent and the Grenadines",
+        809: "the Dominican Republic", 829: "the Dominican Republic", 849: "the Dominican Republic",
+        868: "Trinidad and Tobago", 869: "Saint Kitts and Nevis", 876: "Jamaica",
+    ]
+
+    /// An area code's three digits (each 0...9) as a number.
+    static func areaCode(_ a: UInt8, _ b: UInt8, _ c: UInt8) -> Int { Int(a) * 100 + Int(b) * 10 + Int(c) }
+
     /// The whole rule for any text: the reference `fastPath` is held to.
     static func fullParse(_ text: String) -> Result<String, Problem> {
         let upper = text.uppercased()
@@ -50,6 +66,10 @@ public enum Phone {
         guard digits[3] >= 2 else {
             return .failure(Problem(message: "has an exchange (digits 4 to 6) starting with \(digits[3]); it must start with 2 to 9"))
         }
+        let npa = areaCode(digits[0], digits[1], digits[2])
+        if let country = otherNANPCountries[npa] {
+            return .failure(Problem(message: "is a number in \(country) (area code \(npa)); only US and Canada numbers can be stored"))
+        }
         return .success("+1" + String(decoding: digits.map { $0 + 48 }, as: UTF8.self))
     }
 
@@ -80,6 +100,7 @@ public enum Phone {
                     n = 12
                 }
                 guard n == 12, out[1] == UInt8(ascii: "1"), out[2] >= UInt8(ascii: "2"), out[5] >= UInt8(ascii: "2") else { return nil }
+                guard otherNANPCountries[areaCode(out[2] - 0x30, out[3] - 0x30, out[4] - 0x30)] == nil else { return nil }
                 if bytes[0] == UInt8(ascii: "+"), !(bytes.count >= 2 && bytes[1] == UInt8(ascii: "1")) { return nil }
                 return String(decoding: UnsafeBufferPointer(rebasing: out[0..<12]), as: UTF8.self)
             }

@@ -55,6 +55,24 @@ import Testing
         fieldsExpectInvalid(Phone.normalise(phone), phone, "US or Canada")
     }
 
+    /// Numbers of the other countries that dial +1: the right shape, another country (the
+    /// real US and Canadian area codes stay valid: `realAreaCodesWithFictionNumbersAreAccepted`).
+    @Test(arguments: [("876-555-0123", "Jamaica"), ("(809) 555-0101", "the Dominican Republic"), ("+1 242 555 0100", "the Bahamas"),
+                      ("14415550100", "Bermuda"), ("868.555.0100", "Trinidad and Tobago"), ("1-829-555-0100", "the Dominican Republic")])
+    func otherCountriesSharingPlusOneAreInvalid(phone: String, country: String) {
+        fieldsExpectInvalid(Phone.normalise(phone), phone, "is a number in \(country)")
+        fieldsExpectInvalid(Phone.normalise(phone), phone, "only US and Canada numbers")
+    }
+
+    @Test(arguments: ["(787) 555-0100", "939-555-0100", "340 555 0100", "671-555-0100", "670-555-0100", "684-555-0100"])
+    func usTerritoriesAreTheUS(phone: String) {
+        guard case .accepted(let stored?) = Phone.normalise(phone) else {
+            Issue.record("\(phone) was refused")
+            return
+        }
+        #expect(stored.hasPrefix("+1") && stored.count == 12)
+    }
+
     @Test(arguments: [
         ("555-0199", 7), ("603555012", 9), ("60355501234", 11), ("26035550123", 11), ("603555012345", 12),
         ("011 44 20 7946 0958", 15), ("1", 1), ("+1", 1), ("( ) -", 0),
