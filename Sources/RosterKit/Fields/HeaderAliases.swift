@@ -64,16 +64,20 @@ public enum HeaderAliases {
     /// Headers that look like data the tool never keeps (SPEC 2): named in the error and
     /// never stored, whatever the flags.
     static let sensitiveExact: Set<String> = ["ssn", "sin", "mrn", "ein", "itin", "tin", "dl", "drivers", "passport",
-                                              "cvv", "cvc", "pin"]
+                                              "cvv", "cvc", "pin",
+                                              // `SS#`, `SS No`, `SS Number`, `Chart #`, `Chart No`, `Acct #`, `Acct No`
+                                              "ss", "ssno", "ssnumber", "chart", "chartno", "acct", "acctno"]
     static let sensitiveParts = ["socialsecurity", "memberid", "membernumber", "medicalrecord",
                                  "policynumber", "policyid", "policy", "cardnumber", "creditcard", "debitcard",
                                  "driverslicense", "driverlicense", "driverslicence", "passport", "subscriberid",
                                  "subscribernumber", "accountnumber", "bankaccount", "routingnumber", "taxid",
                                  "insuranceid", "insurancenumber", "groupnumber", "medicaidid", "medicareid",
-                                 "medicarenumber", "medicaidnumber", "healthplanid", "securitycode"]
+                                 "medicarenumber", "medicaidnumber", "healthplanid", "securitycode",
+                                 "socsec", "chartnumber", "patientid", "patientnumber", "acctnumber", "ccnumber",
+                                 "healthcard", "healthnumber", "healthinsurancenumber"]
     /// Short codes, matched as words (`Patient SSN`, `PatientSSN`, `ssn_last4`, `patientmrn`)
     /// and not inside other words: `Business Name` holds "ssn", `Combined` holds "mbi".
-    static let sensitiveCodes = ["ssn", "mrn", "mbi"]
+    static let sensitiveCodes = ["ssn", "mrn", "mbi", "ohip", "hicn"]
 
     public static func isSensitive(_ header: String) -> Bool {
         let k = key(header)

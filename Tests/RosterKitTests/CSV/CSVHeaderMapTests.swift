@@ -199,7 +199,10 @@ import Testing
                                  "Medical Record Number", "Policy Number", "Card Number", "Driver's License",
                                  "Drivers License Number", "Passport", "Passport No", "Credit Card", "Subscriber ID",
                                  "Medicare Number", "Patient SSN", "ssn_last4", "SIN", "S.S.N.", "PatientSSN", "SSNNumber",
-                                 "patientssn", "Patient MRN", "MRN#", "Medicare MBI", "Medicaid ID", "Tax ID", "PIN"]
+                                 "patientssn", "Patient MRN", "MRN#", "Medicare MBI", "Medicaid ID", "Tax ID", "PIN",
+                                 // Found missing by a new user's trial.
+                                 "SS#", "Soc Sec No", "SS Number", "Chart Number", "Chart #", "Patient ID", "Acct #",
+                                 "CC Number", "Health Card", "OHIP", "HICN", "OHIP Number", "Health Card No"]
 
     @Test(arguments: sensitiveNames)
     func sensitiveColumnsAreRefusedUnderEveryOption(_ name: String) {
@@ -224,7 +227,8 @@ import Testing
     }
 
     @Test(arguments: ["Business Name", "Combined Notes", "Symbiosis", "Address", "Insurance Carrier", "Home Phone",
-                      "Email Status", "Notes", "Assistant", "Pinned", "Dlvry"])
+                      "Email Status", "Notes", "Assistant", "Pinned", "Dlvry", "Class", "Chartreuse", "Business Phone",
+                      "Access Notes", "Patient Name", "Patient First Name", "Ohio Phone", "Chicken"])
     func ordinaryWordsAreNotSensitive(_ name: String) {
         // Short codes (SSN, MRN, MBI) count only as words of their own, not inside other words.
         #expect(!HeaderAliases.isSensitive(name))
