@@ -70,6 +70,9 @@ public struct HeaderMap: Equatable, Sendable {
         // A file without a header row: its first person would be quoted as column names,
         // on stderr (SPEC 11: errors never hold a contact's values). Name positions only.
         if !valueLike.isEmpty { throw ImportError.headerLooksLikeAContact(columns: valueLike) }
+        // Nothing known at all: a file without a header row whose first person's cells read
+        // like words (a name, a town). Named, they would be that person's details on screen.
+        if index.isEmpty && !unknown.isEmpty { throw ImportError.noKnownColumns(count: unknown.count) }
         if !unknown.isEmpty {
             if !options.ignoreUnknownColumns { throw ImportError.unknownColumns(unknown) }
             warnings.append("ignored column(s) \(ImportError.quote(unknown)) (--ignore-unknown-columns): their data was dropped, not stored")

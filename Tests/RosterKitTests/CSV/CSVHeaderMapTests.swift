@@ -160,6 +160,20 @@ import Testing
 
     // MARK: unknown columns
 
+    /// A file without a header row whose first person has no email, phone or date: no
+    /// column is known, and the error names none of its cells (they may be the person's).
+    @Test func aFileWithNoKnownColumnQuotesNoneOfItsCells() {
+        for options in Self.allOptions {
+            let error = importError(["Margaret", "Smith", "Nashua"], options)
+            #expect(error == .noKnownColumns(count: 3), "\(options)")
+            let message = error?.description ?? ""
+            #expect(!message.contains("Margaret") && !message.contains("Smith") && !message.contains("Nashua"))
+            #expect(message.contains("roster template") && message.contains("3 column names"))
+        }
+        // One known column is enough for the unknown ones to be named.
+        #expect(importError(["First Name", "Margaret"]) == .unknownColumns(["Margaret"]))
+    }
+
     @Test func unknownColumnsAreNamed() {
         let error = importError(["First Name", "Favourite Colour", "Email", "Shoe Size"])
         #expect(error == .unknownColumns(["Favourite Colour", "Shoe Size"]))
