@@ -38,12 +38,14 @@ struct CopyCommand: ParsableCommand {
             let readout = try Contacts(store: database.open()).copy(from: from, to: to, practice: practice,
                                                                      ids: all ? nil : contacts, move: move, dryRun: dryRun)
             if json { return try printJSON(readout) }
-            func counted(_ n: Int) -> String { n == 1 ? "1 contact" : "\(n) contacts" }
+            func counted(_ n: Int) -> String { ReadoutText.count(n, "contact") }
             if dryRun { print("Dry run, nothing changed:", terminator: " ") }
             print("\(dryRun ? (move ? "would move" : "would copy") : (move ? "Moved" : "Copied")) \(counted(readout.copied + (move ? readout.alreadyThere : 0))) from \(readout.from) to \(readout.to)"
                   + (readout.alreadyThere > 0 ? " (\(counted(readout.alreadyThere)) already in \(readout.to), left as they were)." : "."))
             if readout.textsMoved > 0 {
-                print("\(readout.textsMoved == 1 ? "1 person now gets" : "\(readout.textsMoved) people now get") texts from \(readout.to) only: a person gets texts from one location, so their texts from \(readout.from) were turned off.")
+                let people = ReadoutText.count(readout.textsMoved, "person", "people")
+                let get = dryRun ? "would now get" : readout.textsMoved == 1 ? "now gets" : "now get"
+                print("\(people) \(get) texts from \(readout.to) only: a person gets texts from one location, so their texts from \(readout.from) \(dryRun ? "would be" : "were") turned off.")
             }
             if move && readout.moved > 0 { print("\(counted(readout.moved)) no longer in \(readout.from).") }
         }

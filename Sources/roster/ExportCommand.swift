@@ -50,7 +50,7 @@ struct ExportCommand: ParsableCommand {
             let store = try database.open()
             let writer = try out.map { try CSVWriter(path: $0) } ?? CSVWriter(descriptor: STDOUT_FILENO)
             let count = try Exporter(store: store).export(request, to: writer)
-            if let out { FileHandle.standardError.write(Data("Exported \(count) contacts to \(out).\n".utf8)) }
+            if let out { FileHandle.standardError.write(Data("Exported \(ReadoutText.count(count, "contact")) to \(out).\n".utf8)) }
         }
     }
 }

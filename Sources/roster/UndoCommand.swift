@@ -27,9 +27,9 @@ struct UndoCommand: ParsableCommand {
             let r = try Undoer(store: database.open()).undo(id, dryRun: dryRun)
             if json { return try printJSON(r) }
             print("\(dryRun ? "Dry run (nothing changed): would undo" : "Undid") #\(r.undone) (\(r.kind)): "
-                  + "\(r.contactsRemoved) contacts removed, \(r.membershipsRemoved) memberships removed, "
-                  + "\(r.contactsRestored) contacts restored, \(r.statusesRestored) statuses restored, "
-                  + "\(r.welcomeEmailsRemoved) unsent welcome emails removed.")
+                  + "\(ReadoutText.count(r.contactsRemoved, "contact")) removed, \(ReadoutText.count(r.membershipsRemoved, "membership")) removed, "
+                  + "\(ReadoutText.count(r.contactsRestored, "contact")) restored, \(ReadoutText.count(r.statusesRestored, "status", "statuses")) restored, "
+                  + "\(ReadoutText.count(r.welcomeEmailsRemoved, "unsent welcome email")) removed.")
             if let h = r.historyID { print("Recorded in history as #\(h).") }
         }
     }

@@ -17,6 +17,17 @@ import Testing
         #expect(out.stdout == "First Name,Last Name,Nickname,Email,Phone (Mobile),Home Phone,Address,Address Line 2,City,State,Country,Sex,Postal Code,Date Of Birth,Insurance Carrier,Phase,Notes\n")
     }
 
+    /// Counts read as a person would say them: "1 contact", "2 contacts".
+    @Test func oneIsSingular() throws {
+        let cli = CLI()
+        try cli.setUpPractice()
+        let file = cli.file("one.csv", "First Name,Email\nMary,mary@example.com\n")
+        try cli.ok(["import", file, "--location", "Nashua", "--consent", "email"])
+        #expect(try cli.ok(["export", "--location", "Nashua", "--out", cli.path("one-out.csv")]).stderr.contains("Exported 1 contact to"))
+        let undone = try cli.ok(["undo", "1"]).stdout
+        #expect(undone.contains("1 contact removed, 0 memberships removed, 0 contacts restored, 0 statuses restored, 1 unsent welcome email removed."), "\(undone)")
+    }
+
     @Test func theWholeWorkflow() throws {
         let cli = CLI()
         try cli.setUpPractice()
@@ -55,7 +66,8 @@ import Testing
         #expect(text.contains("Row"))
 
         // Export, merge back unchanged, show, copy, subscribe.
-        try cli.ok(["export", "--location", "Nashua", "--out", cli.path("nashua.csv")])
+        let exportedMessage = try cli.ok(["export", "--location", "Nashua", "--out", cli.path("nashua.csv")]).stderr
+        #expect(exportedMessage.contains("Exported 4 contacts to"))
         #expect(cli.mode(cli.path("nashua.csv")) == 0o600)
         let exported = try String(contentsOfFile: cli.path("nashua.csv"), encoding: .utf8)
         #expect(exported.hasPrefix("Contact ID,First Name"))

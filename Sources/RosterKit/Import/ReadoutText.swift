@@ -14,7 +14,7 @@ public struct ReadoutText {
         self.reportPath = reportPath
     }
 
-    static func number(_ n: Int) -> String {
+    public static func number(_ n: Int) -> String {
         let digits = String(n)
         var out = ""
         for (i, c) in digits.enumerated() {
@@ -24,8 +24,8 @@ public struct ReadoutText {
         return out
     }
 
-    /// "1 row", "2 rows".
-    static func count(_ n: Int, _ singular: String, _ plural: String? = nil) -> String {
+    /// "1 row", "2 rows", "1,234 rows".
+    public static func count(_ n: Int, _ singular: String, _ plural: String? = nil) -> String {
         "\(number(n)) " + (n == 1 ? singular : plural ?? singular + "s")
     }
 
