@@ -51,4 +51,27 @@ public struct PracticeDetails: Equatable, Sendable {
         self.email = email
         self.preferencesURL = preferencesURL
     }
+
+    /// The settings that go into every welcome email as they are (the From address, the
+    /// "click here" link) must be what they say: an email address, a web address. Empty
+    /// clears a setting. Throws `StoreError.invalidPracticeSetting` naming the option.
+    public func validate() throws {
+        if let email = email.map(Text.trim), !email.isEmpty, case .invalid(let reason) = Email.normalise(email) {
+            throw StoreError.invalidPracticeSetting(option: "--email", value: email,
+                                                    problem: "is not an email address: it \(reason)")
+        }
+        if let url = preferencesURL.map(Text.trim), !url.isEmpty, !Self.isWebAddress(url) {
+            throw StoreError.invalidPracticeSetting(option: "--preferences-url", value: url,
+                                                    problem: "is not a web address: give one that starts with https:// (or http://), such as https://philspt.example/preferences")
+        }
+    }
+
+    /// `http(s)://host...` with nothing a link should not hold (spaces, quotes, angle brackets, controls).
+    static func isWebAddress(_ url: String) -> Bool {
+        let lower = url.lowercased()
+        let rest = lower.hasPrefix("https://") ? lower.dropFirst(8) : lower.hasPrefix("http://") ? lower.dropFirst(7) : nil
+        guard let rest, let host = rest.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).first,
+              !host.isEmpty, !host.hasPrefix(".") else { return false }
+        return !url.unicodeScalars.contains { $0.value <= 0x20 || $0.value == 0x7F || "\"<>\\^`{|}".unicodeScalars.contains($0) }
+    }
 }

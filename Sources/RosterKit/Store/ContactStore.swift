@@ -76,6 +76,7 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case diskFull
     case sameFile(at: String, location: String, file: String, history: Int64, kind: String)
     case unsupportedDatabase(String)
+    case invalidPracticeSetting(option: String, value: String, problem: String)
 
     public var description: String {
         switch self {
@@ -98,6 +99,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
             "contact \(id) is not in \(location): `roster show \(id)` lists its locations"
         case .emptyName(let what):
             "the \(what) name is empty: give a name"
+        case .invalidPracticeSetting(let option, let value, let problem):
+            "\(option) \"\(value)\" \(problem)"
         case .busy:
             "the database is busy: another roster process is writing to it. Wait for it to finish and run the command again"
         case .diskFull:

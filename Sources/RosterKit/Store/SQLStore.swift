@@ -64,6 +64,7 @@ public class SQLStore: ContactStore {
     public func addPractice(name: String, details: PracticeDetails, at: String) throws -> Practice {
         let name = Text.trim(name)
         guard !name.isEmpty else { throw StoreError.emptyName("practice") }
+        try details.validate()
         return try writeSimple {
             if try db.exists("SELECT 1 FROM practice WHERE name_key = ?", [.text(name.lowercased())]) {
                 throw StoreError.practiceExists(name)
@@ -82,7 +83,8 @@ public class SQLStore: ContactStore {
     }
 
     public func updatePractice(name: String, details: PracticeDetails) throws -> Practice {
-        try writeSimple {
+        try details.validate()
+        return try writeSimple {
             let current = try practice(named: name)
             // Only the columns given: two `practice set`s at once must not undo each other.
             let given: [(String, String?)] = [("owner_full_name", details.ownerFullName), ("phone", details.phone),

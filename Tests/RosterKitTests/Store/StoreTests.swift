@@ -356,6 +356,28 @@ import Testing
         #expect(try f.contact(named: "Cy").id != bo)
     }
 
+    /// The From address and the "click here" link of every welcome email are checked
+    /// when they are set, on add and on set, and a refused setting changes nothing.
+    @Test func practiceEmailAndPreferencesLinkMustBeWhatTheySay() throws {
+        let f = try Fixture()
+        for bad in ["notanemail", "a@@b.example", "front desk@philspt.example"] {
+            #expect(throws: StoreError.self) { try f.store.updatePractice(name: f.practice, details: PracticeDetails(email: bad)) }
+            #expect(throws: StoreError.self) { try f.store.addPractice(name: "New \(bad)", details: PracticeDetails(email: bad), at: "x") }
+        }
+        for bad in ["javascript:alert(1)", "philspt.example/prefs", "https://", "https:// philspt.example", "ftp://philspt.example",
+                    "https://philspt.example/p\"><script>", "https://.example"] {
+            #expect(throws: StoreError.self, "\(bad)") { try f.store.updatePractice(name: f.practice, details: PracticeDetails(preferencesURL: bad)) }
+        }
+        let refused = StoreError.invalidPracticeSetting(option: "--preferences-url", value: "javascript:alert(1)", problem: "x")
+        #expect(refused.description.hasPrefix("--preferences-url \"javascript:alert(1)\""))
+        #expect(try f.store.practice(named: f.practice).email == nil, "a refused setting changes nothing")
+        #expect(try f.store.practices().count == 1)
+        let set = try f.store.updatePractice(name: f.practice, details: PracticeDetails(email: "front@philspt.example",
+                                                                                        preferencesURL: "https://philspt.example/preferences?c=1"))
+        #expect(set.email == "front@philspt.example" && set.preferencesURL == "https://philspt.example/preferences?c=1")
+        #expect(try f.store.updatePractice(name: f.practice, details: PracticeDetails(email: "")).email == nil, "empty clears")
+    }
+
     @Test func locationNamesAreUniquePerPracticeIgnoringCase() throws {
         let f = try Fixture()
         #expect(throws: StoreError.locationExists("NASHUA", practice: f.practice)) {
