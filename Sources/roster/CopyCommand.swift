@@ -41,13 +41,18 @@ struct CopyCommand: ParsableCommand {
             func counted(_ n: Int) -> String { ReadoutText.count(n, "contact") }
             if dryRun { print("Dry run, nothing changed:", terminator: " ") }
             print("\(dryRun ? (move ? "would move" : "would copy") : (move ? "Moved" : "Copied")) \(counted(readout.copied + (move ? readout.alreadyThere : 0))) from \(readout.from) to \(readout.to)"
-                  + (readout.alreadyThere > 0 ? " (\(counted(readout.alreadyThere)) already in \(readout.to), left as they were)." : "."))
+                  + (readout.alreadyThere == 0 ? "." : " (\(counted(readout.alreadyThere)) already in \(readout.to)"
+                     + (readout.optOutsCarried == 0 ? ", left as they were)." : ").")))
+            if readout.optOutsCarried > 0 {
+                // Not "left as they were": their opt-out at A now holds at B.
+                print("\(counted(readout.optOutsCarried)) already in \(readout.to) \(dryRun ? "would now be" : readout.optOutsCarried == 1 ? "is now" : "are now") opted out there as at \(readout.from): an opt-out is the person's choice, and moving does not drop it (`roster show ID` lists the change).")
+            }
             if readout.textsMoved > 0 {
                 let people = ReadoutText.count(readout.textsMoved, "person", "people")
                 let get = dryRun ? "would now get" : readout.textsMoved == 1 ? "now gets" : "now get"
                 print("\(people) \(get) texts from \(readout.to) only: a person gets texts from one location, so their texts from \(readout.from) \(dryRun ? "would be" : "were") turned off.")
             }
-            if move && readout.moved > 0 { print("\(counted(readout.moved)) no longer in \(readout.from).") }
+            if move && readout.moved > 0 { print("\(counted(readout.moved)) \(dryRun ? "would no longer be" : "no longer") in \(readout.from).") }
         }
     }
 }

@@ -29,6 +29,9 @@ public struct CopyReadout: Equatable, Sendable, Encodable {
     public var alreadyThere = 0
     public var textsMoved = 0
     public var moved = 0
+    /// Contacts already in B whose opt-out at A a move carried into B (an opt-out is the
+    /// person's choice: it must not vanish with A's membership).
+    public var optOutsCarried = 0
     public var contacts: [String] = []
     public var dryRun = false
 
@@ -37,6 +40,7 @@ public struct CopyReadout: Equatable, Sendable, Encodable {
         case dryRun = "dry_run"
         case alreadyThere = "already_there"
         case textsMoved = "texts_moved"
+        case optOutsCarried = "opt_outs_carried"
     }
 }
 
@@ -134,11 +138,13 @@ public struct Contacts {
                 if move {
                     // An opt-out is the person's choice: it must not vanish with the old membership.
                     if !added.added, let there = try tx.memberships(contact: number).first(where: { $0.locationID == target.id }) {
-                        for channel in Channel.allCases where inSource.status(channel) == .optedOut && there.status(channel) != .optedOut {
+                        let carried = Channel.allCases.filter { inSource.status($0) == .optedOut && there.status($0) != .optedOut }
+                        for channel in carried {
                             try tx.setStatus(contact: number, location: target.id, channel: channel, status: .optedOut, at: at)
                             try tx.recordStatusChange(contact: number, location: target.id, channel: channel, from: there.status(channel),
                                                       to: .optedOut, reason: "opted out at \(source.name), moved here", operation: operation, at: at)
                         }
+                        if !carried.isEmpty { readout.optOutsCarried += 1 }
                     }
                     try tx.deleteMembership(contact: number, location: source.id)
                     readout.moved += 1

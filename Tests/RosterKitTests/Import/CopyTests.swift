@@ -39,6 +39,26 @@ import Testing
         #expect(try f.membership("Bo", "Salem")?.text == .subscribed)
     }
 
+    /// A move into a location the contact is already in carries A's opt-out into B (it
+    /// must not vanish with A's membership), and the readout counts it: that contact was
+    /// not "left as it was".
+    @Test func aMoveCarriesAnOptOutIntoALocationTheContactIsIn() throws {
+        let f = try Fixture()
+        try f.importCSV(header + seed, consent: "email")
+        let mary = try f.contact(named: "Mary").id
+        try f.importCSV(header + "Mary,Smith,mary@example.com,(603) 555-0123\n", into: "Salem", consent: "email")
+        _ = try f.contacts.setStatus(mary, location: "Nashua", practice: nil, channel: .email, status: .optedOut)
+        let r = try f.contacts.copy(from: "Nashua", to: "Salem", practice: nil, ids: [mary], move: true)
+        #expect((r.alreadyThere, r.optOutsCarried, r.moved) == (1, 1, 1))
+        #expect(try f.membership("Mary", "Salem")?.email == .optedOut)
+        #expect(try f.contact(named: "Mary").memberships.map(\.locationName) == ["Salem"])
+        // Nothing to carry: counted as already there, left as it was.
+        let bo = try f.contact(named: "Bo").id
+        try f.importCSV(header + "Bo,Ray,,(603) 555-0124\n", into: "Salem", consent: "email")
+        let again = try f.contacts.copy(from: "Nashua", to: "Salem", practice: nil, ids: [bo], move: true)
+        #expect((again.alreadyThere, again.optOutsCarried) == (1, 0))
+    }
+
     @Test func optOutsTravelWithCopy() throws {
         let f = try Fixture()
         try f.importCSV(header + seed)
