@@ -371,7 +371,10 @@ private struct Run {
         }
         readout.created += 1
         readout.add(parsed.corrections, keepingEach: request.keepsEveryDetail)
-        plan(&readout, record.row, "created", codec.encode(number), nil)
+        // A dry run's new contacts get no ID to show: the number is given back when the run
+        // rolls back, and a later import hands it to whoever it creates first.
+        plan(&readout, record.row, "created", request.dryRun ? nil : codec.encode(number),
+             request.dryRun ? "a new contact (its Contact ID is given when the file is imported)" : nil)
     }
 
     // MARK: merge rows (SPEC 5)

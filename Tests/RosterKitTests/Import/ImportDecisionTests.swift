@@ -263,6 +263,19 @@ import Testing
         #expect(reports[0] == reports[1] && reports[0].split(separator: "\n").count == full.failed + 1)
     }
 
+    /// A dry run's plan shows no Contact ID for a contact it would create: that number is
+    /// not kept, and the next import gives it to someone else.
+    @Test func aDryRunPlanShowsNoIDForANewContact() throws {
+        let f = try Fixture()
+        let csv = "First Name,Email\nAnn,ann@example.com\n"
+        let preview = try f.importCSV(csv, consent: "email") { $0.plan = true; $0.dryRun = true }
+        #expect(preview.plan?.map(\.action) == ["created"])
+        #expect(preview.plan?.first?.contactID == nil)
+        #expect(preview.plan?.first?.detail?.contains("given when the file is imported") == true)
+        let real = try f.importCSV(csv, consent: "email") { $0.plan = true }
+        #expect(real.plan?.first?.contactID == (try f.contact(named: "Ann").id))
+    }
+
     /// An import that drops the store's identity indexes (to build them again at the end)
     /// asks the identity index which contacts may have a key, and reads those: its readout
     /// and every table are what the indexes give, over true duplicates of the practice's
