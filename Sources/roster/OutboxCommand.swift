@@ -85,7 +85,9 @@ struct OutboxCommand: ParsableCommand {
 
         func printReadout(_ readout: SendReadout, path: String) {
             if dryRun {
-                print("Dry run: \(readout.left) messages would be handed to \(path); nothing was run.")
+                let waiting = readout.left - readout.wouldSend
+                print("Dry run: \(ReadoutText.count(readout.wouldSend, "message")) would be handed to \(path); nothing was run."
+                      + (waiting > 0 ? " \(ReadoutText.count(waiting, "more message")) would stay queued (over --limit, or for a practice setting listed below)." : ""))
             } else {
                 print("\(readout.sent) sent, \(readout.failed) failed, \(readout.left) left.")
             }

@@ -24,6 +24,9 @@ public struct SendReadout: Equatable, Sendable, Encodable {
     public var sent = 0
     public var failed = 0
     public var left = 0
+    /// A dry run's count of the messages it would hand to sendmail (within --limit, from
+    /// practices with a From address and a preferences URL); `left` counts every queued one.
+    public var wouldSend = 0
     public var dryRun = false
     public var failures: [Failure] = []
     public var dropped: [Dropped] = []
@@ -33,6 +36,7 @@ public struct SendReadout: Equatable, Sendable, Encodable {
     enum CodingKeys: String, CodingKey {
         case sent, failed, left, failures, dropped, blocked
         case dryRun = "dry_run"
+        case wouldSend = "would_send"
     }
 }
 
@@ -112,6 +116,7 @@ public struct Sender {
                                       body: try Self.body(firstName: entry.firstName, practice: practice),
                                       date: now, messageID: messageID, unsubscribeURL: practice.preferencesURL ?? "")
             if dryRun {
+                readout.wouldSend += 1
                 readout.left += 1
                 continue
             }

@@ -151,9 +151,20 @@ import Testing
         let (sendmail, dir) = Self.fakeSendmail(f.scratch)
         try f.importCSV("First Name,Email\nAnn,ann@example.com\n")
         let r = try Sender(store: f.store, clock: fixedClock).send(sendmail: sendmail, dryRun: true)
-        #expect((r.sent, r.left, r.dryRun) == (0, 1, true))
+        #expect((r.sent, r.left, r.wouldSend, r.dryRun) == (0, 1, 1, true))
         #expect(try Self.messages(dir).isEmpty)
         #expect(try Outbox(store: f.store).messages().first?.attempts == 0)
+    }
+
+    /// A dry run counts what a real run with the same --limit would hand off, apart from
+    /// what stays queued.
+    @Test func dryRunKeepsToTheLimit() throws {
+        let f = try ready()
+        let (sendmail, dir) = Self.fakeSendmail(f.scratch)
+        try f.importCSV("First Name,Email\nAnn,ann@example.com\nBo,bo@example.com\nCy,cy@example.com\n")
+        let r = try Sender(store: f.store, clock: fixedClock).send(sendmail: sendmail, limit: 2, dryRun: true)
+        #expect((r.wouldSend, r.left, r.sent) == (2, 3, 0))
+        #expect(try Self.messages(dir).isEmpty)
     }
 
     @Test func encodings() {
