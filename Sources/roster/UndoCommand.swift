@@ -30,6 +30,10 @@ struct UndoCommand: ParsableCommand {
                   + "\(ReadoutText.count(r.contactsRemoved, "contact")) removed, \(ReadoutText.count(r.membershipsRemoved, "membership")) removed, "
                   + "\(ReadoutText.count(r.contactsRestored, "contact")) restored, \(ReadoutText.count(r.statusesRestored, "status", "statuses")) restored, "
                   + "\(ReadoutText.count(r.welcomeEmailsRemoved, "unsent welcome email")) removed.")
+            if r.welcomeEmailsAlreadySent > 0 {
+                print("\(ReadoutText.count(r.welcomeEmailsAlreadySent, "welcome email")) had already been sent to contacts this undo "
+                      + "\(dryRun ? "would remove" : "removed"): those people have them, and the records of sending go with the contacts.")
+            }
             if let h = r.historyID { print("Recorded in history as #\(h).") }
         }
     }

@@ -7,6 +7,9 @@ public struct UndoReadout: Equatable, Sendable, Encodable {
     public var contactsRestored = 0
     public var statusesRestored = 0
     public var welcomeEmailsRemoved = 0
+    /// Welcome emails already sent to contacts the undo removes: the people have them, and
+    /// the records of sending go with the contacts.
+    public var welcomeEmailsAlreadySent = 0
     public var dryRun = false
     public var historyID: Int64?
 
@@ -17,6 +20,7 @@ public struct UndoReadout: Equatable, Sendable, Encodable {
         case contactsRestored = "contacts_restored"
         case statusesRestored = "statuses_restored"
         case welcomeEmailsRemoved = "welcome_emails_removed"
+        case welcomeEmailsAlreadySent = "welcome_emails_already_sent"
         case dryRun = "dry_run"
         case historyID = "history_id"
     }
@@ -105,6 +109,7 @@ public struct Undoer {
                 readout.contactsRestored += 1
             }
             readout.welcomeEmailsRemoved = try tx.deleteUnsentWelcome(operation: id)
+            readout.welcomeEmailsAlreadySent = try tx.sentWelcomeToCreated(operation: id)
             for contact in created {
                 try tx.deleteContact(number: contact)
                 readout.contactsRemoved += 1

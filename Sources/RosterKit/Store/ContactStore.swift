@@ -259,6 +259,8 @@ public protocol ContactTransaction: AnyObject {
     func laterChanges(operation: Int64, statusMark: Int64, contacts: [Int64]) throws -> [String]
     func deleteContact(number: Int64) throws
     func deleteUnsentWelcome(operation: Int64) throws -> Int
+    /// The welcome emails `operation` queued that were sent, to contacts it created.
+    func sentWelcomeToCreated(operation: Int64) throws -> Int
     func markUndone(_ operation: Int64, by undo: Int64) throws
 }
 

@@ -786,6 +786,13 @@ final class SQLTransaction: ContactTransaction {
         return try db.run("DELETE FROM outbox WHERE operation_id = ? AND sent_at IS NULL", [.int(operation)])
     }
 
+    func sentWelcomeToCreated(operation: Int64) throws -> Int {
+        Int(try db.first("""
+            SELECT count(*) FROM outbox o JOIN contact c ON c.id = o.contact_id
+            WHERE o.operation_id = ? AND o.sent_at IS NOT NULL AND c.created_operation = o.operation_id
+            """, [.int(operation)]) { $0.int(0) } ?? 0)
+    }
+
     func markUndone(_ operation: Int64, by undo: Int64) throws {
         willDelete()
         try db.run("UPDATE operation SET undone_by = ? WHERE id = ?", [.int(undo), .int(operation)])

@@ -28,6 +28,20 @@ import Testing
         #expect(history[1].undoneBy == u.historyID)
     }
 
+    /// An undo removes the import's unsent welcome emails, and says how many had been sent
+    /// already to the contacts it removes (their records go with them).
+    @Test func undoSaysWhichWelcomeEmailsWereAlreadySent() throws {
+        let f = try Fixture()
+        let r = try f.importCSV(header + "Mary,Smith,mary@example.com,\nAnn,Lee,ann@example.com,\n", into: "Nashua", consent: "email")
+        let first = try #require(try f.store.outbox().first)
+        try f.store.markSent(ids: [first.id], at: "2026-11-25T13:00:00Z")
+        let preview = try Undoer(store: f.store, clock: fixedClock).undo(try #require(r.historyID), dryRun: true)
+        #expect((preview.welcomeEmailsRemoved, preview.welcomeEmailsAlreadySent) == (1, 1))
+        let u = try Undoer(store: f.store, clock: fixedClock).undo(try #require(r.historyID))
+        #expect((u.contactsRemoved, u.welcomeEmailsRemoved, u.welcomeEmailsAlreadySent) == (2, 1, 1))
+        #expect(try f.store.outbox().isEmpty)
+    }
+
     /// Schema 007: undo finds what an operation made from where the contacts and the status
     /// changes stood when it began. An operation recorded before 007 has no marks, and is
     /// undone the same; others' rows around it are left alone.
