@@ -120,7 +120,7 @@ public struct Sender {
                 readout.left += 1
                 continue
             }
-            let error = Self.handOff(message.rendered, to: sendmail, recipient: entry.to)
+            let error = Self.handOff(message.rendered, to: sendmail, recipient: entry.to, firstName: entry.firstName)
             let at = Clock.timestamp(clock.now())
             if let error {
                 try store.recordDelivery(id: entry.id, outcome: .failed(messageID: messageID, error: error), at: at)
@@ -137,7 +137,7 @@ public struct Sender {
 
     /// Runs `sendmail -i -t` with the message on standard input; nil when it exited 0,
     /// else why (its status and first line of output, the recipient's address hidden).
-    static func handOff(_ message: String, to sendmail: String, recipient: String) -> String? {
+    static func handOff(_ message: String, to sendmail: String, recipient: String, firstName: String) -> String? {
         guard FileManager.default.isExecutableFile(atPath: sendmail) else {
             return "\(sendmail) is not an executable sendmail: install a mail transfer agent (Postfix, msmtp…) or pass --sendmail PATH"
         }
@@ -158,8 +158,22 @@ public struct Sender {
         process.waitUntilExit()
         if process.terminationReason == .exit && process.terminationStatus == 0 { return nil }
         let said = String(decoding: output, as: UTF8.self).split(separator: "\n").first.map(String.init) ?? ""
-        let hidden = said.replacingOccurrences(of: recipient, with: "<recipient>")
+        let hidden = hideContact(in: said, recipient: recipient, firstName: firstName)
         let status = process.terminationReason == .exit ? "exited with status \(process.terminationStatus)" : "was killed by signal \(process.terminationStatus)"
         return "sendmail \(status)" + (hidden.isEmpty ? "" : ": \(hidden.prefix(200))")
+    }
+
+    /// A line sendmail printed, with the contact's address (and its part before the @) and
+    /// first name hidden, whatever their case: it is printed, and kept for `roster outbox`
+    /// (SPEC 11: errors never hold a contact's values). A mail server may echo the address
+    /// in capitals, or the subject ("Hi Ann!").
+    static func hideContact(in line: String, recipient: String, firstName: String) -> String {
+        var hidden = line
+        let local = recipient.split(separator: "@").first.map(String.init) ?? ""
+        for (value, placeholder) in [(recipient, "<recipient>"), (local, "<recipient>"), (firstName, "<first name>")]
+            where value.count >= 2 {
+            hidden = hidden.replacingOccurrences(of: value, with: placeholder, options: [.caseInsensitive])
+        }
+        return hidden
     }
 }

@@ -156,6 +156,15 @@ import Testing
         #expect(try Outbox(store: f.store).messages().first?.attempts == 0)
     }
 
+    /// What sendmail prints is kept and shown without the contact's address or first name,
+    /// in whatever case the mail server echoed them.
+    @Test func sendmailsWordsHideTheContact() {
+        let line = "554 rejected (Subject: Hi Karyn! We're here for you) rcpt=<KARYN.MUELLER@EXAMPLE.ORG> user karyn.mueller"
+        let hidden = Sender.hideContact(in: line, recipient: "karyn.mueller@example.org", firstName: "Karyn")
+        #expect(!hidden.lowercased().contains("karyn") && !hidden.lowercased().contains("mueller"), "\(hidden)")
+        #expect(hidden == "554 rejected (Subject: Hi <first name>! We're here for you) rcpt=<<recipient>> user <recipient>")
+    }
+
     /// A dry run counts what a real run with the same --limit would hand off, apart from
     /// what stays queued.
     @Test func dryRunKeepsToTheLimit() throws {
