@@ -157,6 +157,10 @@ import Testing
         #expect(!r.stderr.contains("blue") && !r.stderr.contains("m@example.com"))
         let ignored = try cli.json(["import", unknown, "--location", "Nashua", "--consent", "email", "--ignore-unknown-columns", "--json"])
         #expect(ignored["created"] as? Int == 1)
+        // A file that cannot be written says so (not "cannot read"), and what to check.
+        let unwritable = try cli.run(["export", "--location", "Nashua", "--out", cli.path("no-such-folder/out.csv")])
+        #expect(unwritable.status != 0)
+        #expect(unwritable.stderr.contains("cannot write") && unwritable.stderr.contains("folder exists"), "\(unwritable.stderr)")
 
         let sensitive = cli.file("s.csv", "First Name,Email,SSN\nAnn,a@example.com,999-00-1111\n")
         for flags in [[], ["--ignore-unknown-columns"], ["--strict-template"]] {

@@ -11,7 +11,7 @@ public final class CSVWriter {
     /// Creates (or truncates) `path` with mode 0600: the files hold PHI (SPEC 5).
     public init(path: String) throws {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        if fd < 0 { throw FileError.cannotRead(path: path, reason: "cannot write: " + String(cString: strerror(errno))) }
+        if fd < 0 { throw FileError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
         fchmod(fd, 0o600)
         descriptor = fd
         ownsDescriptor = true
@@ -95,7 +95,7 @@ public final class CSVWriter {
             let n = buffer[offset...].withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw FileError.cannotRead(path: path ?? "standard output", reason: "cannot write: " + String(cString: strerror(errno)))
+                throw FileError.cannotWrite(path: path ?? "standard output", reason: String(cString: strerror(errno)))
             }
             offset += n
         }

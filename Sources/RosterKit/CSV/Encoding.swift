@@ -16,6 +16,7 @@ public enum SourceEncoding: String, Sendable, Equatable {
 /// Problems with a whole file: thrown, so nothing is written (SPEC 8's exit status).
 public enum FileError: Error, Equatable, CustomStringConvertible {
     case cannotRead(path: String, reason: String)
+    case cannotWrite(path: String, reason: String)
     case empty
     case truncatedCharacter
     case invalidUTF16(row: Int)
@@ -27,6 +28,8 @@ public enum FileError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .cannotRead(let path, let reason): "cannot read \(path): \(reason)"
+        case .cannotWrite(let path, let reason):
+            "cannot write \(path): \(reason). Check that its folder exists and that you may write there, or name another file"
         case .empty: "the file is empty: export the list again, with its header row"
         case .truncatedCharacter:
             "the file ends in the middle of a character, so it looks cut short: export or copy it again"

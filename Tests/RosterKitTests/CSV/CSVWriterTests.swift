@@ -130,7 +130,7 @@ import Testing
     @Test func unwritablePathThrows() throws {
         let scratch = Scratch()
         let error = csvThrownError { try CSVWriter(path: scratch.path("no/such/folder/out.csv")) }
-        guard case .cannotRead(let path, _)? = error as? FileError else {
+        guard case .cannotWrite(let path, _)? = error as? FileError else {
             Issue.record("expected a FileError, got \(String(describing: error))"); return
         }
         #expect(path.hasSuffix("out.csv"))
