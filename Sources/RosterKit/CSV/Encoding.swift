@@ -208,7 +208,7 @@ struct Transcoder {
 
     /// Windows-1252's 0x80–0x9F; other bytes are Latin-1. Undefined bytes keep their C1
     /// code point, which the field rules refuse as a control character.
-    private static let cp1252: [UInt32] = [
+    static let cp1252: [UInt32] = [
         0x20AC, 0x81, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8D, 0x017D, 0x8F,
         0x90, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x9D, 0x017E, 0x0178,
     ]
@@ -270,5 +270,29 @@ struct Transcoder {
             out.append(UInt8(0xF0 | (v >> 18))); out.append(UInt8(0x80 | ((v >> 12) & 0x3F)))
             out.append(UInt8(0x80 | ((v >> 6) & 0x3F))); out.append(UInt8(0x80 | (v & 0x3F)))
         }
+    }
+}
+
+/// Text that was UTF-8 and went through a Windows-1252 reading: "Ã©" for é, "â€™" for ’.
+/// A spreadsheet that opens an exported (UTF-8) file as Windows-1252 shows it so, and saves
+/// it so, as "CSV UTF-8" or as "CSV"; a file that is UTF-8 but for a cell a spreadsheet
+/// saved is read as Windows-1252 whole (SPEC 2), with the same result. The rule that
+/// catches it keeps a merge from storing it over every accented name (`RowNormaliser`).
+enum MixedEncoding {
+    /// What Windows-1252 reads UTF-8's continuation bytes (0x80–0xBF) as.
+    private static let continuation: Set<UInt32> = Set((0x80...0xBF).map { b in b < 0xA0 ? Transcoder.cp1252[b - 0x80] : UInt32(b) })
+
+    /// Whether `text` holds a UTF-8 lead byte read as a Windows-1252 letter (Â–ß, à–ï, ð–ô)
+    /// followed by as many continuation bytes as it announces. No name or address has these.
+    static func looksDecodedTwice(_ text: String) -> Bool {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return false }
+        let scalars = Array(text.unicodeScalars)
+        for i in scalars.indices {
+            let v = scalars[i].value
+            let needed = (0xC2...0xDF).contains(v) ? 1 : (0xE0...0xEF).contains(v) ? 2 : (0xF0...0xF4).contains(v) ? 3 : 0
+            guard needed > 0, i + needed < scalars.count else { continue }
+            if (1...needed).allSatisfy({ continuation.contains(scalars[i + $0].value) }) { return true }
+        }
+        return false
     }
 }

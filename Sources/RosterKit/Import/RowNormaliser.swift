@@ -86,6 +86,13 @@ public struct RowNormaliser: Sendable {
                 values[field] = stored
                 continue
             }
+            // UTF-8 seen through Windows-1252 (a spreadsheet that opened a UTF-8 file as its
+            // own encoding, then saved it) is never stored as it reads: in a merge it would
+            // replace every accented name (`MixedEncoding`).
+            if MixedEncoding.looksDecodedTwice(trimmed) {
+                result.problems.append(Problem(field: field.header, message: "\(field.header) looks garbled (é shows as Ã©, ’ as â€™), as when a spreadsheet opens a UTF-8 file as Windows-1252 and saves it: retype it, or export again and open the file as UTF-8 (Excel: Data, From Text/CSV, File Origin 65001: Unicode (UTF-8))"))
+                continue
+            }
             let outcome = rule(field, trimmed, country: values[.country])
             switch outcome {
             case .invalid(let message):

@@ -3,6 +3,36 @@ import Testing
 @testable import RosterKit
 
 @Suite struct CSVEncodingTests {
+    /// UTF-8 seen through Windows-1252 ("Ã©" for é, "â€™" for ’, "ðŸ˜€" for 😀) is caught;
+    /// accented names, Windows-1252's own punctuation and other scripts are not.
+    @Test func textDecodedTwiceIsRecognised() {
+        let names = ["Renée", "José", "Juárez", "O’Brien", "Zoë", "Müller", "Łukasz", "Ñúñez", "SÃO PAULO", "Â", "à la", "Ünal",
+                     "ß", "Ðorðe", "Øyvind", "Ærø", "naïve café", "Ōtani", "김민준", "Straße 5", "“quoted”", "—", "€5 co-pay"]
+        for name in names {
+            #expect(!MixedEncoding.looksDecodedTwice(name), "\(name)")
+            // The same name's UTF-8 bytes read as Windows-1252 is caught, when it had any
+            // byte past ASCII.
+            let seen = String(String.UnicodeScalarView(Array(name.utf8).map { b in
+                Unicode.Scalar(b < 0x80 ? UInt32(b) : b < 0xA0 ? Transcoder.cp1252[Int(b) - 0x80] : UInt32(b))!
+            }))
+            #expect(MixedEncoding.looksDecodedTwice(seen) == name.utf8.contains { $0 >= 0x80 }, "\(seen)")
+        }
+        #expect(MixedEncoding.looksDecodedTwice("ðŸ˜€ smile"))
+        #expect(!MixedEncoding.looksDecodedTwice("Ã"))   // a lead letter at the end, alone
+    }
+
+    /// No name, city or address in the third-party files reads as decoded twice.
+    @Test(.enabled(if: testdataAvailable, "needs ../shared/testdata"))
+    func noRealValueLooksDecodedTwice() throws {
+        for file in ["synthea_template_clean.csv", "synthea/patients_synthea_sample_apr2020.csv", "synthea/patients_dbt_synthea.csv"] {
+            guard let path = testdata(file) else { continue }
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            for line in text.split(separator: "\n") {
+                for cell in line.split(separator: ",") { #expect(!MixedEncoding.looksDecodedTwice(String(cell)), "\(file): \(cell)") }
+            }
+        }
+    }
+
     // MARK: detection
 
     @Test func plainUTF8() throws {

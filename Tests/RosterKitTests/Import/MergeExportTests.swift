@@ -27,6 +27,26 @@ import Testing
         }
     }
 
+    /// An export opened in a spreadsheet as Windows-1252 and saved (as "CSV UTF-8" here)
+    /// comes back with its accented names garbled: those rows fail, naming the field, and no
+    /// contact changes; a row whose names are plain merges its edit.
+    @Test func aGarbledRoundTripChangesNoName() throws {
+        let f = try Fixture()
+        try f.importCSV("First Name,Last Name,Email\nJosé,Juárez,jose@example.com\nAnn,O’Brien,ann@example.com\nBo,Ray,bo@example.com\n",
+                        consent: "none")
+        let before = try f.snapshot()["contact"]
+        let exported = try export(f)
+        let garbled = String(String.UnicodeScalarView(Array(exported.utf8).map { b in
+            Unicode.Scalar(b < 0x80 ? UInt32(b) : b < 0xA0 ? Transcoder.cp1252[Int(b) - 0x80] : UInt32(b))!
+        }))
+        #expect(garbled.contains("JosÃ©") && garbled.contains("Oâ€™Brien"))
+        let r = try merge(f, garbled)
+        #expect((r.failed, r.unchanged, r.updated) == (2, 1, 0))
+        #expect(r.failures.map(\.field) == ["First Name", "Last Name"])
+        #expect(r.failures.allSatisfy { $0.message.contains("looks garbled") })
+        #expect(try f.snapshot()["contact"] == before)
+    }
+
     /// Merge rows are normalised on another thread against contacts read a batch ahead:
     /// over several batches of edits, clears, short dates, repeated, unknown and foreign IDs,
     /// and (in an import) IDs of contacts the same file created a batch earlier, the readout
