@@ -14,7 +14,8 @@ public enum ImportError: Error, Equatable, CustomStringConvertible {
     case missingTemplateColumns([String])
     case missingContactIDColumn
     case tooManyRows(count: Int, limit: Int)
-    case practiceMissing(field: String, option: String, practice: String)
+    /// The practice values the welcome email needs and the practice lacks, all of them.
+    case practiceMissing(fields: [String], options: [String], practice: String)
     case invalidOption(String)
 
     public var description: String {
@@ -44,8 +45,10 @@ public enum ImportError: Error, Equatable, CustomStringConvertible {
             return "a merge needs a Contact ID column: export the location with `roster export`, edit that file and merge it back"
         case .tooManyRows(let count, let limit):
             return "the file has \(count) data rows, over the limit of \(limit): nothing was imported. Split the file, or raise the limit with --max-rows \(count)"
-        case .practiceMissing(let field, let option, let practice):
-            return "the welcome email needs the practice's \(field), and \(practice) has none: nothing was imported. Set it with `roster practice set \"\(practice)\" \(option) ...`, or import with --consent that leaves out email"
+        case .practiceMissing(let fields, let options, let practice):
+            let named = fields.count < 2 ? fields.joined() : fields.dropLast().joined(separator: ", ") + " and " + fields.last!
+            return "the welcome email needs the practice's \(named), and \(practice) has \(fields.count == 1 ? "none" : "none of these"): nothing was imported. "
+                + "Set \(fields.count == 1 ? "it" : "them") with `roster practice set \"\(practice)\" \(options.map { "\($0) ..." }.joined(separator: " "))`, or import with --consent that leaves out email"
         case .invalidOption(let message):
             return message
         }

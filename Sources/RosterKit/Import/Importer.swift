@@ -352,8 +352,8 @@ private struct Run {
         }
         // 4. A new contact.
         let wantsWelcome = request.consent.email && values[.email] != nil
-        if wantsWelcome, let missing = welcomeMissing.first {
-            throw ImportError.practiceMissing(field: missing.field, option: missing.option, practice: practice.name)
+        if wantsWelcome, !welcomeMissing.isEmpty {
+            throw ImportError.practiceMissing(fields: welcomeMissing.map(\.field), options: welcomeMissing.map(\.option), practice: practice.name)
         }
         let number = try tx.insertContact(practiceID: practice.id, values: values, keys: keys, at: at, operation: operation)
         identity.add(hashes, contact: number)

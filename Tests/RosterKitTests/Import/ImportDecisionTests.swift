@@ -195,7 +195,7 @@ import Testing
         }
         var anyway = again
         anyway.again = true
-        #expect(throws: ImportError.practiceMissing(field: "owner's full name", option: "--owner", practice: f.practice)) {
+        #expect(throws: ImportError.practiceMissing(fields: ["owner's full name", "phone", "address"], options: ["--owner", "--phone", "--address"], practice: f.practice)) {
             try importer.run(anyway)
         }
     }
@@ -476,11 +476,11 @@ import Testing
 
     @Test func practiceWithoutOwnerRefusesEmailImportBeforeWriting() throws {
         let f = try Fixture(withOwner: false)
-        #expect(throws: ImportError.practiceMissing(field: "owner's full name", option: "--owner", practice: f.practice)) {
+        #expect(throws: ImportError.practiceMissing(fields: ["owner's full name", "phone", "address"], options: ["--owner", "--phone", "--address"], practice: f.practice)) {
             try f.importCSV(header + "Ann,Lee,,(603) 555-0124\nMary,Smith,mary@example.com,\n")
         }
         #expect(try f.count("contact") == 0)
-        #expect(ImportError.practiceMissing(field: "owner's full name", option: "--owner", practice: f.practice).description
+        #expect(ImportError.practiceMissing(fields: ["owner's full name", "phone", "address"], options: ["--owner", "--phone", "--address"], practice: f.practice).description
             .contains("roster practice set \"Phil's Physical Therapy\" --owner"))
         // Without email consent nothing is queued, so nothing is missing.
         #expect(try f.importCSV(header + "Mary,Smith,mary@example.com,\n", consent: "text").created == 1)
