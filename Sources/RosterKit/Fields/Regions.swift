@@ -77,6 +77,8 @@ enum Regions {
         "okla": "OK", "ore": "OR", "oreg": "OR", "penn": "PA", "penna": "PA", "tenn": "TN", "tex": "TX",
         "wash": "WA", "wis": "WI", "wisc": "WI", "wyo": "WY", "vt": "VT", "que": "QC", "pq": "QC",
         "newfoundland": "NL", "washingtondc": "DC", "quebec": "QC", "quebecprovince": "QC",
+        // Canada's traditional ones (Canada Post's before the two-letter codes).
+        "ont": "ON", "alta": "AB", "sask": "SK", "man": "MB", "nfld": "NL", "pei": "PE",
     ]
 
     /// code → country, and normalised spelling → code.

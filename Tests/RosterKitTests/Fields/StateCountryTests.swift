@@ -18,6 +18,7 @@ import Testing
         ("Québec", "QC"), ("PQ", "QC"), ("Ontario", "ON"), ("Prince Edward Island", "PE"), ("Wash.", "WA"),
         ("District of Columbia", "DC"), ("Washington DC", "DC"), ("Washington, D.C.", "DC"), ("Puerto Rico", "PR"),
         ("Newfoundland", "NL"), ("Tex.", "TX"), ("on", "ON"),
+        ("Ont.", "ON"), ("Alta.", "AB"), ("Sask.", "SK"), ("Man.", "MB"), ("Nfld.", "NL"), ("P.E.I.", "PE"),
     ])
     func stateNameOrVariantIsWrittenAsItsCode(given: String, code: String) {
         #expect(State.normalise(given, country: nil) == .corrected(code, kind: .stateCode))
