@@ -6,6 +6,8 @@ enum NoteWords {
         "do not", "dont", "don't", "dnu", "do not use", "cash pay", "self pay", "deceased",
         "test", "unknown", "n/a", "none", "no name", "patient", "null", "duplicate",
         "dummy", "sample", "tbd", "fnu", "lnu", "no first name", "no last name",
+        // A newborn's placeholder until the name is known ("Baby Boy Smith").
+        "baby boy", "baby girl",
     ].map { $0.split(separator: " ").map(String.init) }
 
     /// Phrases that say the person must not be contacted: the fix is usually to drop the row.

@@ -102,6 +102,7 @@ import Testing
         // More of the one list (NoteWords).
         ("Self Pay", "self pay"), ("Duplicate Mary", "duplicate"), ("Null", "null"),
         ("Dummy", "dummy"), ("Sample", "sample"), ("TBD", "tbd"), ("FNU", "fnu"), ("LNU", "lnu"),
+        ("Baby Boy", "baby boy"), ("BABY GIRL", "baby girl"), ("Baby Girl Smith", "baby girl"),
         // Quoted note words are still words.
         ("Mary \"Test\" Smith", "test"), ("Mary 'Test' Smith", "test"), ("'Deceased'", "deceased"),
     ])
