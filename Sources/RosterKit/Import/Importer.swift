@@ -195,6 +195,13 @@ public struct Importer {
                 }
                 if dataRows > request.maxRows { throw ImportError.tooManyRows(count: dataRows, limit: request.maxRows) }
                 if dataRows == 0 { readout.warnings.append("the file has a header but no rows") }
+                if run.leftUnreachable > 0 {
+                    let (n, one) = (run.leftUnreachable, run.leftUnreachable == 1)
+                    let what = request.dryRun
+                        ? "would lose \(one ? "its" : "their") phone or email in this \(request.mode.rawValue), and with it \(one ? "its" : "their") subscription on that channel wherever \(one ? "it is" : "they are") subscribed"
+                        : "lost \(one ? "its" : "their") phone or email in this \(request.mode.rawValue), so \(one ? "it is" : "they are") now unsubscribed on that channel wherever \(one ? "it was" : "they were") subscribed"
+                    readout.warnings.append("\(ReadoutText.count(n, "contact")) \(what) (`roster show ID` lists each change)")
+                }
                 try tx.finishOperation(operation, counts: readout.counts, sha256: try hash.wait())
                 if !request.dryRun { readout.historyID = operation }
             }
@@ -264,6 +271,9 @@ private struct Run {
     }
     /// Merge rows seen so far: Contact number → spreadsheet row.
     var seenIDs: [Int64: Int] = [:]
+    /// Contacts a merge row left without a phone or an email that had a status subscribed
+    /// on that channel (`TextRule.unsubscribeUnreachable`): the readout says how many.
+    var leftUnreachable = 0
     /// The reason a merge's new memberships record (the same for every row; the readout's
     /// kind and file name).
     lazy var mergeReason = "\(request.mode.rawValue) of \((request.path as NSString).lastPathComponent), consent \(request.consent)"
@@ -476,6 +486,14 @@ private struct Run {
             for field in changed {
                 readout.changes.append(Change(row: record.row, contactID: id, field: field.header,
                                               from: stored.values[field], to: values[field]))
+            }
+            var unreachable: [Channel] = []
+            if stored.values[.phone] != nil && values[.phone] == nil { unreachable.append(.text) }
+            if stored.values[.email] != nil && values[.email] == nil { unreachable.append(.email) }
+            if try TextRule.unsubscribeUnreachable(tx, contact: number, channels: unreachable,
+                                                   reason: "\(unreachable == [.email] ? "email" : unreachable == [.text] ? "phone" : "phone and email") removed by the \(mergeReason)",
+                                                   operation: operation, at: at) > 0 {
+                leftUnreachable += 1
             }
             let changedHeaders = Set(changed.map(\.header))
             readout.add(parsed.corrections.filter { changedHeaders.contains($0.field) }, keepingEach: request.keepsEveryDetail)

@@ -67,6 +67,25 @@ public enum TextRule {
         return (from, moved)
     }
 
+    /// A contact an edit left without a phone (or an email) cannot be texted (emailed): its
+    /// `subscribed` statuses on that channel, in every location, become `unsubscribed`
+    /// (SPEC 4 subscribes a channel only with its phone or email). Opt-outs stay as they
+    /// are. Returns how many statuses changed.
+    public static func unsubscribeUnreachable(_ tx: any ContactTransaction, contact: Int64, channels: [Channel], reason: String,
+                                              operation: Int64?, at: String) throws -> Int {
+        guard !channels.isEmpty else { return 0 }
+        var changed = 0
+        for membership in try tx.memberships(contact: contact) {
+            for channel in channels where membership.status(channel) == .subscribed {
+                try tx.setStatus(contact: contact, location: membership.locationID, channel: channel, status: .unsubscribed, at: at)
+                try tx.recordStatusChange(contact: contact, location: membership.locationID, channel: channel, from: .subscribed,
+                                          to: .unsubscribed, reason: reason, operation: operation, at: at)
+                changed += 1
+            }
+        }
+        return changed
+    }
+
     static func unsubscribeTextsElsewhere(_ tx: any ContactTransaction, contact: Int64, keeping location: Location,
                                           memberships: [Membership], operation: Int64?, at: String) throws -> [String] {
         var moved: [String] = []

@@ -339,6 +339,34 @@ import Testing
         #expect(try f.contacts.show(id).values[.email] == "mary@example.com")
     }
 
+    /// A merge that leaves a contact without a phone unsubscribes its texts wherever they
+    /// were subscribed (an opt-out stays), says so, and undo gives them back.
+    @Test func clearingThePhoneUnsubscribesTexts() throws {
+        let f = try Fixture()
+        try f.importCSV(header + seed, consent: "email,text")
+        try f.importCSV(header + seed, into: "Hudson", consent: "email,text")
+        let id = try f.contact(named: "Mary").id
+        #expect(try f.membership("Mary", "Hudson")?.text == .subscribed)
+        let before = try f.snapshot()
+        let r = try merge(f, "Contact ID,First Name,Phone (Mobile)\n\(id),Mary,\n", into: "Hudson") { $0.clearEmpty = true }
+        #expect(r.updated == 1)
+        #expect(try f.contacts.show(id).values[.phone] == nil)
+        #expect(try f.membership("Mary", "Hudson")?.text == .unsubscribed)
+        #expect(try f.membership("Mary", "Hudson")?.email == .subscribed, "the email is still there")
+        #expect(r.warnings.contains { $0.hasPrefix("1 contact lost its phone or email") })
+        #expect(try f.contacts.show(id).history.contains { $0.location == "Hudson" && $0.reason.hasPrefix("phone removed by the merge") })
+        let undone = try Undoer(store: f.store, clock: fixedClock).undo(try #require(r.historyID))
+        #expect(undone.statusesRestored == 1)
+        var after = try f.snapshot()
+        var expected = before
+        after["status_change"] = nil
+        expected["status_change"] = nil
+        #expect(after["membership"] == expected["membership"] && after["contact"]?.count == expected["contact"]?.count)
+        // A row that keeps the phone changes no status.
+        let kept = try merge(f, "Contact ID,First Name,Last Name\n\(id),Mary,Smithe\n", into: "Hudson")
+        #expect(kept.updated == 1 && !kept.warnings.contains { $0.contains("lost its phone") })
+    }
+
     @Test func unknownAndForeignIDs() throws {
         let f = try Fixture()
         try f.importCSV(header + seed)
