@@ -10,6 +10,16 @@ enum NoteWords {
         "baby boy", "baby girl",
     ].map { $0.split(separator: " ").map(String.init) }
 
+    /// Whether free text (Notes) says the person died: "Deceased 2019-04-02", "passed away",
+    /// "died", as whole words in any case.
+    static func saysDeceased(_ text: String) -> Bool {
+        let lower = Text.lowercased(text)
+        guard Text.contains(lower, "deceased") || Text.contains(lower, "passed away") || Text.contains(lower, "died") else { return false }
+        let words = lower.split(whereSeparator: { !$0.isLetter }).map(String.init)
+        return words.contains("deceased") || words.contains("died")
+            || zip(words, words.dropFirst()).contains { $0 == "passed" && $1 == "away" }
+    }
+
     /// Phrases that say the person must not be contacted: the fix is usually to drop the row.
     static let doNotContact: Set<String> = ["do not", "dont", "don't", "dnu", "do not use", "deceased"]
 

@@ -195,6 +195,11 @@ public struct Importer {
                 }
                 if dataRows > request.maxRows { throw ImportError.tooManyRows(count: dataRows, limit: request.maxRows) }
                 if dataRows == 0 { readout.warnings.append("the file has a header but no rows") }
+                if !run.welcomedThoughDeceased.isEmpty {
+                    let rows = run.welcomedThoughDeceased
+                    let shown = rows.prefix(10).map(String.init).joined(separator: ", ") + (rows.count > 10 ? " and \(rows.count - 10) more" : "")
+                    readout.warnings.append("\(rows.count == 1 ? "row" : "rows") \(shown): Notes say the person died, yet a welcome email \(request.dryRun ? "would be" : "was") queued for \(rows.count == 1 ? "them" : "each"). Check before `roster outbox send`: `roster unsubscribe ID --location \(location.name) --channel email --opt-out` stops one; for many, undo this import (`roster history` gives its number), delete those rows and import again")
+                }
                 if run.leftUnreachable > 0 {
                     let (n, one) = (run.leftUnreachable, run.leftUnreachable == 1)
                     let what = request.dryRun
@@ -274,6 +279,9 @@ private struct Run {
     /// Contacts a merge row left without a phone or an email that had a status subscribed
     /// on that channel (`TextRule.unsubscribeUnreachable`): the readout says how many.
     var leftUnreachable = 0
+    /// Rows of new contacts welcomed (an email queued) whose Notes say the person died, as
+    /// EMR exports note it ("Deceased 2019-04-02"): the readout names the rows to check.
+    var welcomedThoughDeceased: [Int] = []
     /// The reason a merge's new memberships record (the same for every row; the readout's
     /// kind and file name).
     lazy var mergeReason = "\(request.mode.rawValue) of \((request.path as NSString).lastPathComponent), consent \(request.consent)"
@@ -378,6 +386,7 @@ private struct Run {
         if wantsWelcome, let email = values[.email] {
             try tx.queueWelcome(contact: number, to: email, operation: operation, at: at)
             readout.welcomeEmailsQueued += 1
+            if let notes = values[.notes], NoteWords.saysDeceased(notes) { welcomedThoughDeceased.append(record.row) }
         }
         readout.created += 1
         readout.add(parsed.corrections, keepingEach: request.keepsEveryDetail)

@@ -243,3 +243,11 @@ import Testing
     }
 }
 
+/// Notes that say the person died, as EMR exports write it, and notes that do not.
+@Suite struct DeceasedNotesTests {
+    @Test(arguments: ["Deceased 2019-04-02 (per EMR export)", "DECEASED", "pt deceased", "Passed away in May", "died 2020", "Died."])
+    func notesThatSayThePersonDied(_ notes: String) { #expect(NoteWords.saysDeceased(notes)) }
+
+    @Test(arguments: ["Studied at UNH", "Prefers mornings", "Dies Irae choir", "passed the away game", "Bodied well", ""])
+    func notesThatDoNot(_ notes: String) { #expect(!NoteWords.saysDeceased(notes)) }
+}

@@ -263,6 +263,18 @@ import Testing
         #expect(reports[0] == reports[1] && reports[0].split(separator: "\n").count == full.failed + 1)
     }
 
+    /// A new contact welcomed though its Notes say the person died is named in a warning,
+    /// with how to stop the email; without email consent nothing is queued, nor warned.
+    @Test func aWelcomeQueuedForSomeoneWhoDiedIsNamed() throws {
+        let f = try Fixture()
+        let csv = "First Name,Email,Notes\nAnn,ann@example.com,Deceased 2019-04-02\nBo,bo@example.com,Prefers mornings\n"
+        let r = try f.importCSV(csv, consent: "email")
+        #expect(r.welcomeEmailsQueued == 2)
+        #expect(r.warnings.contains { $0.hasPrefix("row 2: Notes say the person died") && $0.contains("--opt-out") })
+        let quiet = try f.importCSV(csv, into: "Hudson", consent: "text")
+        #expect(!quiet.warnings.contains { $0.contains("died") })
+    }
+
     /// A dry run's plan shows no Contact ID for a contact it would create: that number is
     /// not kept, and the next import gives it to someone else.
     @Test func aDryRunPlanShowsNoIDForANewContact() throws {
