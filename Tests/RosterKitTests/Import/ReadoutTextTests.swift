@@ -69,6 +69,15 @@ import Testing
         #expect(ReadoutText.oneLine("no breaks") == "no breaks")
     }
 
+    /// A dry run says what would happen to texts, not that it happened.
+    @Test func aDryRunsTextsWouldMove() {
+        var r = sample()
+        r.dryRun = true
+        r.historyID = nil
+        let text = ReadoutText().render(r)
+        #expect(text.contains("12 people would now get texts from Nashua only: a person gets texts from one location, so texts elsewhere would be turned off."))
+    }
+
     @Test func dryRunMergeLayoutWithReportAndColour() {
         var r = sample()
         r.kind = "merge"
