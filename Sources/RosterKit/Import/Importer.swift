@@ -75,13 +75,19 @@ public struct Importer {
         if let format = binaryFormat(fingerprint.head) { throw FileError.notText(format: format) }
         var reader = try CSVReader(path: request.path, encoding: fingerprint.encoding)
         guard var headerRecord = try firstNonBlank(reader) else { throw ImportError.noHeader }
-        var semicolons = false
-        if headerRecord.fields.count == 1, headerRecord.fields[0].contains(";") {
-            // A European-locale spreadsheet saves "CSV" with semicolons between cells.
-            reader = try CSVReader(path: request.path, encoding: fingerprint.encoding, delimiter: UInt8(ascii: ";"))
+        // A European-locale spreadsheet saves "CSV" with semicolons between cells; "Unicode
+        // Text" and "Text (Tab delimited)" put tabs there. A header of one cell holding one
+        // of them is read again with it.
+        var separator: (byte: UInt8, what: String)?
+        if headerRecord.fields.count == 1 {
+            separator = [(UInt8(ascii: "\t"), "tabs (as a spreadsheet saves \"Unicode Text\" or \"Text (Tab delimited)\")"),
+                         (UInt8(ascii: ";"), "semicolons (as a European-locale spreadsheet saves CSV)")]
+                .first { headerRecord.fields[0].utf8.contains($0.0) }.map { (byte: $0.0, what: $0.1) }
+        }
+        if let separator {
+            reader = try CSVReader(path: request.path, encoding: fingerprint.encoding, delimiter: separator.byte)
             guard let record = try firstNonBlank(reader) else { throw ImportError.noHeader }
             headerRecord = record
-            semicolons = true
         }
         let header = try HeaderMap(header: headerRecord.fields, options: request.headerOptions)
         if request.mode == .merge && !header.hasContactID { throw ImportError.missingContactIDColumn }
@@ -94,8 +100,8 @@ public struct Importer {
                               dryRun: request.dryRun)
         if request.plan { readout.plan = [] }
         readout.warnings = header.warnings
-        if semicolons {
-            readout.warnings.append("the file separates cells with semicolons (as a European-locale spreadsheet saves CSV), so it was read that way")
+        if let separator {
+            readout.warnings.append("the file separates cells with \(separator.what), so it was read that way")
         }
         if fingerprint.encoding == .windows1252 {
             readout.warnings.append("the file is not UTF-8, so it was read as Windows-1252 (what Excel saves as \"CSV\"): check accented names, or save as \"CSV UTF-8\" next time")

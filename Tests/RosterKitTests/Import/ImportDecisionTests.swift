@@ -548,6 +548,19 @@ import Testing
         #expect(r.warnings.contains { $0.contains("semicolons") })
     }
 
+    /// Excel's "Unicode Text": UTF-16 LE with a BOM, tabs between cells.
+    @Test func tabSeparatedUnicodeTextIsRead() throws {
+        let f = try Fixture()
+        let text = "First Name\tLast Name\tEmail\r\nZoë\tO'Brien\tzoe@example.com\r\n\"Ann, Jr\"\tLee\tann@example.com\r\n"
+        let bytes: [UInt8] = [0xFF, 0xFE] + text.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
+        var request = ImportRequest(path: f.scratch.file("unicode.txt", bytes: bytes), location: "Nashua", consent: Consent(parsing: "email")!)
+        request.again = true
+        let r = try f.importer.run(request)
+        #expect((r.created, r.failed) == (2, 0))
+        #expect(r.warnings.contains { $0.contains("tabs") })
+        #expect(try f.contact(named: "Zoë").values[.lastName] == "O'Brien")
+    }
+
     @Test(.enabled(if: testdataAvailable, "needs ../shared/testdata"))
     func theMangledSemicolonSyntheaFileIsRefusedForItsSensitiveColumns() throws {
         let f = try Fixture()
