@@ -90,6 +90,14 @@ public enum PersonName {
            let c = trimmed.first(where: { NoteWords.characters.contains($0) }) {
             return .invalid(noteCharacterMessage(c))
         }
+        // A symbol past ASCII (✓, ★, ©, €, an emoji) is a mark someone made, never part of
+        // a name; ASCII's own (` for an apostrophe, say) are left as they were.
+        if !ascii, let mark = trimmed.unicodeScalars.first(where: { scalar in
+            scalar.value >= 0x80 && scalar.value != 0xFFFD   // a byte the reading could not decode: not a mark
+                && [.otherSymbol, .mathSymbol, .currencySymbol].contains(scalar.properties.generalCategory)
+        }) {
+            return .invalid(noteCharacterMessage(Character(mark)))
+        }
         if let phrase = NoteWords.match(in: trimmed) {
             return .invalid(notePhraseMessage(phrase))
         }

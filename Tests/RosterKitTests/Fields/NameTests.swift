@@ -251,3 +251,16 @@ import Testing
     @Test(arguments: ["Studied at UNH", "Prefers mornings", "Dies Irae choir", "passed the away game", "Bodied well", ""])
     func notesThatDoNot(_ notes: String) { #expect(!NoteWords.saysDeceased(notes)) }
 }
+
+/// A symbol past ASCII in a name is a mark someone made (✓ for "called", ★ for a VIP).
+@Suite struct NameSymbolTests {
+    @Test(arguments: ["Ann ✓", "★ Mary", "Bo 😀", "José ©", "Ann ±", "Mary €"])
+    func aSymbolReadsLikeANote(_ name: String) {
+        fieldsExpectInvalid(PersonName.normalise(name, required: true), name, "reads like a note", echoCheck: false)
+    }
+
+    @Test(arguments: ["Zoë", "Ōtani", "O’Brien", "Ñúñez", "Łukasz", "김민준", "Jean-Luc", "D`Angelo"])
+    func lettersAndMarksOfNamesAreKept(_ name: String) {
+        if case .invalid(let message) = PersonName.normalise(name, required: true) { Issue.record("\(name): \(message)") }
+    }
+}
