@@ -147,7 +147,7 @@ struct HistoryCommand: ParsableCommand {
                 let counts = [("created", r.created), ("updated", r.updated), ("copied", r.copied), ("unchanged", r.unchanged),
                               ("skipped", r.skipped), ("failed", r.failed)].filter { $0.1 > 0 }.map { "\($0.1) \($0.0)" }
                 table.append(["#\(r.id)", Clock.local(r.at), what, r.file ?? "-",
-                              r.location ?? "-", r.consent ?? "-", "\(r.rows)", counts.isEmpty ? "-" : counts.joined(separator: ", ")])
+                              r.from.map { "\($0) → \(r.location ?? "-")" } ?? r.location ?? "-", r.consent ?? "-", "\(r.rows)", counts.isEmpty ? "-" : counts.joined(separator: ", ")])
             }
             let widths = (0..<table[0].count).map { c in table.map { $0[c].count }.max() ?? 0 }
             for row in table {

@@ -110,7 +110,10 @@ import Testing
 
         let history = try cli.ok(["history"]).stdout
         #expect(history.contains("import") && history.contains("merge"))
-        #expect(try cli.ok(["history", "--location", "Nashua"]).stdout.split(separator: "\n").count == 4)  // header + 3
+        // Nashua's history: its imports, the merge, and the copy and the move out of it.
+        let nashua = try cli.ok(["history", "--location", "Nashua"]).stdout.split(separator: "\n")
+        #expect(nashua.count == 6)  // header + 5
+        #expect(nashua.filter { $0.contains("Nashua → Salem") }.count == 2)
         if sqlite3Available { #expect(try cli.integrity() == "ok") }
     }
 

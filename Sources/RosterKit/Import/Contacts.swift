@@ -110,7 +110,7 @@ public struct Contacts {
         let at = Clock.timestamp(clock.now())
         return try store.write(commit: !dryRun) { tx in
             let operation = try tx.beginOperation(kind: move ? "move" : "copy", practiceID: source.practiceID, location: target.id,
-                                                  file: nil, sha256: nil, consent: nil, at: at)
+                                                  file: nil, sha256: nil, consent: nil, at: at, from: source.id)
             let chosen: [(String, Int64)] = try ids.map { try numbers($0, practiceID: source.practiceID, tx) }
                 ?? tx.contactNumbers(location: source.id).map { (store.idCodec.encode($0), $0) }
             var readout = CopyReadout(from: source.name, to: target.name)

@@ -142,7 +142,7 @@ public struct Importer {
                 try guardSameFile(wait: false)
                 let operation = try tx.beginOperation(kind: request.mode.rawValue, practiceID: practice.id, location: location.id,
                                                       file: readout.file, sha256: nil,
-                                                      consent: request.consent.description, at: at)
+                                                      consent: request.consent.description, at: at, from: nil)
                 var run = Run(tx: tx, request: request, practice: practice, location: location, header: header,
                               normaliser: normaliser, codec: store.idCodec, operation: operation, at: at, report: report)
                 run.keepsCreationStatusesInMemberships = keepsCreationStatusesInMemberships

@@ -82,7 +82,7 @@ public struct Undoer {
             }
 
             let undo = try tx.beginOperation(kind: "undo", practiceID: target.practiceID, location: target.locationID,
-                                             file: target.file, sha256: nil, consent: nil, at: at)
+                                             file: target.file, sha256: nil, consent: nil, at: at, from: nil)
             var readout = UndoReadout(undone: id, kind: target.kind, dryRun: dryRun)
             let createdSet = Set(created)
             let addedSet = Set(added.map { "\($0.contact)/\($0.location)" })

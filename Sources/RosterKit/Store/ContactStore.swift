@@ -23,13 +23,16 @@ public struct OperationRecord: Equatable, Sendable, Codable {
     public var sha256: String?
     public var practice: String
     public var location: String?
+    /// A copy's or move's source location (null for other kinds, and for copies made
+    /// before schema 9).
+    public var from: String? = nil
     public var consent: String?
     public var at: String
     public var rows: Int, created: Int, updated: Int, copied: Int, unchanged: Int, skipped: Int, failed: Int
     public var undoneBy: Int64? = nil
 
     enum CodingKeys: String, CodingKey {
-        case id, kind, file, sha256, practice, location, consent, at, rows, created, updated, copied, unchanged, skipped, failed
+        case id, kind, file, sha256, practice, location, from, consent, at, rows, created, updated, copied, unchanged, skipped, failed
         case undoneBy = "undone_by"
     }
 }
@@ -240,8 +243,9 @@ public protocol ContactTransaction: AnyObject {
 
     /// The latest import or merge of a file with this SHA-256 into this location (not undone).
     func previousRun(location: Int64, sha256: String) throws -> (at: String, file: String, id: Int64, kind: String)?
+    /// `from` is a copy's or move's source location, so history can list it there too.
     func beginOperation(kind: String, practiceID: Int64, location: Int64?, file: String?, sha256: String?,
-                        consent: String?, at: String) throws -> Int64
+                        consent: String?, at: String, from: Int64?) throws -> Int64
     /// Records the counts; `sha256`, when given, is the file's (known only once it has been
     /// hashed beside the rows).
     func finishOperation(_ id: Int64, counts: OperationCounts, sha256: String?) throws

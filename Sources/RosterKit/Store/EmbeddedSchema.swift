@@ -238,6 +238,12 @@ DROP INDEX status_change_operation;
 -- every value and blank the rest on undo, refuses the database instead.
 UPDATE meta SET value = value WHERE key = 'contact_id_key';
 """#),
+    (name: "009_copy_source.sql", sql: #"""
+-- roster schema, version 9: a copy or move records the location it took contacts from,
+-- so `roster history --location A` lists a move out of A as well as the copies into it.
+-- Operations written before leave it null (their source was not kept).
+ALTER TABLE operation ADD COLUMN from_location_id INTEGER REFERENCES location (id);
+"""#),
 ]
 
 /// The migrations of `Schema/postgresql/`, in file-name order.
@@ -435,5 +441,11 @@ ALTER TABLE operation ADD COLUMN status_start BIGINT;
 -- the version is here so that an older roster, which would read the new revisions as
 -- every value and blank the rest on undo, refuses the database instead.
 UPDATE meta SET value = value WHERE key = 'contact_id_key';
+"""#),
+    (name: "009_copy_source.sql", sql: #"""
+-- roster schema, version 9: a copy or move records the location it took contacts from,
+-- so `roster history --location A` lists a move out of A as well as the copies into it.
+-- Operations written before leave it null (their source was not kept).
+ALTER TABLE operation ADD COLUMN from_location_id INTEGER REFERENCES location (id);
 """#),
 ]

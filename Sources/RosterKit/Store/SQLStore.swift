@@ -171,14 +171,15 @@ public class SQLStore: ContactStore {
     public func history(practice practiceName: String?, location locationName: String?) throws -> [OperationRecord] {
         var sql = """
             SELECT o.id, o.kind, o.file_name, o.sha256, p.name, l.name, o.consent, o.at,
-                   o.rows, o.created, o.updated, o.copied, o.unchanged, o.skipped, o.failed, o.undone_by
+                   o.rows, o.created, o.updated, o.copied, o.unchanged, o.skipped, o.failed, o.undone_by, f.name
             FROM operation o JOIN practice p ON p.id = o.practice_id LEFT JOIN location l ON l.id = o.location_id
+                 LEFT JOIN location f ON f.id = o.from_location_id
             """
         var args: [SQLValue] = []
         if let locationName {
             let loc = try location(named: locationName, practice: practiceName)
-            sql += " WHERE o.location_id = ?"
-            args.append(.int(loc.id))
+            sql += " WHERE o.location_id = ? OR o.from_location_id = ?"
+            args += [.int(loc.id), .int(loc.id)]
         } else if let practiceName {
             sql += " WHERE o.practice_id = ?"
             args.append(.int(try practice(named: practiceName).id))
@@ -186,7 +187,7 @@ public class SQLStore: ContactStore {
         sql += " ORDER BY o.id"
         return try db.rows(sql, args) { r in
             OperationRecord(id: r.int(0), kind: r.string(1), file: r.text(2), sha256: r.text(3), practice: r.string(4),
-                            location: r.text(5), consent: r.text(6), at: r.string(7), rows: Int(r.int(8)),
+                            location: r.text(5), from: r.text(16), consent: r.text(6), at: r.string(7), rows: Int(r.int(8)),
                             created: Int(r.int(9)), updated: Int(r.int(10)), copied: Int(r.int(11)),
                             unchanged: Int(r.int(12)), skipped: Int(r.int(13)), failed: Int(r.int(14)),
                             undoneBy: r.isNull(15) ? nil : r.int(15))

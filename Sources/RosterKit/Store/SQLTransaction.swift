@@ -567,14 +567,16 @@ final class SQLTransaction: ContactTransaction {
     }
 
     func beginOperation(kind: String, practiceID: Int64, location: Int64?, file: String?, sha256: String?,
-                        consent: String?, at: String) throws -> Int64 {
+                        consent: String?, at: String, from: Int64?) throws -> Int64 {
         try willUse(practice: practiceID)
         // Where the contacts and the status changes stood: what the operation makes is above
         // (schema 007; `contactsCreated(by:)`, `statusChanges(by:)`).
         return try db.insert("""
-            INSERT INTO operation (kind, practice_id, location_id, file_name, sha256, consent, at, contact_mark, status_start)
-            VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT coalesce(max(id), 0) FROM contact), (SELECT coalesce(max(id), 0) FROM status_change))
-            """, [.text(kind), .int(practiceID), SQLValue(location), SQLValue(file), SQLValue(sha256), SQLValue(consent), .text(at)])
+            INSERT INTO operation (kind, practice_id, location_id, file_name, sha256, consent, at, contact_mark, status_start,
+                                   from_location_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT coalesce(max(id), 0) FROM contact), (SELECT coalesce(max(id), 0) FROM status_change), ?)
+            """, [.text(kind), .int(practiceID), SQLValue(location), SQLValue(file), SQLValue(sha256), SQLValue(consent), .text(at),
+                  SQLValue(from)])
     }
 
     func finishOperation(_ id: Int64, counts: OperationCounts, sha256: String?) throws {

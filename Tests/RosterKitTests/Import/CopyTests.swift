@@ -39,6 +39,21 @@ import Testing
         #expect(try f.membership("Bo", "Salem")?.text == .subscribed)
     }
 
+    /// A move changes both places: the history of each lists it, naming where the
+    /// contacts came from (schema 9).
+    @Test func historyOfEitherLocationListsAMoveWithItsSource() throws {
+        let f = try Fixture()
+        try f.importCSV(header + seed)
+        _ = try f.contacts.copy(from: "Nashua", to: "Salem", practice: nil, ids: nil, move: true)
+        for place in ["Nashua", "Salem"] {
+            let moves = try f.store.history(practice: nil, location: place).filter { $0.kind == "move" }
+            #expect(moves.count == 1, "history of \(place)")
+            #expect(moves.first?.from == "Nashua" && moves.first?.location == "Salem")
+        }
+        #expect(try f.store.history(practice: nil, location: "Hudson").isEmpty)
+        #expect(try f.store.history(practice: nil, location: "Nashua").first?.from == nil)  // the import
+    }
+
     /// A move into a location the contact is already in carries A's opt-out into B (it
     /// must not vanish with A's membership), and the readout counts it: that contact was
     /// not "left as it was".

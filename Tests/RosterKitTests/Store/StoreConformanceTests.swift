@@ -322,7 +322,7 @@ import Testing
         let (store, north, a, _, _) = try places(engine, scratch)
         let (operation, contact) = try store.write(commit: true) { tx throws in
             let operation = try tx.beginOperation(kind: "import", practiceID: north.id, location: a.id, file: "list.csv",
-                                                  sha256: "abc", consent: "email,text", at: Self.at)
+                                                  sha256: "abc", consent: "email,text", at: Self.at, from: nil)
             let contact = try tx.insertContact(practiceID: north.id, values: values("Ann", email: "ann@example.com"), at: Self.at, operation: operation)
             try tx.insertMembership(contact: contact, location: a.id, text: .subscribed, email: .subscribed, at: Self.at, operation: operation)
             try tx.recordStatusChange(contact: contact, location: a.id, channel: .text, from: nil, to: .subscribed,
@@ -362,7 +362,7 @@ import Testing
         let merge = try store.write(commit: true) { tx throws in
             // The importer learns a file's hash beside its rows, so it records it at the finish.
             let merge = try tx.beginOperation(kind: "merge", practiceID: north.id, location: a.id, file: "edit.csv", sha256: nil,
-                                              consent: "email", at: Self.at)
+                                              consent: "email", at: Self.at, from: nil)
             var changed = values("Ann", email: "ann@example.org")
             changed[.city] = "Nashua"
             try tx.updateContact(number: contact, values: changed, at: Self.at, operation: merge, before: values("Ann", email: "ann@example.com"))
