@@ -17,21 +17,21 @@ struct OutboxCommand: ParsableCommand {
             discussion: "Example:\n  roster outbox\n  roster outbox --json --unsent > welcome.jsonl"
         )
         @Flag(help: "Print JSON Lines: contact_id, to, subject, body, sent.") var json = false
-        @Flag(help: "Only messages not yet sent.") var unsent = false
+        @Flag(help: "Only messages still to send (not sent, not dropped).") var unsent = false
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
             try runReporting {
-                let messages = try Outbox(store: database.open()).messages().filter { !unsent || !$0.sent }
+                let messages = try Outbox(store: database.open()).messages().filter { !unsent || (!$0.sent && $0.dropReason == nil) }
                 if json {
                     for m in messages { try printJSON(m) }
                     return
                 }
                 let waiting = messages.filter { !$0.sent && $0.dropReason == nil }.count
                 let dropped = messages.filter { $0.dropReason != nil }.count
-                print("\(messages.count) welcome emails: \(waiting) waiting, \(messages.filter(\.sent).count) sent, \(dropped) dropped.")
+                print("\(ReadoutText.count(messages.count, "welcome email")): \(waiting) waiting, \(messages.filter(\.sent).count) sent, \(dropped) dropped.")
                 for m in messages {
-                    let state = m.sent ? "sent \(m.sentAt ?? "")" : m.dropReason.map { "dropped: \($0)" }
+                    let state = m.sent ? "sent \(m.sentAt.map(Clock.local) ?? "")" : m.dropReason.map { "dropped: \($0)" }
                         ?? (m.attempts > 0 ? "waiting (\(m.attempts) failed attempts: \(m.lastError ?? ""))" : "waiting")
                     print("  #\(m.id)  \(m.contactID)  \(m.to)  \(state)  \(m.subject)")
                 }
@@ -114,9 +114,10 @@ struct OutboxCommand: ParsableCommand {
         func run() throws {
             try runReporting {
                 let outbox = try Outbox(store: database.open())
-                let chosen = all ? try outbox.messages().filter { !$0.sent }.map(\.id) : ids
+                // --all: the waiting ones; a message to drop is never marked sent.
+                let chosen = all ? try outbox.messages().filter { !$0.sent && $0.dropReason == nil }.map(\.id) : ids
                 try outbox.markSent(ids: chosen)
-                print("Marked \(chosen.count) messages sent.")
+                print("Marked \(ReadoutText.count(chosen.count, "message")) sent.")
             }
         }
     }

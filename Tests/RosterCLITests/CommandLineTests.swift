@@ -236,6 +236,26 @@ import Testing
         #expect(sent.stdout.contains("1 sent, 0 failed"))
     }
 
+    /// `outbox --json --unsent` is what an outside sender mails: a message to someone who
+    /// opted out since it was queued is left out, and `mark-sent --all` leaves it unsent.
+    @Test func theUnsentListingLeavesOutWhomNotToMail() throws {
+        let cli = CLI()
+        try cli.setUpPractice()
+        try cli.ok(["import", cli.file("l.csv", "First Name,Email\nAnn,ann@example.com\nBo,bo@example.com\n"),
+                    "--location", "Nashua", "--consent", "email"])
+        let ann = try #require(try cli.ok(["export", "--location", "Nashua"]).stdout.split(separator: "\n")
+            .first { $0.contains("Ann") }?.split(separator: ",").first).description
+        try cli.ok(["unsubscribe", ann, "--location", "Nashua", "--channel", "email", "--opt-out"])
+        let unsent = try cli.ok(["outbox", "--json", "--unsent"]).stdout.split(separator: "\n")
+        #expect(unsent.count == 1 && unsent.first?.contains("bo@example.com") == true)
+        let all = try cli.ok(["outbox", "--json"]).stdout.split(separator: "\n")
+        #expect(all.count == 2 && all.contains { $0.contains("\"drop_reason\":\"the contact opted out of email\"") })
+        #expect(try cli.ok(["outbox"]).stdout.contains("2 welcome emails: 1 waiting, 0 sent, 1 dropped."))
+        #expect(try cli.ok(["outbox", "mark-sent", "--all"]).stdout.contains("Marked 1 message sent."))
+        #expect(try cli.ok(["outbox", "--json", "--unsent"]).stdout.isEmpty)
+        #expect(try cli.ok(["outbox"]).stdout.contains("1 waiting") == false)
+    }
+
     /// History and show print times in the reader's zone (TZ), saying which; JSON keeps UTC.
     @Test func timesAreShownInLocalTime() throws {
         let cli = CLI()

@@ -27,12 +27,16 @@ public struct Outbox {
     public init(store: any ContactStore) { self.store = store }
 
     /// Every queued message, rendered now from the practice's current values.
+    /// The queue as it stands now. An unsent message that `outbox send` would drop (the
+    /// contact opted out of email, or their email changed) carries that reason already, so a
+    /// sender reading `--json` skips it rather than mail someone who said no.
     public func messages() throws -> [OutboxMessage] {
         try store.outbox().map { entry in
             OutboxMessage(id: entry.id, contactID: store.idCodec.encode(entry.contactNumber), to: entry.to,
                           subject: try WelcomeEmail.subject(firstName: entry.firstName, practice: entry.practice),
                           body: try WelcomeEmail.body(firstName: entry.firstName, practice: entry.practice),
-                          sent: entry.sentAt != nil, sentAt: entry.sentAt, queuedAt: entry.queuedAt, dropReason: entry.dropReason,
+                          sent: entry.sentAt != nil, sentAt: entry.sentAt, queuedAt: entry.queuedAt,
+                          dropReason: entry.dropReason ?? (entry.sentAt == nil ? entry.reasonNotToSend : nil),
                           attempts: entry.attempts, lastError: entry.lastError)
         }
     }

@@ -75,19 +75,15 @@ public struct Sender {
         let pending = try store.outbox().filter { $0.sentAt == nil && $0.dropReason == nil }
         var handled = 0
         var blockedPractices = Set<Int64>()
-        for entry in pending {
+        for var entry in pending {
             let id = store.idCodec.encode(entry.contactNumber)
-            // Not sent to someone who opted out of email, or whose email changed.
-            let current = try store.read { tx -> (email: String?, optedOut: Bool) in
+            // Read again just before the hand-off: an earlier message may have taken a while.
+            (entry.currentEmail, entry.optedOutOfEmail) = try store.read { tx -> (String?, Bool) in
                 let contact = try tx.contact(number: entry.contactNumber, practiceID: entry.practice.id)
                 let optedOut = try tx.memberships(contact: entry.contactNumber).contains { $0.email == .optedOut }
                 return (contact?.values[.email], optedOut)
             }
-            var dropReason: String?
-            if current.optedOut { dropReason = "the contact opted out of email" }
-            else if current.email == nil { dropReason = "the contact's email was removed after the message was queued" }
-            else if current.email?.lowercased() != entry.to.lowercased() { dropReason = "the contact's email changed after the message was queued" }
-            if let dropReason {
+            if let dropReason = entry.reasonNotToSend {
                 readout.dropped.append(.init(id: entry.id, contactID: id, reason: dropReason))
                 if !dryRun { try store.recordDelivery(id: entry.id, outcome: .dropped(reason: dropReason), at: Clock.timestamp(clock.now())) }
                 continue

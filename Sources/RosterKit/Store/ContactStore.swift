@@ -55,6 +55,20 @@ public struct OutboxEntry: Equatable, Sendable {
     public var dropReason: String?
     public var attempts: Int = 0
     public var lastError: String?
+    /// The contact's email now, and whether they opted out of email at any location: a
+    /// message queued before either changed is not to be sent.
+    public var currentEmail: String? = nil
+    public var optedOutOfEmail = false
+
+    /// Why this unsent message must not go out now, or nil: the contact opted out of
+    /// email, or their email was removed or changed since it was queued. One rule for the
+    /// listing (`outbox --json` feeds outside senders) and for `outbox send`.
+    public var reasonNotToSend: String? {
+        if optedOutOfEmail { return "the contact opted out of email" }
+        guard let currentEmail else { return "the contact's email was removed after the message was queued" }
+        if currentEmail.lowercased() != to.lowercased() { return "the contact's email changed after the message was queued" }
+        return nil
+    }
 }
 
 /// What one hand-off to the mail transfer agent came to (issue 10).

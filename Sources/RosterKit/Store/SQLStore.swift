@@ -197,14 +197,17 @@ public class SQLStore: ContactStore {
     public func outbox() throws -> [OutboxEntry] {
         try db.rows("""
             SELECT o.id, o.contact_id, o.to_address, c.first_name, o.queued_at, o.sent_at, o.drop_reason, o.attempts, o.last_error,
-                   p.id, p.name, p.owner_full_name, p.phone, p.address, p.email, p.preferences_url
+                   p.id, p.name, p.owner_full_name, p.phone, p.address, p.email, p.preferences_url, c.email,
+                   CASE WHEN EXISTS (SELECT 1 FROM membership m WHERE m.contact_id = c.id AND m.email_status = 'opted-out')
+                        THEN 1 ELSE 0 END
             FROM outbox o JOIN contact c ON c.id = o.contact_id JOIN practice p ON p.id = c.practice_id
             ORDER BY o.id
             """) { r in
             OutboxEntry(id: r.int(0), contactNumber: r.int(1), to: r.string(2), firstName: r.string(3),
                         practice: Practice(id: r.int(9), name: r.string(10), ownerFullName: r.text(11), phone: r.text(12),
                                            address: r.text(13), email: r.text(14), preferencesURL: r.text(15)),
-                        queuedAt: r.string(4), sentAt: r.text(5), dropReason: r.text(6), attempts: Int(r.int(7)), lastError: r.text(8))
+                        queuedAt: r.string(4), sentAt: r.text(5), dropReason: r.text(6), attempts: Int(r.int(7)), lastError: r.text(8),
+                        currentEmail: r.text(16), optedOutOfEmail: r.int(17) != 0)
         }
     }
 
@@ -228,7 +231,7 @@ public class SQLStore: ContactStore {
 
     public func markSent(ids: [Int64], at: String) throws {
         try writeSimple {
-            for id in ids { try db.run("UPDATE outbox SET sent_at = ? WHERE id = ? AND sent_at IS NULL", [.text(at), .int(id)]) }
+            for id in ids { try db.run("UPDATE outbox SET sent_at = ? WHERE id = ? AND sent_at IS NULL AND drop_reason IS NULL", [.text(at), .int(id)]) }
         }
     }
 

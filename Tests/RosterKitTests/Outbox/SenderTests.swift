@@ -125,14 +125,32 @@ import Testing
         _ = try f.contacts.setStatus(f.contact(named: "Ann").id, location: "Nashua", practice: nil, channel: .email, status: .optedOut)
         let bo = try f.contact(named: "Bo").id
         try f.importCSV("Contact ID,Email\n\(bo),robert@example.com\n") { $0.mode = .merge }
+        // Before any send, the listing (what an outside sender reads) already says so.
+        let before = try Outbox(store: f.store).messages()
+        #expect(before.map(\.dropReason) == ["the contact opted out of email",
+                                              "the contact's email changed after the message was queued", nil])
+        #expect(before.allSatisfy { !$0.sent })
         let r = try Sender(store: f.store, clock: fixedClock).send(sendmail: sendmail)
         #expect(r.sent == 1)
         #expect(Set(r.dropped.map(\.reason)) == ["the contact opted out of email", "the contact's email changed after the message was queued"])
         #expect(try Self.messages(dir).count == 1)
         let listed = try Outbox(store: f.store).messages()
         #expect(listed.filter { $0.dropReason != nil }.count == 2)
-        // A dropped message is never sent later.
+        // A dropped message is never sent later, nor marked sent.
         #expect(try Sender(store: f.store, clock: fixedClock).send(sendmail: sendmail).sent == 0)
+        try Outbox(store: f.store).markSent(ids: listed.map(\.id), clock: fixedClock)
+        #expect(try Outbox(store: f.store).messages().filter(\.sent).count == 1)
+    }
+
+    /// An email changed back to the queued one (any case) lets the message go again.
+    @Test func aMessageIsHeldOnlyWhileTheReasonLasts() throws {
+        let f = try ready()
+        try f.importCSV("First Name,Email\nBo,bo@example.com\n")
+        let bo = try f.contact(named: "Bo").id
+        try f.importCSV("Contact ID,Email\n\(bo),robert@example.com\n") { $0.mode = .merge }
+        #expect(try Outbox(store: f.store).messages().first?.dropReason != nil)
+        try f.importCSV("Contact ID,Email\n\(bo),BO@example.com\n") { $0.mode = .merge }
+        #expect(try Outbox(store: f.store).messages().first?.dropReason == nil)
     }
 
     @Test func aPracticeWithoutFromAddressSendsNothingAndSaysWhichOption() throws {
