@@ -39,6 +39,12 @@ struct ExportCommand: ParsableCommand {
         }
     }
 
+    /// A bad status is a usage error, reported with export's own usage line.
+    func validate() throws {
+        _ = try Self.statuses(textStatus, option: "--text-status")
+        _ = try Self.statuses(emailStatus, option: "--email-status")
+    }
+
     func run() throws {
         var request = ExportRequest(location: location, practice: practice)
         request.phases = Self.split(phase)

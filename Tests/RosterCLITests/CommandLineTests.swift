@@ -236,6 +236,23 @@ import Testing
         #expect(sent.stdout.contains("1 sent, 0 failed"))
     }
 
+    /// The export filters as SPEC 10 spells them; a status that is none of the three is a
+    /// usage error with export's own usage line.
+    @Test func exportFiltersAndTheirErrors() throws {
+        let cli = CLI()
+        try cli.setUpPractice()
+        try cli.ok(["import", cli.file("l.csv", "First Name,Email,Phone (Mobile),Phase\nAnn,ann@example.com,6035550123,Lead-New\nBo,bo@example.com,,\n"),
+                    "--location", "Nashua", "--consent", "email,text"])
+        let leads = try cli.ok(["export", "--location", "Nashua", "--phase", "lead-new", "--text-status", "subscribed", "--with-status"])
+            .stdout.split(separator: "\n")
+        #expect(leads.count == 2 && leads[0].hasSuffix("Text Status,Email Status") && leads[1].contains("Ann"))
+        #expect(leads[1].hasSuffix(",subscribed,subscribed"))
+        let bad = try cli.run(["export", "--location", "Nashua", "--text-status", "bogus"])
+        #expect(bad.status == 64)
+        #expect(bad.stderr.contains("--text-status bogus is not a status") && bad.stderr.contains("Usage: roster export"))
+        #expect(bad.stdout.isEmpty)
+    }
+
     /// `outbox --json --unsent` is what an outside sender mails: a message to someone who
     /// opted out since it was queued is left out, and `mark-sent --all` leaves it unsent.
     @Test func theUnsentListingLeavesOutWhomNotToMail() throws {
