@@ -114,6 +114,16 @@ import Testing
         let nashua = try cli.ok(["history", "--location", "Nashua"]).stdout.split(separator: "\n")
         #expect(nashua.count == 6)  // header + 5
         #expect(nashua.filter { $0.contains("Nashua → Salem") }.count == 2)
+        // Every entry has every key of SPEC 10, null when it has no value (a copy has no file).
+        let entries = try JSONSerialization.jsonObject(with: Data(try cli.ok(["history", "--json"]).stdout.utf8)) as? [[String: Any]] ?? []
+        #expect(entries.count == 6)
+        for entry in entries {
+            for key in ["id", "kind", "file", "sha256", "location", "at", "consent", "rows", "created", "updated", "copied",
+                        "unchanged", "skipped", "failed"] {
+                #expect(entry[key] != nil, "\(key) in \(entry["kind"] ?? "?")")
+            }
+        }
+        #expect(entries.last?["file"] is NSNull && entries.last?["from"] as? String == "Nashua")
         if sqlite3Available { #expect(try cli.integrity() == "ok") }
     }
 

@@ -35,6 +35,26 @@ public struct OperationRecord: Equatable, Sendable, Codable {
         case id, kind, file, sha256, practice, location, from, consent, at, rows, created, updated, copied, unchanged, skipped, failed
         case undoneBy = "undone_by"
     }
+
+    /// Every key, null when empty: SPEC 10 names `file`, `sha256` and `consent` for every
+    /// entry, and a copy has none of them.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(file, forKey: .file)
+        try c.encode(sha256, forKey: .sha256)
+        try c.encode(practice, forKey: .practice)
+        try c.encode(location, forKey: .location)
+        try c.encode(from, forKey: .from)
+        try c.encode(consent, forKey: .consent)
+        try c.encode(at, forKey: .at)
+        for (key, value) in [(CodingKeys.rows, rows), (.created, created), (.updated, updated), (.copied, copied),
+                             (.unchanged, unchanged), (.skipped, skipped), (.failed, failed)] {
+            try c.encode(value, forKey: key)
+        }
+        try c.encode(undoneBy, forKey: .undoneBy)
+    }
 }
 
 /// Counts of one finished operation, recorded in history.
