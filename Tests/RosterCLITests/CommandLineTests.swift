@@ -263,6 +263,23 @@ import Testing
         #expect(bad.stdout.isEmpty)
     }
 
+    /// A copy turns texts off at A (the text rule); a move takes the contact out of A, so
+    /// it says where texts come from now.
+    @Test func copyAndMoveSayWhatHappenedToTexts() throws {
+        let cli = CLI()
+        try cli.setUpPractice()
+        try cli.ok(["location", "add", "Salem", "--practice", "Phil's Physical Therapy"])
+        try cli.ok(["import", cli.file("l.csv", "First Name,Phone (Mobile)\nAnn,6035550123\n"), "--location", "Nashua", "--consent", "text"])
+        let copied = try cli.ok(["copy", "--from", "Nashua", "--to", "Hudson", "--all"]).stdout
+        #expect(copied.contains("Copied 1 contact from Nashua to Hudson."))
+        #expect(copied.contains("1 person now gets texts from Hudson only") && copied.contains("texts from Nashua were turned off"))
+        let moved = try cli.ok(["copy", "--from", "Hudson", "--to", "Salem", "--all", "--move"]).stdout
+        #expect(moved.contains("Moved 1 contact from Hudson to Salem."))
+        #expect(moved.contains("1 person gets texts from Salem now, instead of from Hudson."))
+        #expect(moved.contains("1 contact no longer in Hudson."))
+        #expect(!moved.contains("turned off"))
+    }
+
     /// `outbox --json --unsent` is what an outside sender mails: a message to someone who
     /// opted out since it was queued is left out, and `mark-sent --all` leaves it unsent.
     @Test func theUnsentListingLeavesOutWhomNotToMail() throws {
