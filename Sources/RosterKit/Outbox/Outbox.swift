@@ -26,8 +26,7 @@ public struct Outbox {
     public let store: any ContactStore
     public init(store: any ContactStore) { self.store = store }
 
-    /// Every queued message, rendered now from the practice's current values.
-    /// The queue as it stands now. An unsent message that `outbox send` would drop (the
+    /// Every queued message, rendered now from the practice's current values. An unsent message that `outbox send` would drop (the
     /// contact opted out of email, or their email changed) carries that reason already, so a
     /// sender reading `--json` skips it rather than mail someone who said no.
     public func messages() throws -> [OutboxMessage] {
