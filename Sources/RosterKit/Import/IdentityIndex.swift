@@ -4,14 +4,17 @@
 /// have the key, which the store then reads by number and checks exactly: the same answer
 /// its index gives, and one the store can give while an import has dropped that index
 /// (`ContactTransaction.deferIdentityIndexes`).
-/// Memory: three tables of 8-byte entries, a quarter to half of the slots empty: 32 to 48 MB
+/// Memory: two tables of 8-byte entries, a quarter to half of the slots empty: 21 to 32 MB
 /// per million contacts.
+/// No table of names: a true duplicate has the row's email (or, without one, its phone and
+/// first name), so the email and phone tables find it. A table of names held every
+/// namesake under one key, and a file of one name repeated made each row probe and ask
+/// the store about all the earlier ones: quadratic, 426 s for 20,000 rows of one name.
 /// A class: the run reads it once, then adds to it row by row, never copying its tables.
 /// Its tables are used by one thread, each access a single insert or lookup that calls
 /// nothing back, so no two accesses can overlap: they go unchecked (the runtime's check of
 /// a class's stored properties was 20 M instructions on a 20,000-row import).
 final class IdentityIndex {
-    @exclusivity(unchecked) private var names = HashMultimap()
     @exclusivity(unchecked) private var emails = HashMultimap()
     @exclusivity(unchecked) private var phones = HashMultimap()
 
@@ -35,38 +38,32 @@ final class IdentityIndex {
         // Hashed as `Hashes` hashes a row's keys.
         try tx.forEachIdentityKey(practiceID: practiceID,
                                   email: { emails.insert(Self.hash($0), contact: $1) },
-                                  phone: { phones.insert(Self.hash($0, $1), contact: $2) },
-                                  name: { names.insert(Self.hash($0, $1), contact: $2) })
+                                  phone: { phones.insert(Self.hash($0, $1), contact: $2) })
     }
 
     /// A row's keys as the index holds them. An import works them out on the feed's
     /// thread, with the keys: hashing them was a twelfth of the store thread's work.
     struct Hashes: Sendable {
-        let name: Int
         let email: Int?
         let phone: Int?
 
-        init(emailKey: String?, phone: String?, firstKey: String, lastKey: String) {
-            name = IdentityIndex.hash(firstKey, lastKey)
+        init(emailKey: String?, phone: String?, firstKey: String) {
             email = emailKey.map { IdentityIndex.hash($0) }
             self.phone = phone.map { IdentityIndex.hash($0, firstKey) }
         }
 
         init(_ keys: IdentityKeys) {
-            self.init(emailKey: keys.email, phone: keys.phone, firstKey: keys.first, lastKey: keys.last)
+            self.init(emailKey: keys.email, phone: keys.phone, firstKey: keys.first)
         }
     }
 
     /// `contact` has these keys (a new contact's, or a merged one's new keys: the old ones
     /// stay, a "maybe" the store answers "no").
     func add(_ hashes: Hashes, contact: Int64) {
-        names.insert(hashes.name, contact: contact)
         if let email = hashes.email { emails.insert(email, contact: contact) }
         if let phone = hashes.phone { phones.insert(phone, contact: contact) }
     }
 
-    /// The contacts that may have this first and last name.
-    func namesakes(_ hashes: Hashes) -> HashMultimap.Lookup { names.lookup(hashes.name) }
     /// The contacts that may use this email.
     func emailUsers(_ hashes: Hashes) -> HashMultimap.Lookup { hashes.email.map(emails.lookup) ?? .absent }
     /// The contacts that may use this phone with this first name.
@@ -74,7 +71,7 @@ final class IdentityIndex {
 
     /// Whether every lookup names its contacts (none answers `.unknown`): what an import
     /// needs before it drops the store's indexes of these keys.
-    var knowsEveryContact: Bool { !names.hasUnknownContacts && !emails.hasUnknownContacts && !phones.hasUnknownContacts }
+    var knowsEveryContact: Bool { !emails.hasUnknownContacts && !phones.hasUnknownContacts }
 }
 
 /// Hashes, each with a contact that has the key: a key several contacts share (namesakes, a

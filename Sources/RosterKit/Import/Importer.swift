@@ -332,14 +332,12 @@ private struct Run {
 
         let identity = try self.identity ?? IdentityIndex(tx, practiceID: practice.id)
         self.identity = identity
-        // 1. True duplicate: same name and same email (or, with no email, same phone).
-        let sameName = try byNumber(identity.namesakes(hashes)).ask {
-            try tx.namesakes(practiceID: practice.id, firstKey: firstKey, lastKey: lastKey, among: $0)
-        } ?? []
-        if let twin = sameName.first(where: { c in
-            if let emailKey { return c.emailKey == emailKey }
-            return phone != nil && c.phone == phone
-        }) {
+        // 1. True duplicate: same name and same email (or, with no email, same phone), found
+        // by the email (or the phone with the first name).
+        let mayBeTwins = emailKey != nil ? identity.emailUsers(hashes) : identity.phoneUsers(hashes)
+        if let twin = try byNumber(mayBeTwins).ask({
+            try tx.twins(practiceID: practice.id, firstKey: firstKey, lastKey: lastKey, emailKey: emailKey, phone: phone, among: $0)
+        })?.first {
             let id = codec.encode(twin.number)
             let memberships = try tx.memberships(contact: twin.number)
             if memberships.contains(where: { $0.locationID == location.id }) {

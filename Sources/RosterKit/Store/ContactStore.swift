@@ -219,22 +219,25 @@ public protocol ContactTransaction: AnyObject {
     func contacts(numbers: [Int64], practiceID: Int64) throws -> [Int64: StoredContact]
     /// Of `numbers`, the contacts with a membership in `location`, many at a time.
     func members(of location: Int64, among numbers: [Int64]) throws -> Set<Int64>
-    /// Contacts with this first and last name (lower-cased keys): what the true-duplicate
-    /// rule compares, their email key and phone, not every value (reading each contact's
-    /// seventeen values was a fifth of an import of people the practice has).
+    /// A row's true duplicates (SPEC 4): contacts with this first and last name (lower-cased
+    /// keys) and this email key, or, given no email, this phone; their email key and phone,
+    /// not every value (reading each contact's seventeen values was a fifth of an import of
+    /// people the practice has). Looked up by the email or the phone, never by the name
+    /// alone: many contacts may share a name, few an email or a phone and first name.
     /// `among`, in these three lookups: contacts that may have the key, ascending, from the
     /// import's identity index (every contact that has it is among them); the store reads
     /// those by number and checks each. Nil: the store looks the key up in its index.
-    func namesakes(practiceID: Int64, firstKey: String, lastKey: String, among: [Int64]?) throws -> [Namesake]
+    func twins(practiceID: Int64, firstKey: String, lastKey: String, emailKey: String?, phone: String?,
+               among: [Int64]?) throws -> [Namesake]
     /// Contact numbers using this lower-cased email, ascending.
     func contactsUsingEmail(practiceID: Int64, emailKey: String, among: [Int64]?) throws -> [Int64]
     /// Contact numbers using this phone with this lower-cased first name, ascending.
     func contactsUsingPhone(practiceID: Int64, phone: String, firstKey: String, among: [Int64]?) throws -> [Int64]
     /// Every contact's identity keys in a practice, each kind read on its own (from its own
-    /// index, not the contacts' rows), with the contact's number: lower-cased emails,
-    /// (phone, first key) pairs and (first key, last key) pairs.
-    func forEachIdentityKey(practiceID: Int64, email: (String, Int64) throws -> Void, phone: (String, String, Int64) throws -> Void,
-                            name: (String, String, Int64) throws -> Void) throws
+    /// index, not the contacts' rows), with the contact's number: lower-cased emails and
+    /// (phone, first key) pairs.
+    func forEachIdentityKey(practiceID: Int64, email: (String, Int64) throws -> Void,
+                            phone: (String, String, Int64) throws -> Void) throws
     /// For an import that will add many contacts to a small database (issue 6): drops the
     /// indexes of the identity keys (`contact_email`, `contact_phone`, `contact_name`)
     /// until the transaction commits, when they are built again from the rows, sorted, in

@@ -145,12 +145,17 @@ final class SQLTransaction: ContactTransaction {
         return !overflow && width < Int64(numbers.count) * 4 ? low...high : nil
     }
 
-    func namesakes(practiceID: Int64, firstKey: String, lastKey: String, among: [Int64]?) throws -> [Namesake] {
+    func twins(practiceID: Int64, firstKey: String, lastKey: String, emailKey: String?, phone: String?,
+               among: [Int64]?) throws -> [Namesake] {
         try willUse(practice: practiceID)
-        let keys: [SQLValue] = [.int(practiceID), .text(firstKey), .text(lastKey)]
+        // The email or the phone first: the column its index leads with.
+        let (column, key) = if let emailKey { ("email_key", emailKey) } else if let phone { ("phone", phone) } else { ("", "") }
+        if column.isEmpty { return [] }
+        let keys: [SQLValue] = [.int(practiceID), .text(key), .text(firstKey), .text(lastKey)]
         let read = { (r: any SQLRow) in Namesake(number: r.int(0), emailKey: r.text(1), phone: r.text(2)) }
-        guard let among else { return try db.rows(Self.namesakesSQL, keys, read) }
-        return try rows(among, Self.namesakeByNumberSQL, keys, read)
+        let match = "practice_id = ? AND \(column) = ? AND first_key = ? AND last_key = ?"
+        guard let among else { return try db.rows("SELECT id, email_key, phone FROM contact WHERE \(match) ORDER BY id", keys, read) }
+        return try rows(among, "SELECT id, email_key, phone FROM contact WHERE id = ? AND \(match)", keys, read)
     }
 
     func contactsUsingEmail(practiceID: Int64, emailKey: String, among: [Int64]?) throws -> [Int64] {
@@ -189,8 +194,8 @@ final class SQLTransaction: ContactTransaction {
     /// these keys, so the read touches a fraction of the pages the rows (notes and all)
     /// take. No fewer instructions with the pages in the cache: there the time is in
     /// hashing the keys.
-    func forEachIdentityKey(practiceID: Int64, email: (String, Int64) throws -> Void, phone: (String, String, Int64) throws -> Void,
-                            name: (String, String, Int64) throws -> Void) throws {
+    func forEachIdentityKey(practiceID: Int64, email: (String, Int64) throws -> Void,
+                            phone: (String, String, Int64) throws -> Void) throws {
         try willUse(practice: practiceID)
         let practice: [SQLValue] = [.int(practiceID)]
         try db.stream("SELECT email_key, id FROM contact WHERE practice_id = ? AND email_key IS NOT NULL", practice) {
@@ -198,9 +203,6 @@ final class SQLTransaction: ContactTransaction {
         }
         try db.stream("SELECT phone, first_key, id FROM contact WHERE practice_id = ? AND phone IS NOT NULL", practice) {
             try phone($0.string(0), $0.string(1), $0.int(2))
-        }
-        try db.stream("SELECT first_key, last_key, id FROM contact WHERE practice_id = ?", practice) {
-            try name($0.string(0), $0.string(1), $0.int(2))
         }
     }
 
@@ -262,8 +264,6 @@ final class SQLTransaction: ContactTransaction {
         """
     static let contactSelect = "SELECT id, practice_id, \(SQLTransaction.valueColumns) FROM contact"
     static let byNumberSQL = contactSelect + " WHERE id = ? AND practice_id = ?"
-    static let namesakesSQL = "SELECT id, email_key, phone FROM contact WHERE practice_id = ? AND first_key = ? AND last_key = ? ORDER BY id"
-    static let namesakeByNumberSQL = "SELECT id, email_key, phone FROM contact WHERE id = ? AND practice_id = ? AND first_key = ? AND last_key = ?"
 
     func insertContact(practiceID: Int64, values: ContactValues, keys identity: IdentityKeys, at: String,
                        operation: Int64?) throws -> Int64 {

@@ -6,6 +6,25 @@ import Testing
 @Suite struct ImportDecisionTests {
     let header = "First Name,Last Name,Email,Phone (Mobile)\n"
 
+    /// Many people of one name (a clinic's list of "Maria Garcia"s): each row is decided by
+    /// its email or phone, never against every namesake before it. Deciding against all of
+    /// them made such a file quadratic: 20,000 rows took seven minutes. The time limit
+    /// guards against that hang; the counts are the behaviour.
+    @Test(.timeLimit(.minutes(1))) func manyPeopleOfOneNameAreDecidedByEmailAndPhone() throws {
+        let f = try Fixture()
+        var csv = "First Name,Last Name,Email,Phone (Mobile)\n"
+        for i in 0..<8_000 { csv += "Maria,Garcia,maria\(i)@example.com,\n" }
+        csv += "MARIA,garcia,Maria7@Example.com,\n"                  // a true duplicate, by email
+        csv += "Maria,Garcia,,(603) 555-0142\nMaria,Garcia,,603.555.0142\n"  // by phone, given no email
+        csv += "Maria,Lopez,maria8@example.com,\n"                   // another name, the email in use
+        let r = try f.importCSV(csv) { $0.maxRows = 20_000 }
+        #expect((r.created, r.skipped, r.failed) == (8_001, 2, 1))
+        #expect(r.failures.first?.reason == .alreadyExistsEmail)
+        // Again, into another location: every Maria Garcia is a true duplicate there.
+        let again = try f.importCSV(csv, into: "Hudson") { $0.maxRows = 20_000 }
+        #expect((again.copied, again.skipped, again.failed) == (8_001, 2, 1))
+    }
+
     @Test func newRowsAreCreatedWithConsentStatuses() throws {
         let f = try Fixture()
         let r = try f.importCSV(header + "Mary,Smith,mary@example.com,(603) 555-0123\nAnn,Lee,,603-555-0124\nBo,Ray,bo@example.com,\n")

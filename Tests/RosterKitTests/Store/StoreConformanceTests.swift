@@ -70,16 +70,22 @@ import Testing
                 #expect(try tx.contactsUsingEmail(practiceID: north.id + 1, emailKey: "zoe.obrien@example.com", among: among) == [])
                 #expect(try tx.contactsUsingPhone(practiceID: north.id, phone: "+16035550101", firstKey: "zoë", among: among) == [number])
                 #expect(try tx.contactsUsingPhone(practiceID: north.id, phone: "+16035550101", firstKey: "zoe", among: among) == [])
-                #expect(try tx.namesakes(practiceID: north.id, firstKey: "zoë", lastKey: "o'brien", among: among)
-                        == [Namesake(number: number, emailKey: "zoe.obrien@example.com", phone: "+16035550101")])
-                #expect(try tx.namesakes(practiceID: north.id, firstKey: "zoe", lastKey: "o'brien", among: among) == [])
+                // A twin: by the email, or by the phone given no email; both names must match.
+                let zoe = [Namesake(number: number, emailKey: "zoe.obrien@example.com", phone: "+16035550101")]
+                for (email, phone) in [("zoe.obrien@example.com", nil), (nil, "+16035550101")] as [(String?, String?)] {
+                    #expect(try tx.twins(practiceID: north.id, firstKey: "zoë", lastKey: "o'brien", emailKey: email, phone: phone, among: among) == zoe)
+                    #expect(try tx.twins(practiceID: north.id, firstKey: "zoe", lastKey: "o'brien", emailKey: email, phone: phone, among: among) == [])
+                    #expect(try tx.twins(practiceID: north.id, firstKey: "zoë", lastKey: "obrien", emailKey: email, phone: phone, among: among) == [])
+                    #expect(try tx.twins(practiceID: north.id + 1, firstKey: "zoë", lastKey: "o'brien", emailKey: email, phone: phone, among: among) == [])
+                }
+                #expect(try tx.twins(practiceID: north.id, firstKey: "zoë", lastKey: "o'brien", emailKey: "zoe@example.com", phone: "+16035550101", among: among) == [],
+                        "given an email, the phone does not count")
             }
             #expect(try tx.contactsUsingEmail(practiceID: north.id, emailKey: "zoe.obrien@example.com", among: []) == [])
             var identities: [String] = []
             try tx.forEachIdentityKey(practiceID: north.id, email: { identities.append("email \($0) \($1)") },
-                                      phone: { identities.append("phone \($0) \($1) \($2)") },
-                                      name: { identities.append("name \($0) \($1) \($2)") })
-            #expect(identities == ["email zoe.obrien@example.com \(number)", "phone +16035550101 zoë \(number)", "name zoë o'brien \(number)"])
+                                      phone: { identities.append("phone \($0) \($1) \($2)") })
+            #expect(identities == ["email zoe.obrien@example.com \(number)", "phone +16035550101 zoë \(number)"])
             // Search: LIKE's wildcards in the text are literal; a phone matches exactly.
             #expect(try tx.findContacts(practiceID: north.id, text: "zoë o'b", phone: nil, limit: 10).map(\.number) == [number])
             #expect(try tx.findContacts(practiceID: nil, text: "obrien@", phone: nil, limit: 10).map(\.number) == [number])
@@ -111,12 +117,11 @@ import Testing
             #expect(index.knowsEveryContact)
             for (person, number) in zip(people, numbers) {
                 let hashes = IdentityIndex.Hashes(IdentityKeys(person))
-                #expect(index.namesakes(hashes) == .among([number]))
                 #expect(index.emailUsers(hashes) == (person[.email] != nil ? .among([number]) : .absent))
                 #expect(index.phoneUsers(hashes) == (person[.phone] != nil ? .among([number]) : .absent))
             }
             let stranger = IdentityIndex.Hashes(IdentityKeys(other))
-            #expect(index.namesakes(stranger) == .absent && index.emailUsers(stranger) == .absent && index.phoneUsers(stranger) == .absent)
+            #expect(index.emailUsers(stranger) == .absent && index.phoneUsers(stranger) == .absent)
             // The phone is keyed with the first name.
             #expect(index.phoneUsers(IdentityIndex.Hashes(IdentityKeys(values("Al", "Lee", phone: "+16035550101")))) == .absent)
         }
