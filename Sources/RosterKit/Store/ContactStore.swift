@@ -239,7 +239,7 @@ public protocol ContactTransaction: AnyObject {
     func forEachIdentityKey(practiceID: Int64, email: (String, Int64) throws -> Void,
                             phone: (String, String, Int64) throws -> Void) throws
     /// For an import that will add many contacts to a small database (issue 6): drops the
-    /// indexes of the identity keys (`contact_email`, `contact_phone`, `contact_name`)
+    /// indexes of the identity keys (`contact_email`, `contact_phone`)
     /// until the transaction commits, when they are built again from the rows, sorted, in
     /// a fraction of the time their entries took one random insert at a time. Meanwhile the
     /// three lookups above must be given `among` (without it they read every contact). A

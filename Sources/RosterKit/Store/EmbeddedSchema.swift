@@ -244,6 +244,13 @@ UPDATE meta SET value = value WHERE key = 'contact_id_key';
 -- Operations written before leave it null (their source was not kept).
 ALTER TABLE operation ADD COLUMN from_location_id INTEGER REFERENCES location (id);
 """#),
+    (name: "010_no_name_index.sql", sql: #"""
+-- roster schema, version 10: no index of names. A true duplicate (SPEC 4) is found by its
+-- email, or by its phone and first name, and both names are then compared on that
+-- contact's row; nothing looks contacts up by name alone any more. The index cost every
+-- new contact a write in a random place, and many contacts share a name.
+DROP INDEX contact_name;
+"""#),
 ]
 
 /// The migrations of `Schema/postgresql/`, in file-name order.
@@ -447,5 +454,12 @@ UPDATE meta SET value = value WHERE key = 'contact_id_key';
 -- so `roster history --location A` lists a move out of A as well as the copies into it.
 -- Operations written before leave it null (their source was not kept).
 ALTER TABLE operation ADD COLUMN from_location_id INTEGER REFERENCES location (id);
+"""#),
+    (name: "010_no_name_index.sql", sql: #"""
+-- roster schema, version 10: no index of names. A true duplicate (SPEC 4) is found by its
+-- email, or by its phone and first name, and both names are then compared on that
+-- contact's row; nothing looks contacts up by name alone any more. The index cost every
+-- new contact a write in a random place, and many contacts share a name.
+DROP INDEX contact_name;
 """#),
 ]

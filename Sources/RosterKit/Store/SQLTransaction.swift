@@ -216,9 +216,9 @@ final class SQLTransaction: ContactTransaction {
         guard Int64(expectedNewContacts) / 2 >= contacts else { return false }
         let indexes = try db.rows("""
             SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'contact'
-              AND name IN ('contact_email', 'contact_phone', 'contact_name') ORDER BY name
+              AND name IN ('contact_email', 'contact_phone') ORDER BY name
             """, []) { (name: $0.string(0), sql: $0.string(1)) }
-        guard indexes.count == 3 else { return false }
+        guard indexes.count == 2 else { return false }
         for index in indexes { try db.execute("DROP INDEX \(index.name)") }
         deferredIndexes = indexes.map(\.sql)
         cacheSizeBeforeDeferral = try db.first("PRAGMA cache_size", []) { $0.int(0) }
