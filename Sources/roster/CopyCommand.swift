@@ -20,15 +20,22 @@ struct CopyCommand: ParsableCommand {
     @Option(help: "The location to copy from.") var from: String
     @Option(help: "The location to copy to.") var to: String
     @Option(help: "The practice (needed only when location names are not unique).") var practice: String?
-    @Option(name: .customLong("contact"), help: "A Contact ID to copy (repeatable).") var contacts: [String] = []
+    /// `--contact A B C` and `--contact A --contact B` alike (SPEC 10: `--contact ID ...`).
+    @Option(name: .customLong("contact"), parsing: .upToNextOption, help: "Contact IDs to copy (one or more; repeatable).")
+    var contacts: [String] = []
     @Flag(help: "Copy every contact of --from.") var all = false
     @Flag(help: "Also remove the contacts from --from.") var move = false
     @Flag(name: .customLong("dry-run"), help: "Say what would be copied; change nothing.") var dryRun = false
     @Flag(help: "Print the readout as JSON.") var json = false
     @OptionGroup var database: DatabaseOptions
 
+    /// A pasted list may hold commas or spaces too: "C7KM29PXQ4, C2JPEAVZR6".
+    var contactIDs: [String] {
+        contacts.flatMap { $0.split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init) }
+    }
+
     func validate() throws {
-        if all == !contacts.isEmpty {
+        if all == !contactIDs.isEmpty {
             throw ValidationError("name the contacts to copy with --contact ID (repeatable), or copy them all with --all")
         }
     }
@@ -36,7 +43,7 @@ struct CopyCommand: ParsableCommand {
     func run() throws {
         try runReporting {
             let readout = try Contacts(store: database.open()).copy(from: from, to: to, practice: practice,
-                                                                     ids: all ? nil : contacts, move: move, dryRun: dryRun)
+                                                                     ids: all ? nil : contactIDs, move: move, dryRun: dryRun)
             if json { return try printJSON(readout) }
             func counted(_ n: Int) -> String { ReadoutText.count(n, "contact") }
             if dryRun { print("Dry run, nothing changed:", terminator: " ") }

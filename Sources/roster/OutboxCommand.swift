@@ -116,8 +116,9 @@ struct OutboxCommand: ParsableCommand {
                 let outbox = try Outbox(store: database.open())
                 // --all: the waiting ones; a message to drop is never marked sent.
                 let chosen = all ? try outbox.messages().filter { !$0.sent && $0.dropReason == nil }.map(\.id) : ids
-                try outbox.markSent(ids: chosen)
-                print("Marked \(ReadoutText.count(chosen.count, "message")) sent.")
+                let marked = try outbox.markSent(ids: chosen)
+                print("Marked \(ReadoutText.count(marked, "message")) sent."
+                      + (marked < chosen.count ? " \(ReadoutText.count(chosen.count - marked, "number")) named no waiting message (`roster outbox` lists them)." : ""))
             }
         }
     }

@@ -280,6 +280,29 @@ import Testing
         #expect(!moved.contains("turned off"))
     }
 
+    /// `--db PATH` works before the command too (SPEC 10: every command takes it), and
+    /// `--contact` takes several IDs after it as well as repeated.
+    @Test func dbFirstAndSeveralContactsAfterOneOption() throws {
+        let cli = CLI()
+        let db = cli.path("first.sqlite")
+        try cli.ok(["--db", db, "practice", "add", "P", "--owner", "O", "--phone", "(603) 555-0100", "--address", "1 Main St"])
+        try cli.ok(["location", "--db", db, "add", "A", "--practice", "P"])
+        try cli.ok(["--db=\(db)", "location", "add", "B", "--practice", "P"])
+        try cli.ok(["--db", db, "import", cli.file("l.csv", "First Name,Email\nAnn,ann@example.com\nBo,bo@example.com\nCy,cy@example.com\n"),
+                    "--location", "A", "--consent", "email"])
+        #expect(!FileManager.default.fileExists(atPath: cli.path("roster.sqlite")), "ROSTER_DB was not used")
+        let ids = try cli.ok(["--db", db, "export", "--location", "A"]).stdout.split(separator: "\n").dropFirst()
+            .map { String($0.split(separator: ",")[0]) }
+        #expect(ids.count == 3)
+        let copied = try cli.json(["--db", db, "copy", "--from", "A", "--to", "B", "--contact", ids[0], ids[1], "--json"])
+        #expect(copied["copied"] as? Int == 2)
+        let third = try cli.json(["copy", "--from", "A", "--to", "B", "--contact", ids[2], "--contact", ids[0], "--json", "--db", db])
+        #expect((third["copied"] as? Int, third["already_there"] as? Int) == (1, 1))
+        // mark-sent counts what it marked, not what it was given.
+        #expect(try cli.ok(["--db", db, "outbox", "mark-sent", "1", "99"]).stdout
+            == "Marked 1 message sent. 1 number named no waiting message (`roster outbox` lists them).\n")
+    }
+
     /// `outbox --json --unsent` is what an outside sender mails: a message to someone who
     /// opted out since it was queued is left out, and `mark-sent --all` leaves it unsent.
     @Test func theUnsentListingLeavesOutWhomNotToMail() throws {

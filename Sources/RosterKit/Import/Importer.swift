@@ -134,10 +134,14 @@ public struct Importer {
                     guard !guarded, let sha256 = wait ? try hash.wait() : guardsEarly ? hash.hash : nil else { return }
                     guarded = true
                     readout.sha256 = sha256
-                    if let earlier = try tx.previousRun(location: location.id, sha256: sha256) {
+                    guard let earlier = try tx.previousRun(location: location.id, sha256: sha256) else { return }
+                    // SPEC 4 refuses an import of the same file; a merge runs (merging a file
+                    // twice is how a person checks it took), and says what it may undo.
+                    guard request.mode == .merge else {
                         throw StoreError.sameFile(at: earlier.at, location: location.name, file: earlier.file, history: earlier.id,
                                                   kind: earlier.kind)
                     }
+                    readout.warnings.append("this file (the same contents as \(earlier.file), history #\(earlier.id)) was already \(earlier.kind == "merge" ? "merged" : "imported") into \(location.name) on \(Clock.local(earlier.at)); merged again, it sets back to the file's any value changed since")
                 }
                 try guardSameFile(wait: false)
                 let operation = try tx.beginOperation(kind: request.mode.rawValue, practiceID: practice.id, location: location.id,

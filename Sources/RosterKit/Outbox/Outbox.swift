@@ -41,7 +41,7 @@ public struct Outbox {
     }
 
     /// Marks messages sent (by outbox id); explicit, so nothing is marked by reading.
-    public func markSent(ids: [Int64], clock: Clock = .system) throws {
+    @discardableResult public func markSent(ids: [Int64], clock: Clock = .system) throws -> Int {
         try store.markSent(ids: ids, at: Clock.timestamp(clock.now()))
     }
 }

@@ -193,7 +193,9 @@ public protocol ContactStore: AnyObject {
 
     func history(practice: String?, location: String?) throws -> [OperationRecord]
     func outbox() throws -> [OutboxEntry]
-    func markSent(ids: [Int64], at: String) throws
+    /// How many it marked: a number that is no message, or one already sent or dropped,
+    /// is not counted.
+    @discardableResult func markSent(ids: [Int64], at: String) throws -> Int
     /// Records one delivery attempt of an outbox message, in its own transaction.
     func recordDelivery(id: Int64, outcome: DeliveryOutcome, at: String) throws
 

@@ -229,9 +229,12 @@ public class SQLStore: ContactStore {
         }
     }
 
-    public func markSent(ids: [Int64], at: String) throws {
+    @discardableResult public func markSent(ids: [Int64], at: String) throws -> Int {
         try writeSimple {
-            for id in ids { try db.run("UPDATE outbox SET sent_at = ? WHERE id = ? AND sent_at IS NULL AND drop_reason IS NULL", [.text(at), .int(id)]) }
+            try ids.reduce(0) { marked, id in
+                marked + (try db.run("UPDATE outbox SET sent_at = ? WHERE id = ? AND sent_at IS NULL AND drop_reason IS NULL",
+                                     [.text(at), .int(id)]))
+            }
         }
     }
 

@@ -181,6 +181,28 @@ import Testing
         #expect(try f.count("contact") == 1)
     }
 
+    /// A merge of the same file again runs (SPEC 4 refuses only an import): the second
+    /// finds nothing to change, and says the file was merged before; `again` hushes that.
+    /// Merged again after another change, it sets that value back, and says so.
+    @Test func theSameMergeRunsAgainAndSaysSo() throws {
+        let f = try Fixture()
+        try f.importCSV(header + "Mary,Smith,mary@example.com,\n")
+        let mary = try f.contact(named: "Mary").id
+        let path = f.scratch.file("edit.csv", "Contact ID,City\n\(mary),Concord\n")
+        var request = ImportRequest(path: path, location: "Nashua", consent: Consent(email: true, text: false))
+        request.mode = .merge
+        #expect(try f.importer.run(request).updated == 1)
+        let twice = try f.importer.run(request)
+        #expect((twice.updated, twice.unchanged) == (0, 1))
+        #expect(twice.warnings.contains { $0.contains("already merged into Nashua") && $0.contains("history #2") })
+        try f.importCSV("Contact ID,City\n\(mary),Rye\n") { $0.mode = .merge }
+        var hushed = request
+        hushed.again = true
+        let back = try f.importer.run(hushed)
+        #expect(back.updated == 1 && !back.warnings.contains { $0.contains("already merged") })
+        #expect(try f.contact(named: "Mary").values[.city] == "Concord")
+    }
+
     /// The hash is worked out beside the rows, yet the same-file refusal still comes before
     /// any other: here a lower --max-rows, which would refuse the file too.
     @Test func sameFileIsRefusedBeforeTooManyRows() throws {
