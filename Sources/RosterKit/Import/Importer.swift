@@ -583,12 +583,17 @@ final class ReportWriter {
         try writer.write(row: reasonColumn == nil ? header + ["Reason"] : header)
     }
 
+    /// Cells past the header's columns (a comma in an unquoted Notes splits it) are kept,
+    /// to the right of the Reason: dropped, a person fixing the row would lose them.
     func write(_ record: CSVRecord, failure: Failure) throws {
         var cells = Array(record.fields.prefix(width))
         while cells.count < width { cells.append("") }
-        let reason = "\(failure.reason.rawValue): \(failure.message)"
+        var extra = Array(record.fields.dropFirst(width))
+        while extra.last?.isEmpty == true { extra.removeLast() }
+        var reason = "\(failure.reason.rawValue): \(failure.message)"
+        if !extra.isEmpty { reason += " (the row's extra cells are kept to the right of this column)" }
         if let reasonColumn { cells[reasonColumn] = reason } else { cells.append(reason) }
-        try writer.write(row: cells)
+        try writer.write(row: cells + extra)
     }
 
     func finish() throws { try writer.flush() }

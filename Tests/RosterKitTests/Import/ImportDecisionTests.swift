@@ -638,6 +638,19 @@ import Testing
         #expect(second.warnings.allSatisfy { $0.contains("they were read as empty") })
     }
 
+    /// A row split by an unquoted comma keeps every cell in the report: the extra ones
+    /// after the Reason, so fixing the row loses nothing of what the file held.
+    @Test func theReportKeepsARowsExtraCells() throws {
+        let f = try Fixture()
+        let reportPath = f.scratch.path("failed.csv")
+        let r = try f.importCSV("First Name,Email,Notes\nAnn,ann@example.com,allergic to penicillin, latex,,\n") { $0.reportPath = reportPath }
+        #expect(r.failed == 1)
+        let lines = try String(contentsOfFile: reportPath, encoding: .utf8).split(separator: "\n")
+        #expect(lines.first == "First Name,Email,Notes,Reason")
+        #expect(lines.last?.hasPrefix("Ann,ann@example.com,allergic to penicillin,Invalid: ") == true)
+        #expect(lines.last?.hasSuffix("(the row's extra cells are kept to the right of this column),\" latex\"") == true)
+    }
+
     @Test func jsonReadoutHasTheSpecKeys() throws {
         let f = try Fixture()
         let r = try f.importCSV("First Name,Email\nMary,mary@example.com\nBad1,b@example.com\n,x@example.com\n")
