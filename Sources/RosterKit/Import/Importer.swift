@@ -141,7 +141,7 @@ public struct Importer {
                         throw StoreError.sameFile(at: earlier.at, location: location.name, file: earlier.file, history: earlier.id,
                                                   kind: earlier.kind)
                     }
-                    readout.warnings.append("this file (the same contents as \(earlier.file), history #\(earlier.id)) was already \(earlier.kind == "merge" ? "merged" : "imported") into \(location.name) on \(Clock.local(earlier.at)); merged again, it sets back to the file's any value changed since")
+                    readout.warnings.append("this file (the same contents as \(earlier.file), history #\(earlier.id)) was already \(earlier.kind == "merge" ? "merged" : "imported") into \(location.name) on \(Clock.local(earlier.at)); merging it again sets any value changed since then back to the file's")
                 }
                 try guardSameFile(wait: false)
                 let operation = try tx.beginOperation(kind: request.mode.rawValue, practiceID: practice.id, location: location.id,

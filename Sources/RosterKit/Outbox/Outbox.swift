@@ -26,9 +26,10 @@ public struct Outbox {
     public let store: any ContactStore
     public init(store: any ContactStore) { self.store = store }
 
-    /// Every queued message, rendered now from the practice's current values. An unsent message that `outbox send` would drop (the
-    /// contact opted out of email, or their email changed) carries that reason already, so a
-    /// sender reading `--json` skips it rather than mail someone who said no.
+    /// Every queued message, rendered now from the practice's current values. An unsent
+    /// message that `outbox send` would drop (the contact opted out of email, or their email
+    /// changed) carries that reason already, so a sender reading `--json` skips it rather
+    /// than mail someone who said no.
     public func messages() throws -> [OutboxMessage] {
         try store.outbox().map { entry in
             OutboxMessage(id: entry.id, contactID: store.idCodec.encode(entry.contactNumber), to: entry.to,
