@@ -149,14 +149,24 @@ final class SQLTransaction: ContactTransaction {
                among: [Int64]?) throws -> [Namesake] {
         try willUse(practice: practiceID)
         // The email or the phone first: the column its index leads with.
-        let (column, key) = if let emailKey { ("email_key", emailKey) } else if let phone { ("phone", phone) } else { ("", "") }
-        if column.isEmpty { return [] }
+        guard let key = emailKey ?? phone else { return [] }
+        let byEmail = emailKey != nil
         let keys: [SQLValue] = [.int(practiceID), .text(key), .text(firstKey), .text(lastKey)]
         let read = { (r: any SQLRow) in Namesake(number: r.int(0), emailKey: r.text(1), phone: r.text(2)) }
-        let match = "practice_id = ? AND \(column) = ? AND first_key = ? AND last_key = ?"
-        guard let among else { return try db.rows("SELECT id, email_key, phone FROM contact WHERE \(match) ORDER BY id", keys, read) }
-        return try rows(among, "SELECT id, email_key, phone FROM contact WHERE id = ? AND \(match)", keys, read)
+        guard let among else { return try db.rows(byEmail ? Self.twinsByEmailSQL : Self.twinsByPhoneSQL, keys, read) }
+        return try rows(among, byEmail ? Self.twinByNumberAndEmailSQL : Self.twinByNumberAndPhoneSQL, keys, read)
     }
+
+    // Constant texts: SQLite's connection finds a prepared statement by its SQL's address,
+    // so SQL built per call would be prepared again on every row.
+    static let twinsByEmailSQL =
+        "SELECT id, email_key, phone FROM contact WHERE practice_id = ? AND email_key = ? AND first_key = ? AND last_key = ? ORDER BY id"
+    static let twinsByPhoneSQL =
+        "SELECT id, email_key, phone FROM contact WHERE practice_id = ? AND phone = ? AND first_key = ? AND last_key = ? ORDER BY id"
+    static let twinByNumberAndEmailSQL =
+        "SELECT id, email_key, phone FROM contact WHERE id = ? AND practice_id = ? AND email_key = ? AND first_key = ? AND last_key = ?"
+    static let twinByNumberAndPhoneSQL =
+        "SELECT id, email_key, phone FROM contact WHERE id = ? AND practice_id = ? AND phone = ? AND first_key = ? AND last_key = ?"
 
     func contactsUsingEmail(practiceID: Int64, emailKey: String, among: [Int64]?) throws -> [Int64] {
         try willUse(practice: practiceID)
