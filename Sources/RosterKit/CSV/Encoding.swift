@@ -285,7 +285,10 @@ enum MixedEncoding {
     /// Whether `text` holds a UTF-8 lead byte read as a Windows-1252 letter (Â–ß, à–ï, ð–ô)
     /// followed by as many continuation bytes as it announces. No name or address has these.
     static func looksDecodedTwice(_ text: String) -> Bool {
-        if text.utf8.allSatisfy({ $0 < 0x80 }) { return false }
+        // Over the bytes themselves (a tight loop), not String's UTF-8 view one byte a call:
+        // every cell of every row passes here, and nearly all are ASCII.
+        let ascii = text.utf8.withContiguousStorageIfAvailable { $0.allSatisfy { $0 < 0x80 } } ?? text.utf8.allSatisfy { $0 < 0x80 }
+        if ascii { return false }
         let scalars = Array(text.unicodeScalars)
         for i in scalars.indices {
             let v = scalars[i].value
