@@ -165,6 +165,13 @@ public struct Contacts {
             guard try tx.memberships(contact: number).contains(where: { $0.locationID == loc.id }) else {
                 throw StoreError.notInLocation(contact: canonical, location: loc.name)
             }
+            // SPEC 4 subscribes a channel only with its phone or email; by hand too.
+            if status == .subscribed {
+                let values = try tx.contact(number: number, practiceID: loc.practiceID)?.values
+                if values?[channel == .text ? .phone : .email] == nil {
+                    throw StoreError.cannotReach(contact: canonical, channel: channel)
+                }
+            }
             let reason = switch status {
             case .subscribed: "subscribed by hand (renewed consent)"
             case .unsubscribed: "unsubscribed by hand"

@@ -89,7 +89,9 @@ public struct Sender {
                 continue
             }
             let practice = entry.practice
-            var missing: [String] = []
+            // The template's own values too: a database from before `practice set` refused
+            // to empty them may hold a practice without one.
+            var missing = try WelcomeEmail.missingPracticeValues(practice).map { "\($0.option) ... (the \($0.field))" }
             if practice.email == nil { missing.append("--email ADDRESS (the From address)") }
             if practice.preferencesURL == nil { missing.append("--preferences-url URL (where \"click here\" points)") }
             if !missing.isEmpty {

@@ -108,6 +108,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case noPractices
     case contactNotFound(String)
     case notInLocation(contact: String, location: String)
+    /// `subscribe` on a channel the contact has no phone (email) for.
+    case cannotReach(contact: String, channel: Channel)
     case emptyName(String)
     case busy
     case diskFull
@@ -134,6 +136,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
             "Unknown Contact ID \(id): no contact with this ID in this practice (`roster find` looks contacts up)"
         case .notInLocation(let id, let location):
             "contact \(id) is not in \(location): `roster show \(id)` lists its locations"
+        case .cannotReach(let id, let channel):
+            "contact \(id) has no \(channel == .text ? "phone" : "email"), so there is nothing to subscribe to \(channel == .text ? "texts" : "emails") with: add \(channel == .text ? "a Phone (Mobile)" : "an Email") by a merge (`roster export`, fill it in, `roster merge`), then subscribe"
         case .emptyName(let what):
             "the \(what) name is empty: give a name"
         case .invalidPracticeSetting(let option, let value, let problem):

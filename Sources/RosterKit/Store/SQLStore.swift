@@ -86,6 +86,18 @@ public class SQLStore: ContactStore {
         try details.validate()
         return try writeSimple {
             let current = try practice(named: name)
+            // A value the welcome email is written with cannot be emptied while emails wait:
+            // they are rendered when sent, and would go out with a blank line (SPEC 7 fails
+            // an import for such a practice before it queues any).
+            let emptied = [("--owner", details.ownerFullName), ("--phone", details.phone), ("--address", details.address)]
+                .filter { $0.1.map { Text.trim($0).isEmpty } ?? false }
+            if let (option, _) = emptied.first {
+                let waiting = try db.first(Self.waitingWelcomesSQL, [.int(current.id)]) { $0.int(0) } ?? 0
+                if waiting > 0 {
+                    let emails = ReadoutText.count(Int(waiting), "waiting welcome email")
+                    throw StoreError.invalidPracticeSetting(option: option, value: "", problem: "would empty a value that \(emails) \(waiting == 1 ? "is" : "are") written with: give the new value instead (`roster outbox` lists the queue)")
+                }
+            }
             // Only the columns given: two `practice set`s at once must not undo each other.
             let given: [(String, String?)] = [("owner_full_name", details.ownerFullName), ("phone", details.phone),
                                               ("address", details.address), ("email", details.email),
@@ -98,6 +110,11 @@ public class SQLStore: ContactStore {
             return try practice(named: name)
         }
     }
+
+    static let waitingWelcomesSQL = """
+        SELECT count(*) FROM outbox o JOIN contact c ON c.id = o.contact_id
+        WHERE c.practice_id = ? AND o.sent_at IS NULL AND o.drop_reason IS NULL
+        """
 
     public func practices() throws -> [Practice] {
         try db.rows("SELECT \(Self.practiceColumns) FROM practice ORDER BY name_key", [], readPractice)

@@ -39,6 +39,28 @@ import Testing
         #expect(try f.membership("Bo", "Salem")?.text == .subscribed)
     }
 
+    /// Subscribing by hand needs the means: no texts without a phone, no emails without an
+    /// email (SPEC 4's rule for new memberships, kept for renewed consent too).
+    @Test func subscribingNeedsAPhoneOrAnEmail() throws {
+        let f = try Fixture()
+        try f.importCSV(header + seed, consent: "none")
+        let ann = try f.contact(named: "Ann").id   // an email, no phone
+        let bo = try f.contact(named: "Bo").id     // a phone, no email
+        #expect(throws: StoreError.cannotReach(contact: ann, channel: .text)) {
+            try f.contacts.setStatus(ann, location: "Nashua", practice: nil, channel: .text, status: .subscribed)
+        }
+        #expect(throws: StoreError.cannotReach(contact: bo, channel: .email)) {
+            try f.contacts.setStatus(bo, location: "Nashua", practice: nil, channel: .email, status: .subscribed)
+        }
+        #expect(try f.membership("Ann", "Nashua")?.text == .unsubscribed)
+        _ = try f.contacts.setStatus(ann, location: "Nashua", practice: nil, channel: .email, status: .subscribed)
+        _ = try f.contacts.setStatus(bo, location: "Nashua", practice: nil, channel: .text, status: .subscribed)
+        #expect(try f.membership("Ann", "Nashua")?.email == .subscribed && f.membership("Bo", "Nashua")?.text == .subscribed)
+        // Opting out needs no means.
+        _ = try f.contacts.setStatus(ann, location: "Nashua", practice: nil, channel: .text, status: .optedOut)
+        #expect(try f.membership("Ann", "Nashua")?.text == .optedOut)
+    }
+
     /// A move changes both places: the history of each lists it, naming where the
     /// contacts came from (schema 9).
     @Test func historyOfEitherLocationListsAMoveWithItsSource() throws {

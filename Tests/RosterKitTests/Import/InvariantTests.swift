@@ -84,7 +84,15 @@ import Testing
                 }
             case .setStatus(let person, let location, let channel, let status):
                 guard let id = ids[person], try f.contacts.show(id).memberships.contains(where: { $0.locationName == location }) else { continue }
-                _ = try f.contacts.setStatus(id, location: location, practice: nil, channel: channel, status: status)
+                do {
+                    _ = try f.contacts.setStatus(id, location: location, practice: nil, channel: channel, status: status)
+                } catch StoreError.cannotReach {
+                    // Refused, changing nothing, only for a subscribe without the means.
+                    let lacks = channel == .text ? people[person].phone.isEmpty : people[person].email.isEmpty
+                    if !(lacks && status == .subscribed) { return Violation(step: index, message: "a subscribe with the means was refused") }
+                    if try state(f) != before { return Violation(step: index, message: "a refused subscribe changed something") }
+                    continue
+                }
                 if status == .subscribed { subscribed = (person, location, channel) }
             }
             // Learn IDs of people created by this step; IDs never change.

@@ -142,6 +142,30 @@ import Testing
         #expect(try Outbox(store: f.store).messages().filter(\.sent).count == 1)
     }
 
+    /// A waiting welcome email is written with the practice's owner, phone and address when
+    /// sent: `practice set` will not empty one while emails wait, and a practice that lacks
+    /// one anyway (a database from before) sends nothing until it is set.
+    @Test func aWaitingEmailKeepsThePracticeValuesItNeeds() throws {
+        let f = try ready()
+        let (sendmail, dir) = Self.fakeSendmail(f.scratch)
+        try f.importCSV("First Name,Email\nAnn,ann@example.com\n")
+        #expect(throws: StoreError.invalidPracticeSetting(option: "--owner", value: "", problem: "would empty a value that 1 waiting welcome email is written with: give the new value instead (`roster outbox` lists the queue)")) {
+            try f.store.updatePractice(name: f.practice, details: PracticeDetails(ownerFullName: " "))
+        }
+        #expect(throws: StoreError.self) { try f.store.updatePractice(name: f.practice, details: PracticeDetails(address: "")) }
+        _ = try f.store.updatePractice(name: f.practice, details: PracticeDetails(ownerFullName: "Renée Lefèvre"))
+        try f.store.write(commit: true) { _ in _ = try f.store.executor.run("UPDATE practice SET phone = NULL", []) }
+        let blocked = try Sender(store: f.store, clock: fixedClock).send(sendmail: sendmail)
+        #expect((blocked.sent, blocked.left) == (0, 1))
+        #expect(blocked.blocked.first?.contains("--phone") == true)
+        #expect(try Self.messages(dir).isEmpty)
+        _ = try f.store.updatePractice(name: f.practice, details: PracticeDetails(phone: "(603) 555-0100"))
+        #expect(try Sender(store: f.store, clock: fixedClock).send(sendmail: sendmail).sent == 1)
+        #expect(try Self.messages(dir).first?.contains("This is Ren") == true)
+        // Nothing waits now: the owner may be emptied.
+        _ = try f.store.updatePractice(name: f.practice, details: PracticeDetails(ownerFullName: ""))
+    }
+
     /// An email changed back to the queued one (any case) lets the message go again.
     @Test func aMessageIsHeldOnlyWhileTheReasonLasts() throws {
         let f = try ready()
