@@ -18,6 +18,7 @@ public enum FieldOutcome: Equatable, Sendable {
 /// The kinds of correction, so the readout can group them ("capitalised 41 names").
 public enum CorrectionKind: String, Sendable, Codable, CaseIterable {
     case trimmed = "trimmed spaces"
+    case textMark = "removed a spreadsheet's text mark (') before =, +, - or @"
     case capitalised = "capitalised names"
     case collapsedSpaces = "collapsed spaces in names"
     case paddedPostalCode = "restored leading zeros of ZIP codes"

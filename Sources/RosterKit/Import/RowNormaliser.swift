@@ -99,7 +99,12 @@ public struct RowNormaliser: Sendable {
                 result.problems.append(Problem(field: field.header, message: "\(field.header) \(message)"))
             case .accepted(let value):
                 values[field] = value
-                if trimmedRaw != raw, let value { result.corrections.append(Correction(row: record.row, field: field.header, from: raw, to: value, kind: .trimmed)) }
+                // SPEC 3: every change is a correction, the `'` FormulaGuard reads away too.
+                if trimmed != trimmedRaw, let value {
+                    result.corrections.append(Correction(row: record.row, field: field.header, from: raw, to: value, kind: .textMark))
+                } else if trimmedRaw != raw, let value {
+                    result.corrections.append(Correction(row: record.row, field: field.header, from: raw, to: value, kind: .trimmed))
+                }
             case .corrected(let value, let kind):
                 values[field] = value
                 result.corrections.append(Correction(row: record.row, field: field.header, from: raw, to: value ?? "", kind: kind))
