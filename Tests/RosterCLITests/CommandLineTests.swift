@@ -261,6 +261,15 @@ import Testing
         #expect(bad.status == 64)
         #expect(bad.stderr.contains("--text-status bogus is not a status") && bad.stderr.contains("Usage: roster export"))
         #expect(bad.stdout.isEmpty)
+        let badPhase = try cli.run(["export", "--location", "Nashua", "--phase", "bogus"])
+        #expect(badPhase.status == 64 && badPhase.stderr.contains("--phase bogus is not a phase"))
+        // --quiet drops the text readout, never what --json or --plan asks for.
+        let file = cli.file("q.csv", "First Name,Email\nCy,cy@example.com\n")
+        let quietJSON = try cli.ok(["import", file, "--location", "Nashua", "--consent", "email", "--quiet", "--json", "--dry-run"]).stdout
+        #expect(quietJSON.hasPrefix("{") && quietJSON.contains("\"created\":1"))
+        let quietPlan = try cli.ok(["import", file, "--location", "Nashua", "--consent", "email", "--quiet", "--plan", "--dry-run"]).stdout
+        #expect(quietPlan.contains("Plan:") && quietPlan.contains("row 2  created") && !quietPlan.contains("rows:"))
+        #expect(try cli.ok(["import", file, "--location", "Nashua", "--consent", "email", "--quiet"]).stdout.isEmpty)
     }
 
     /// A copy turns texts off at A (the text rule); a move takes the contact out of A, so

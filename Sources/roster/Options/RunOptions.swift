@@ -12,7 +12,7 @@ struct RunOptions: ParsableArguments {
     @Flag(name: .customLong("dry-run"), help: "Decide every row and print the readout, but write nothing.") var dryRun = false
     @Flag(help: "List every row's planned action, writing nothing (implies --dry-run).") var plan = false
     @Flag(help: "Print the readout as one JSON object.") var json = false
-    @Flag(help: "Print nothing but errors.") var quiet = false
+    @Flag(help: "Print no readout and no progress, only errors (--json and --plan still print).") var quiet = false
     @Option(help: ArgumentHelp("Write the failed rows, with a Reason column, to this CSV file.", valueName: "file")) var report: String?
 
     func request(mode: ImportRequest.Mode) throws -> ImportRequest {
@@ -39,11 +39,12 @@ struct RunOptions: ParsableArguments {
                 progress.finish()
                 throw error
             }
-            if quiet { return }
+            // --quiet hushes the text readout and the progress line; what was asked for by
+            // name (--json, --plan) still prints.
             if json {
                 try printJSON(readout)
             } else {
-                print(ReadoutText(colour: stdoutWantsColour, reportPath: report).render(readout), terminator: "")
+                if !quiet { print(ReadoutText(colour: stdoutWantsColour, reportPath: report).render(readout), terminator: "") }
                 if let plan = readout.plan {
                     print("\nPlan:")
                     for p in plan {
