@@ -41,9 +41,7 @@ struct ExportCommand: ParsableCommand {
 
     /// A bad phase or status is a usage error, reported with export's own usage line.
     func validate() throws {
-        for name in Self.split(phase) where Phase.normalise(name).value == nil {
-            throw ValidationError("--phase \(name) is not a phase; use one of: \(Phase.names.joined(separator: ", "))")
-        }
+        if let problem = Self.split(phase).lazy.compactMap(Exporter.phaseProblem).first { throw ValidationError(problem) }
         _ = try Self.statuses(textStatus, option: "--text-status")
         _ = try Self.statuses(emailStatus, option: "--email-status")
     }

@@ -63,14 +63,22 @@ public struct Exporter {
         }
     }
 
+    /// Why `--phase name` filters nothing, or nil when it names a phase: the command line
+    /// checks its options with this before it opens the database.
+    public static func phaseProblem(_ name: String) -> String? {
+        Phase.normalise(Text.trim(name)).value == nil ? notAPhase(name) : nil
+    }
+
+    static func notAPhase(_ name: String) -> String {
+        "--phase \(name) is not a phase; use one of: \(Phase.names.joined(separator: ", "))"
+    }
+
     /// Writes the export to `writer`; returns the number of contacts written.
     @discardableResult
     public func export(_ request: ExportRequest, to writer: CSVWriter) throws -> Int {
         let location = try store.location(named: request.location, practice: request.practice)
         let phases = try Set(request.phases.map { phase -> String in
-            guard let name = Phase.normalise(Text.trim(phase)).value else {
-                throw ImportError.invalidOption("--phase \(phase) is not a phase; use one of: \(Phase.names.joined(separator: ", "))")
-            }
+            guard let name = Phase.normalise(Text.trim(phase)).value else { throw ImportError.invalidOption(Self.notAPhase(phase)) }
             return name
         })
         let carriers = Set(request.insuranceCarriers.map { Text.trim($0).lowercased() })

@@ -638,6 +638,17 @@ import Testing
         #expect(second.warnings.allSatisfy { $0.contains("they were read as empty") })
     }
 
+    /// The `'` a spreadsheet (or our export) puts before a formula-like value is read away,
+    /// and, as every change, reported (SPEC 3); a value that only starts with `'` is kept.
+    @Test func aTextMarkReadAwayIsACorrection() throws {
+        let f = try Fixture()
+        let r = try f.importCSV("First Name,Email,Insurance Carrier,Notes\nAnn,ann@example.com,'=x,'tis fine\n")
+        #expect(r.corrections.map(\.kind) == [.textMark])
+        #expect(r.corrections.first.map { [$0.field, $0.from, $0.to] } == ["Insurance Carrier", "'=x", "=x"])
+        let ann = try f.contact(named: "Ann")
+        #expect(ann.values[.insuranceCarrier] == "=x" && ann.values[.notes] == "'tis fine")
+    }
+
     /// A row split by an unquoted comma keeps every cell in the report: the extra ones
     /// after the Reason, so fixing the row loses nothing of what the file held.
     @Test func theReportKeepsARowsExtraCells() throws {
