@@ -54,12 +54,11 @@ struct CopyCommand: ParsableCommand {
                 // Not "left as they were": their opt-out at A now holds at B.
                 print("\(counted(readout.optOutsCarried)) already in \(readout.to) \(dryRun ? "would now be" : readout.optOutsCarried == 1 ? "is now" : "are now") opted out there as at \(readout.from): an opt-out is the person's choice, and moving does not drop it (`roster show ID` lists the change).")
             }
+            let people = ReadoutText.count(readout.textsMoved, "person", "people")
             if readout.textsMoved > 0 && move {
                 // A's membership is gone: "turned off at A" would describe a row no longer there.
-                let people = ReadoutText.count(readout.textsMoved, "person", "people")
                 print("\(people) \(dryRun ? "would get" : readout.textsMoved == 1 ? "gets" : "get") texts from \(readout.to) now, instead of from \(readout.from).")
             } else if readout.textsMoved > 0 {
-                let people = ReadoutText.count(readout.textsMoved, "person", "people")
                 let get = dryRun ? "would now get" : readout.textsMoved == 1 ? "now gets" : "now get"
                 print("\(people) \(get) texts from \(readout.to) only: a person gets texts from one location, so their texts from \(readout.from) \(dryRun ? "would be" : "were") turned off.")
             }

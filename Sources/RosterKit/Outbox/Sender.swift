@@ -70,11 +70,22 @@ public struct Sender {
                                          with: "To manage your contact preferences, click here: \(url)")
     }
 
+    /// The `practice set` options a practice needs before its messages can go: the
+    /// template's own values too, as a database from before `practice set` refused to empty
+    /// them may hold a practice without one.
+    static func missingValues(_ practice: Practice) throws -> [String] {
+        var missing = try WelcomeEmail.missingPracticeValues(practice).map { "\($0.option) ... (the \($0.field))" }
+        if practice.email == nil { missing.append("--email ADDRESS (the From address)") }
+        if practice.preferencesURL == nil { missing.append("--preferences-url URL (where \"click here\" points)") }
+        return missing
+    }
+
     public func send(sendmail: String, limit: Int? = nil, dryRun: Bool = false) throws -> SendReadout {
         var readout = SendReadout(dryRun: dryRun)
         let pending = try store.outbox().filter { $0.sentAt == nil && $0.dropReason == nil }
         var handled = 0
         var blockedPractices = Set<Int64>()
+        var missingByPractice: [Int64: [String]] = [:]   // once a practice, not once a message
         for var entry in pending {
             let id = store.idCodec.encode(entry.contactNumber)
             // Read again just before the hand-off: an earlier message may have taken a while.
@@ -89,11 +100,8 @@ public struct Sender {
                 continue
             }
             let practice = entry.practice
-            // The template's own values too: a database from before `practice set` refused
-            // to empty them may hold a practice without one.
-            var missing = try WelcomeEmail.missingPracticeValues(practice).map { "\($0.option) ... (the \($0.field))" }
-            if practice.email == nil { missing.append("--email ADDRESS (the From address)") }
-            if practice.preferencesURL == nil { missing.append("--preferences-url URL (where \"click here\" points)") }
+            let missing = try missingByPractice[practice.id] ?? Self.missingValues(practice)
+            missingByPractice[practice.id] = missing
             if !missing.isEmpty {
                 if blockedPractices.insert(practice.id).inserted {
                     readout.blocked.append("\(practice.name): nothing sent until `roster practice set \"\(practice.name)\" \(missing.joined(separator: " "))`")
