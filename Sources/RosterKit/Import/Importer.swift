@@ -501,8 +501,8 @@ private struct Run {
             // Kept keys are in the index already; an index not read yet will read these.
             if let hashes { identity?.add(hashes, contact: number) }
             for field in changed {
-                readout.changes.append(Change(row: record.row, contactID: id, field: field.header,
-                                              from: stored.values[field], to: values[field]))
+                readout.add(Change(row: record.row, contactID: id, field: field.header,
+                                   from: stored.values[field], to: values[field]), keepingEach: request.keepsEveryDetail)
             }
             var unreachable: [Channel] = []
             if stored.values[.phone] != nil && values[.phone] == nil { unreachable.append(.text) }

@@ -111,7 +111,10 @@ public struct Readout: Equatable, Sendable, Encodable {
     public var corrections: [Correction] = []
     /// How many values each kind of correction changed (what the text readout shows).
     public var correctionCounts: [CorrectionKind: Int] = [:]
+    /// Every value a merge changed, or (`ImportRequest.keepsEveryDetail` off) the first
+    /// `changesKeptBrief`: `changeCount` counts them all.
     public var changes: [Change] = []
+    public var changeCount = 0
     public var warnings: [String] = []
     public var welcomeEmailsQueued = 0
     public var textsMoved = 0
@@ -134,6 +137,15 @@ public struct Readout: Equatable, Sendable, Encodable {
     /// The failed rows a readout keeps without `ImportRequest.keepsEveryDetail`: more than
     /// the text readout shows (`ReadoutText.maxFailedRows`, 40 by default).
     public static let failuresKeptBrief = 1_000
+    /// The changed values a readout keeps without `ImportRequest.keepsEveryDetail`: a merge
+    /// of a whole exported list changes a value in every row, and keeping each one took 7 MiB
+    /// of a 94,000-row merge's 70.
+    public static let changesKeptBrief = 1_000
+
+    mutating func add(_ change: @autoclosure () -> Change, keepingEach: Bool) {
+        changeCount += 1
+        if keepingEach || changes.count < Self.changesKeptBrief { changes.append(change()) }
+    }
 
     mutating func add(_ corrections: [Correction], keepingEach: Bool) {
         for correction in corrections { correctionCounts[correction.kind, default: 0] += 1 }

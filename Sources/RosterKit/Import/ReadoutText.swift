@@ -5,6 +5,9 @@ import Foundation
 /// reason on the right and what to fix beneath, cut after a screenful.
 public struct ReadoutText {
     public var maxFailedRows = 40
+    /// Changed values listed before the rest are counted: a merge of a whole list changes
+    /// one in every row, more than anyone reads on a terminal.
+    public var maxChangedValues = 200
     public var colour = false
     public var reportPath: String?
 
@@ -74,10 +77,15 @@ public struct ReadoutText {
         if let id = r.historyID { lines.append("Recorded in history as #\(id).") }
 
         if !r.changes.isEmpty {
+            let changed = max(r.changeCount, r.changes.count)
+            let shown = r.changes.prefix(maxChangedValues)
             lines.append("")
-            lines.append("Changes (\(Self.count(r.changes.count, "value"))):")
-            for change in r.changes {
+            lines.append("Changes (\(Self.count(changed, "value"))):")
+            for change in shown {
                 lines.append("  row \(change.row) \(change.contactID) \(change.field): \"\(Self.oneLine(Self.shown(change.field, change.from)))\" → \"\(Self.oneLine(Self.shown(change.field, change.to)))\"")
+            }
+            if changed > shown.count {
+                lines.append("  … \(Self.number(changed - shown.count)) more: `--json` lists each one, and `roster show ID` a contact's history")
             }
         }
         let corrected = r.correctionCounts.values.reduce(0, +)

@@ -47,6 +47,36 @@ import Testing
         #expect(try f.snapshot()["contact"] == before)
     }
 
+    /// Without every detail (the text readout's run), a merge keeps the first 1,000 changed
+    /// values and counts them all: a whole exported list merged back with an edit in every
+    /// row reads as the full readout does, and the database ends the same.
+    @Test func aBriefMergeCountsTheChangesItDoesNotKeep() throws {
+        var results: [(readout: Readout, tables: [String: [String]])] = []
+        for keeps in [true, false] {
+            let f = try Fixture()
+            var csv = "First Name,Last Name,Email\n"
+            for i in 0..<1_100 { csv += "Mary,Smith,mary\(i)@example.com\n" }
+            try f.importCSV(csv, consent: "none")
+            let edited = try export(f).replacingOccurrences(of: ",No Phase,", with: ",Lead-New,")
+            let r = try merge(f, edited) { $0.keepsEveryDetail = keeps }
+            results.append((r, try f.snapshot()))
+        }
+        let (full, brief) = (results[0].readout, results[1].readout)
+        #expect(full.updated == 1_100 && brief.updated == 1_100)
+        #expect(full.changes.count == 1_100 && full.changeCount == 1_100 && brief.changeCount == 1_100)
+        // Each fixture's database gives its own Contact IDs, and each file its own name.
+        func masked(_ text: String) -> String {
+            text.replacingOccurrences(of: "import-[0-9A-F-]+\\.csv", with: "FILE", options: .regularExpression)
+                .replacingOccurrences(of: "C[0-9A-Z]{9}", with: "ID", options: .regularExpression)
+        }
+        func kept(_ r: Readout) -> [String] { r.changes.map { masked("\($0)") } }
+        #expect(kept(brief) == Array(kept(full).prefix(Readout.changesKeptBrief)))
+        let text = ReadoutText().render(brief)
+        #expect(masked(text) == masked(ReadoutText().render(full)))
+        #expect(text.contains("Changes (1,100 values):") && text.contains("  … 900 more: `--json` lists each one"))
+        #expect(results[0].tables["contact"] == results[1].tables["contact"])
+    }
+
     /// Merge rows are normalised on another thread against contacts read a batch ahead:
     /// over several batches of edits, clears, short dates, repeated, unknown and foreign IDs,
     /// and (in an import) IDs of contacts the same file created a batch earlier, the readout

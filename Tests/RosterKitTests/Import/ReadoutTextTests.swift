@@ -69,6 +69,19 @@ import Testing
         #expect(ReadoutText.oneLine("no breaks") == "no breaks")
     }
 
+    /// The changed values shown stop at `maxChangedValues`; the heading counts them all.
+    @Test func changedValuesPastTheLimitAreCounted() {
+        var r = sample()
+        r.kind = "merge"
+        r.changes = (2...4).map { Change(row: $0, contactID: "C\($0)", field: "Phase", from: "No Phase", to: "Lead-New") }
+        r.changeCount = 5
+        var readout = ReadoutText()
+        readout.maxChangedValues = 2
+        let text = readout.render(r)
+        #expect(text.contains("Changes (5 values):\n  row 2 C2 Phase: \"No Phase\" → \"Lead-New\"\n  row 3 C3 Phase: \"No Phase\" → \"Lead-New\"\n  … 3 more: `--json` lists each one"))
+        #expect(!text.contains("row 4 C4"))
+    }
+
     /// A dry run says what would happen to texts, not that it happened.
     @Test func aDryRunsTextsWouldMove() {
         var r = sample()
