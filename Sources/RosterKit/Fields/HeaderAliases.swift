@@ -27,21 +27,24 @@ public enum HeaderAliases {
         .field(.firstName): ["First Name", "First", "FName", "Given Name", "Forename", "Patient First Name"],
         .field(.lastName): ["Last Name", "Last", "LName", "Surname", "Family Name", "Patient Last Name"],
         .field(.nickname): ["Nickname", "Nick Name", "Preferred Name", "Goes By"],
-        .field(.email): ["Email", "E-mail", "Email Address", "E-mail Address", "Mail"],
+        .field(.email): ["Email", "E-mail", "Email Address", "E-mail Address", "Mail", "Email Addr", "Primary Email"],
         .field(.phone): ["Phone (Mobile)", "Phone", "Mobile", "Cell", "Mobile Phone", "Cell Phone",
-                         "Phone Number", "Mobile Number", "Cell Number", "Phone Mobile"],
+                         "Phone Number", "Mobile Number", "Cell Number", "Phone Mobile", "Telephone", "Tel",
+                         "Mobile Phone Number", "Cell Phone Number", "Phone (Cell)"],
         .field(.homePhone): ["Home Phone", "Home", "Home Number", "Home Phone Number", "Landline"],
-        .field(.address): ["Address", "Address 1", "Address Line 1", "Street", "Street Address", "Address1"],
-        .field(.addressLine2): ["Address Line 2", "Address 2", "Address2", "Apt", "Unit", "Suite"],
-        .field(.city): ["City", "Town"],
-        .field(.state): ["State", "Province", "State/Province", "Region"],
+        .field(.address): ["Address", "Address 1", "Address Line 1", "Street", "Street Address", "Address1", "Street Address 1", "Street 1",
+                             "Mailing Address", "Home Address"],
+        .field(.addressLine2): ["Address Line 2", "Address 2", "Address2", "Apt", "Unit", "Suite", "Street Address 2", "Street 2", "Apt/Suite", "Apartment"],
+        .field(.city): ["City", "Town", "City/Town"],
+        .field(.state): ["State", "Province", "State/Province", "Region", "Province/State", "State Code", "State/Prov"],
         .field(.country): ["Country"],
-        .field(.sex): ["Sex", "Gender"],
-        .field(.postalCode): ["Postal Code", "Zip", "ZIP Code", "Zipcode", "Postcode", "Post Code", "Postal"],
-        .field(.dateOfBirth): ["Date Of Birth", "DOB", "Birthday", "Birth Date", "Birthdate", "Date Of Birth (mm/dd/yyyy)"],
-        .field(.insuranceCarrier): ["Insurance Carrier", "Insurance", "Carrier", "Insurance Company", "Insurance Provider", "Payer"],
+        .field(.sex): ["Sex", "Gender", "Sex (M/F)", "Gender (M/F)", "Sex At Birth", "Birth Sex"],
+        .field(.postalCode): ["Postal Code", "Zip", "ZIP Code", "Zipcode", "Postcode", "Post Code", "Postal", "Zip/Postal Code", "Postal/Zip Code", "Zip/Postal", "Postal/Zip"],
+        .field(.dateOfBirth): ["Date Of Birth", "DOB", "Birthday", "Birth Date", "Birthdate", "Date Of Birth (mm/dd/yyyy)", "DOB (mm/dd/yyyy)", "Patient DOB"],
+        .field(.insuranceCarrier): ["Insurance Carrier", "Insurance", "Carrier", "Insurance Company", "Insurance Provider", "Payer",
+                                       "Primary Insurance", "Insurance Name", "Insurance Plan", "Primary Payer", "Ins Carrier"],
         .field(.phase): ["Phase", "Current Phase"],
-        .field(.notes): ["Notes", "Note", "Comments", "Comment"],
+        .field(.notes): ["Notes", "Note", "Comments", "Comment", "Remarks", "Patient Notes"],
         .textStatus: ["Text Status"],
         .reason: ["Reason"],
         .emailStatus: ["Email Status"],
@@ -66,7 +69,12 @@ public enum HeaderAliases {
     static let sensitiveExact: Set<String> = ["ssn", "sin", "mrn", "ein", "itin", "tin", "dl", "drivers", "passport",
                                               "cvv", "cvc", "pin",
                                               // `SS#`, `SS No`, `SS Number`, `Chart #`, `Chart No`, `Acct #`, `Acct No`
-                                              "ss", "ssno", "ssnumber", "chart", "chartno", "acct", "acctno"]
+                                              "ss", "ssno", "ssnumber", "chart", "chartno", "acct", "acctno",
+                                              // `Card #`, `Card No.`, `MR#`, `Mbr ID`, `Member No`, `Subscriber #`,
+                                              // `Group #`, `Account #`, `DL Number`, `PHN` (a Canadian health
+                                              // number); `#` reads as "no", so `Group` alone is not one of them
+                                              "cardno", "mrno", "mbrid", "mbrno", "memberno", "subscriberno", "groupno",
+                                              "accountno", "dlno", "dlnumber", "phn", "policyno", "licenseno", "licenceno"]
     static let sensitiveParts = ["socialsecurity", "memberid", "membernumber", "medicalrecord",
                                  "policynumber", "policyid", "policy", "cardnumber", "creditcard", "debitcard",
                                  "driverslicense", "driverlicense", "driverslicence", "passport", "subscriberid",
@@ -74,13 +82,14 @@ public enum HeaderAliases {
                                  "insuranceid", "insurancenumber", "groupnumber", "medicaidid", "medicareid",
                                  "medicarenumber", "medicaidnumber", "healthplanid", "securitycode",
                                  "socsec", "chartnumber", "patientid", "patientnumber", "acctnumber", "ccnumber",
-                                 "healthcard", "healthnumber", "healthinsurancenumber"]
+                                 "healthcard", "healthnumber", "healthinsurancenumber", "socialsec", "recordnumber",
+                                 "insurancecard", "claimnumber", "licensenumber", "licencenumber", "groupid"]
     /// Short codes, matched as words (`Patient SSN`, `PatientSSN`, `ssn_last4`, `patientmrn`)
     /// and not inside other words: `Business Name` holds "ssn", `Combined` holds "mbi".
     static let sensitiveCodes = ["ssn", "mrn", "mbi", "ohip", "hicn"]
 
     public static func isSensitive(_ header: String) -> Bool {
-        let k = key(header)
+        let k = key(header.contains("#") ? header.replacingOccurrences(of: "#", with: "no") : header)
         // Byte for byte (`Text.contains`): Foundation's `contains` took a millisecond a file.
         if sensitiveExact.contains(k) || sensitiveParts.contains(where: { Text.contains(k, $0) }) { return true }
         guard sensitiveCodes.contains(where: { Text.contains(k, $0) }) else { return false }

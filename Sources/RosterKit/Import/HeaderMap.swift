@@ -63,7 +63,11 @@ public struct HeaderMap: Equatable, Sendable {
                 columns.append(nil)
             }
         }
-        if !sensitive.isEmpty { throw ImportError.sensitiveColumns(sensitive) }
+        if !sensitive.isEmpty {
+            // Unknown names too, where the unknown-column refusal would quote them next.
+            let named = options.ignoreUnknownColumns || !valueLike.isEmpty || index.isEmpty ? [] : unknown
+            throw ImportError.sensitiveColumns(sensitive, unknown: named)
+        }
         if let (column, names) = byColumn.first(where: { $0.value.count > 1 }).map({ ($0.key, $0.value) }) {
             throw ImportError.duplicateColumns(field: column.header, headers: names)
         }

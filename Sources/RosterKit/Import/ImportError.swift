@@ -2,7 +2,8 @@
 /// message saying what to do (SPEC 8).
 public enum ImportError: Error, Equatable, CustomStringConvertible {
     case noHeader
-    case sensitiveColumns([String])
+    /// `unknown`: the file's unknown columns as well, named so one round of edits fixes both.
+    case sensitiveColumns([String], unknown: [String] = [])
     case unknownColumns([String])
     case headerLooksLikeAContact(columns: [Int])
     /// No column name is one roster knows: the first row may be a person, so the names are
@@ -22,8 +23,9 @@ public enum ImportError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .noHeader:
             return "the file has no header row: the first row must name the columns (`roster template` prints them)"
-        case .sensitiveColumns(let names):
-            return "the file has column(s) \(Self.quote(names)) that look like sensitive data roster never stores (SSN, member, record, licence or card numbers): delete these columns from the file and import again"
+        case .sensitiveColumns(let names, let unknown):
+            let also = unknown.isEmpty ? "" : ". It also has column(s) roster does not know: \(Self.quote(unknown)); rename them to template names (`roster template` prints them), delete them, or add --ignore-unknown-columns to drop their data"
+            return "the file has column(s) \(Self.quote(names)) that look like sensitive data roster never stores (SSN, member, record, licence or card numbers): delete these columns from the file and import again" + also
         case .unknownColumns(let names):
             return "the file has column(s) roster does not know: \(Self.quote(names)). Rename them to template names (`roster template` prints them), delete them, or add --ignore-unknown-columns to drop their data"
         case .headerLooksLikeAContact(let columns):
