@@ -76,8 +76,13 @@ public struct RowNormaliser: Sendable {
             if !trimmedRaw.isEmpty { result.provided.insert(field) }
             let trimmed = FormulaGuard.unescape(trimmedRaw)
             if trimmed.isEmpty {
-                if base != nil && clearEmpty && field != .firstName && field != .phase { values[field] = nil }
-                if base == nil && field == .phase { values[.phase] = Phase.none }
+                // An empty Phase is `No Phase` (SPEC 3): what a new row gets, and what
+                // --clear-empty sets.
+                if field == .phase {
+                    if base == nil || clearEmpty { values[.phase] = Phase.none }
+                } else if base != nil && clearEmpty && field != .firstName {
+                    values[field] = nil
+                }
                 continue
             }
             // A spreadsheet shows a stored date with a two-digit year (03/01/62): in a merge, a

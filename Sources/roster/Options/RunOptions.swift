@@ -112,7 +112,7 @@ struct MergeCommand: ParsableCommand {
     )
 
     @OptionGroup var options: RunOptions
-    @Flag(name: .customLong("clear-empty"), help: "Empty cells clear the stored value (never First Name).") var clearEmpty = false
+    @Flag(name: .customLong("clear-empty"), help: "Empty cells clear the stored value (never First Name; an empty Phase is No Phase).") var clearEmpty = false
     @Option(name: .customLong("max-rows"), help: "Refuse files with more data rows than this.") var maxRows = 10_000
     @Flag(help: "Say nothing of an earlier merge of the same file (a merge is never refused for it).") var again = false
 

@@ -369,6 +369,21 @@ import Testing
         #expect(try f.contacts.show(id).values[.email] == "mary@example.com")
     }
 
+    /// An empty Phase is `No Phase` (SPEC 3): --clear-empty sets it; without the flag an
+    /// empty Phase cell keeps the stored phase.
+    @Test func clearEmptySetsAnEmptyPhaseToNoPhase() throws {
+        let f = try Fixture()
+        try f.importCSV("First Name,Email,Phase\nAnn,ann@example.com,Lead-New\n")
+        let id = try f.contact(named: "Ann").id
+        let kept = try merge(f, "Contact ID,First Name,Phase\n\(id),Ann,\n")
+        #expect(kept.unchanged == 1)
+        #expect(try f.contacts.show(id).values[.phase] == "Lead-New")
+        let cleared = try merge(f, "Contact ID,First Name,Phase\n\(id),Ann,\n") { $0.clearEmpty = true; $0.again = true }
+        #expect(cleared.updated == 1)
+        #expect(cleared.changes.map { [$0.field, $0.from, $0.to] } == [["Phase", "Lead-New", "No Phase"]])
+        #expect(try f.contacts.show(id).values[.phase] == "No Phase")
+    }
+
     /// A merge that leaves a contact without a phone unsubscribes its texts wherever they
     /// were subscribed (an opt-out stays), says so, and undo gives them back.
     @Test func clearingThePhoneUnsubscribesTexts() throws {
