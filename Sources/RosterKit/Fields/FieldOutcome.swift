@@ -107,17 +107,24 @@ enum Text {
     }
 
     /// Control characters other than tab and line breaks are never stored: they are
-    /// what binary garbage and NUL bytes look like once decoded. Read from the bytes: in
-    /// UTF-8 a byte below 0x80 is always an ASCII scalar of its own, so this is exactly
+    /// what binary garbage and NUL bytes look like once decoded, and (U+0080–U+009F) what
+    /// a byte Windows-1252 leaves undefined reads as, in a file that was not Windows-1252.
+    /// Read from the bytes: in UTF-8 a byte below 0x80 is always an ASCII scalar of its own,
+    /// and U+0080–U+009F are 0xC2 then 0x80–0x9F, so this is exactly
     /// `fullHasForbiddenControl` (held to it by `textHelpersAgreeWithTheirScalarDefinitions`).
     static func hasForbiddenControl(_ s: String) -> Bool {
-        s.utf8.contains { b in (b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0D) || b == 0x7F }
+        var afterC2 = false
+        for b in s.utf8 {
+            if (b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0D) || b == 0x7F || (afterC2 && b < 0xA0) { return true }
+            afterC2 = b == 0xC2
+        }
+        return false
     }
 
     /// The definition `hasForbiddenControl` answers from the bytes.
     static func fullHasForbiddenControl(_ s: String) -> Bool {
         s.unicodeScalars.contains { v in
-            (v.value < 0x20 && v.value != 0x09 && v.value != 0x0A && v.value != 0x0D) || v.value == 0x7F
+            (v.value < 0x20 && v.value != 0x09 && v.value != 0x0A && v.value != 0x0D) || (0x7F...0x9F).contains(v.value)
         }
     }
 

@@ -10,13 +10,16 @@ public enum PersonName {
     /// `asciiNameRuleAgreesWithTheFullRule`.
     static func asciiNormalise(_ trimmed: String) -> FieldOutcome? {
         let outcome: FieldOutcome?? = trimmed.utf8.withContiguousStorageIfAvailable { bytes -> FieldOutcome? in
-            guard !bytes.isEmpty else { return nil }
+            guard let first = bytes.first, let last = bytes.last else { return nil }
+            // White space at an end (a name not trimmed yet) goes as `collapseSpaces` drops it.
+            let spaceAtAnEnd = first == 0x20 || first == 0x09 || first == 0x0A || first == 0x0D
+                || last == 0x20 || last == 0x09 || last == 0x0A || last == 0x0D
             var control = false, digit = false, upper = false, lower = false, doubleSpace = false
             var note: UInt8 = 0, previous: UInt8 = 0
             for b in bytes {
                 if b >= 0x80 { return nil }
                 if b < 0x20 || b == 0x7F {
-                    if b != 0x09 && b != 0x0A && b != 0x0D { control = true }
+                    if b != 0x09 && b != 0x0A && b != 0x0D { control = true } else { doubleSpace = true }
                 } else if b >= 0x30 && b <= 0x39 {
                     digit = true
                 } else if b >= 0x41 && b <= 0x5A {
@@ -37,15 +40,19 @@ public enum PersonName {
             if NoteWords.asciiHasNoteWord(bytes), let phrase = NoteWords.match(in: trimmed) {
                 return .invalid(notePhraseMessage(phrase))
             }
-            guard doubleSpace || upper != lower else { return .accepted(trimmed) }
+            guard doubleSpace || spaceAtAnEnd || upper != lower else { return .accepted(trimmed) }
             var value = Array(bytes)
             var kind: CorrectionKind?
-            if doubleSpace {
-                // As splitting at " " without empty parts and joining with " ".
+            if doubleSpace || spaceAtAnEnd {
+                // As `collapseSpaces`: each run of spaces, tabs and line breaks is one space.
                 var collapsed: [UInt8] = []
                 collapsed.reserveCapacity(value.count)
-                for b in value where b != 0x20 || (collapsed.last.map { $0 != 0x20 } ?? false) { collapsed.append(b) }
+                for b in value {
+                    let space = b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D
+                    if !space { collapsed.append(b) } else if let last = collapsed.last, last != 0x20 { collapsed.append(0x20) }
+                }
                 if collapsed.last == 0x20 { collapsed.removeLast() }
+                if collapsed.isEmpty { return nil }   // no name: the full rule says so
                 value = collapsed
                 kind = .collapsedSpaces
             }
@@ -58,6 +65,7 @@ public enum PersonName {
         return outcome ?? nil
     }
 
+    static let emptyMessage = "is empty; every contact needs a first name"
     static let controlMessage = "contains control characters (such as NUL bytes); retype the name"
     static let tooLongMessage = "is longer than \(FreeText.defaultLimit) characters; keep only the name and move the rest to Notes"
     static let digitMessage = "contains a digit, so it reads like a note or an EMR code; keep only the name and move the rest to Notes"
@@ -73,9 +81,7 @@ public enum PersonName {
 
     /// The whole rule, for any text: the reference `asciiNormalise` answers ASCII names by.
     static func fullNormalise(_ trimmed: String, required: Bool) -> FieldOutcome {
-        if trimmed.isEmpty {
-            return required ? .invalid("is empty; every contact needs a first name") : .accepted(nil)
-        }
+        if trimmed.isEmpty { return required ? .invalid(emptyMessage) : .accepted(nil) }
         if Text.hasForbiddenControl(trimmed) {
             return .invalid(controlMessage)
         }
@@ -103,8 +109,10 @@ public enum PersonName {
         }
         var value = trimmed
         var kind: CorrectionKind?
-        if Text.contains(value, "  ") {
-            value = value.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+        if let collapsed = collapseSpaces(value) {
+            // A name of invisible characters only is no name.
+            if collapsed.isEmpty { return required ? .invalid(emptyMessage) : .accepted(nil) }
+            value = collapsed
             kind = .collapsedSpaces
         }
         let hasUpper: Bool, hasLower: Bool
@@ -128,6 +136,38 @@ public enum PersonName {
             }
         }
         return kind.map { .corrected(value, kind: $0) } ?? .accepted(value)
+    }
+
+    /// Characters that show as nothing and are no part of a name: a zero-width space, a
+    /// word joiner, a byte order mark, a soft hyphen. (Zero-width joiners are kept: some
+    /// scripts spell with them.)
+    static func isInvisible(_ v: Unicode.Scalar) -> Bool {
+        v.value == 0x200B || v.value == 0x2060 || v.value == 0xFEFF || v.value == 0x00AD
+    }
+
+    /// The name with each run of white space (spaces, tabs, line breaks, no-break and other
+    /// Unicode spaces) made one space, and invisible characters dropped; nil when that
+    /// changes nothing. SPEC 3: inner runs of spaces collapse, so `Mary  Ann` (two no-break
+    /// spaces from a web form) is `Mary Ann`, and matches it as a duplicate would.
+    static func collapseSpaces(_ name: String) -> String? {
+        var out = String.UnicodeScalarView()
+        var changed = false, inSpace = false
+        for v in name.unicodeScalars {
+            if isInvisible(v) {
+                changed = true
+            } else if v.properties.isWhitespace {
+                if inSpace || v != " " { changed = true }
+                if !inSpace { out.append(" ") }
+                inSpace = true
+            } else {
+                out.append(v)
+                inSpace = false
+            }
+        }
+        // Dropping an invisible character may leave a space at either end.
+        if out.last == " " { out.removeLast(); changed = true }
+        if out.first == " " { out.removeFirst(); changed = true }
+        return changed ? String(out) : nil
     }
 
     /// Upper-cases the first letter of each word part (split at spaces, hyphens and

@@ -44,6 +44,20 @@ public struct ReadoutText {
 
     /// A value on one line of the readout: each line break of a note shown as ↵, so a
     /// change keeps to its own line (`--json` has the value exactly).
+    /// A cell as given (a failed row's name) made safe to print: line breaks and tabs read
+    /// as spaces, other control characters as U+FFFD, so an escape sequence in a file never
+    /// reaches the terminal as one.
+    static func terminalSafe(_ value: String) -> String {
+        guard value.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 }) else { return value }
+        var scalars = String.UnicodeScalarView()
+        for v in value.unicodeScalars {
+            if v == "\t" || v == "\n" || v == "\r" { scalars.append(" ") }
+            else if v.value < 0x20 || (0x7F...0x9F).contains(v.value) { scalars.append("\u{FFFD}") }
+            else { scalars.append(v) }
+        }
+        return String(scalars)
+    }
+
     static func oneLine(_ value: String) -> String {
         guard value.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D }) else { return value }
         return value.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
@@ -105,7 +119,11 @@ public struct ReadoutText {
         if r.failed > 0 {
             lines.append("")
             lines.append(paint("Failed rows (\(Self.number(r.failed))):", "1"))
-            let shown = Array(r.failures.prefix(maxFailedRows))
+            let shown = r.failures.prefix(maxFailedRows).map { failure in
+                var safe = failure
+                safe.name = failure.name.map(Self.terminalSafe)
+                return safe
+            }
             let rowWidth = max(3, shown.map { String($0.row).count }.max() ?? 3)
             let nameWidth = min(28, max(4, shown.map { ($0.name ?? "").count }.max() ?? 4))
             let fieldWidth = max(5, shown.map { ($0.field ?? "").count }.max() ?? 5)

@@ -49,13 +49,15 @@ import Testing
         #expect(FreeText.normalise(fits) == .accepted(fits))
     }
 
-    @Test(arguments: ["line one\nline two", "line one\r\nline two", "col\tcol"])
+    @Test(arguments: ["line one\nline two", "line one\r\nline two", "col\tcol", "no\u{A0}break", "¢ and ÿ"])
     func tabsAndLineBreaksAreKept(text: String) {
         #expect(FreeText.normalise(text, limit: FreeText.notesLimit) == .accepted(text))
         #expect(FreeText.normalise(text) == .accepted(text))
     }
 
-    @Test(arguments: ["a\u{0}b", "bell\u{7}", "esc\u{1B}[0m", "del\u{7F}", "\u{1}\u{2}\u{3}"])
+    @Test(arguments: ["a\u{0}b", "bell\u{7}", "esc\u{1B}[0m", "del\u{7F}", "\u{1}\u{2}\u{3}",
+                      // What bytes Windows-1252 leaves undefined (0x81, 0x8D, 0x9D) read as.
+                      "Le\u{81}e", "a\u{8D}", "\u{9D}x", "next\u{85}line"])
     func controlCharactersAreInvalid(text: String) {
         fieldsExpectInvalid(FreeText.normalise(text), text, "control characters")
         fieldsExpectInvalid(FreeText.normalise(text, limit: FreeText.notesLimit), text, "control characters")
@@ -75,7 +77,7 @@ import Testing
     /// answer what its definition over Unicode scalars (or the copied byte arrays) answers,
     /// on generated text: every ASCII byte, control bytes, accents, combining marks, emoji.
     @Test func textHelpersAgreeWithTheirScalarDefinitions() {
-        var generator = FieldsTextGenerator(seed: 0x7e47, pieces: ["..", "  ", "ab", "\u{7F}\u{0}"])
+        var generator = FieldsTextGenerator(seed: 0x7e47, pieces: ["..", "  ", "ab", "\u{7F}\u{0}", "\u{81}", "\u{A0}\u{9F}", "¢\u{85}"])
         func referenceContains(_ text: String, _ needle: String) -> Bool {
             let haystack = Array(text.utf8), pattern = Array(needle.utf8)
             guard !pattern.isEmpty else { return true }
