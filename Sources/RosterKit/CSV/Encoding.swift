@@ -55,7 +55,14 @@ final class ChunkedFile {
     init(path: String) throws {
         // Non-blocking only to open: a FIFO with no writer would otherwise block forever here.
         descriptor = open(path, O_RDONLY | O_NONBLOCK)
-        if descriptor < 0 { throw FileError.cannotRead(path: path, reason: String(cString: strerror(errno))) }
+        if descriptor < 0 {
+            let reason = switch errno {
+            case ENOENT: "there is no such file. Check the name and the folder (`ls` lists the files here)"
+            case EACCES: "you may not read it. Ask whoever shared it for access, or copy it somewhere you can read"
+            default: String(cString: strerror(errno))
+            }
+            throw FileError.cannotRead(path: path, reason: reason)
+        }
         var info = stat()
         let kind = fstat(descriptor, &info) == 0 ? info.st_mode & S_IFMT : S_IFREG
         if kind != S_IFREG {

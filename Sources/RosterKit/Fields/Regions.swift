@@ -79,6 +79,11 @@ enum Regions {
         "newfoundland": "NL", "washingtondc": "DC", "quebec": "QC", "quebecprovince": "QC",
         // Canada's traditional ones (Canada Post's before the two-letter codes).
         "ont": "ON", "alta": "AB", "sask": "SK", "man": "MB", "nfld": "NL", "pei": "PE",
+        // Territories' longer names (`U.S. Virgin Islands`, `Commonwealth of Puerto Rico`).
+        "usvirginislands": "VI", "usvi": "VI", "virginislandsoftheunitedstates": "VI",
+        "commonwealthofpuertorico": "PR", "federatedstatesofmicronesia": "FM",
+        "commonwealthofthenorthernmarianaislands": "MP", "republicofpalau": "PW",
+        "republicofthemarshallislands": "MH", "yukonterritory": "YT",
     ]
 
     /// code → country, and normalised spelling → code.

@@ -233,6 +233,11 @@ import Testing
                 Issue.record("\(path): expected cannotRead, got \(String(describing: error))"); continue
             }
         }
+        // The message says what to do, not only what went wrong.
+        let missing = String(describing: csvThrownError { try FileFingerprint.scan(path: scratch.path("nope.csv")) } ?? FileError.empty)
+        #expect(missing.contains("there is no such file. Check the name and the folder"))
+        #expect(String(describing: csvThrownError { try FileFingerprint.scan(path: scratch.url.path) } ?? FileError.empty)
+            .contains("it is a folder, not a file"))
     }
 
     @Test func fingerprintHashesTheRawBytes() throws {

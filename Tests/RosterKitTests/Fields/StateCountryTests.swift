@@ -19,6 +19,7 @@ import Testing
         ("District of Columbia", "DC"), ("Washington DC", "DC"), ("Washington, D.C.", "DC"), ("Puerto Rico", "PR"),
         ("Newfoundland", "NL"), ("Tex.", "TX"), ("on", "ON"),
         ("Ont.", "ON"), ("Alta.", "AB"), ("Sask.", "SK"), ("Man.", "MB"), ("Nfld.", "NL"), ("P.E.I.", "PE"),
+        ("U.S. Virgin Islands", "VI"), ("USVI", "VI"), ("Commonwealth of Puerto Rico", "PR"), ("Yukon Territory", "YT"),
     ])
     func stateNameOrVariantIsWrittenAsItsCode(given: String, code: String) {
         #expect(State.normalise(given, country: nil) == .corrected(code, kind: .stateCode))
