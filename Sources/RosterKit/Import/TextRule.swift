@@ -77,9 +77,8 @@ public enum TextRule {
         var changed = 0
         for membership in try tx.memberships(contact: contact) {
             for channel in channels where membership.status(channel) == .subscribed {
-                try tx.setStatus(contact: contact, location: membership.locationID, channel: channel, status: .unsubscribed, at: at)
-                try tx.recordStatusChange(contact: contact, location: membership.locationID, channel: channel, from: .subscribed,
-                                          to: .unsubscribed, reason: reason, operation: operation, at: at)
+                try unsubscribe(tx, contact: contact, location: membership.locationID, channel: channel, reason: reason,
+                                operation: operation, at: at)
                 changed += 1
             }
         }
@@ -90,12 +89,19 @@ public enum TextRule {
                                           memberships: [Membership], operation: Int64?, at: String) throws -> [String] {
         var moved: [String] = []
         for other in memberships where other.locationID != location.id && other.text == .subscribed {
-            try tx.setStatus(contact: contact, location: other.locationID, channel: .text, status: .unsubscribed, at: at)
-            try tx.recordStatusChange(contact: contact, location: other.locationID, channel: .text, from: .subscribed,
-                                      to: .unsubscribed, reason: "moved to \(location.name)", operation: operation, at: at)
+            try unsubscribe(tx, contact: contact, location: other.locationID, channel: .text, reason: "moved to \(location.name)",
+                            operation: operation, at: at)
             moved.append(other.locationName)
         }
         return moved
+    }
+
+    /// A `subscribed` status the system turns `unsubscribed`, with the change recorded.
+    private static func unsubscribe(_ tx: any ContactTransaction, contact: Int64, location: Int64, channel: Channel,
+                                    reason: String, operation: Int64?, at: String) throws {
+        try tx.setStatus(contact: contact, location: location, channel: channel, status: .unsubscribed, at: at)
+        try tx.recordStatusChange(contact: contact, location: location, channel: channel, from: .subscribed,
+                                  to: .unsubscribed, reason: reason, operation: operation, at: at)
     }
 
     /// The statuses `--consent` gives a new membership (SPEC 4): subscribed on a
