@@ -55,6 +55,7 @@ struct ExportCommand: ParsableCommand {
         request.withStatus = withStatus
         try runReporting {
             let store = try database.open()
+            if let out { try OutputFile.refuseDatabaseFile(out, option: "--out", store: store) }
             let writer = try out.map { try CSVWriter(path: $0) } ?? CSVWriter(descriptor: STDOUT_FILENO)
             let count = try Exporter(store: store).export(request, to: writer)
             if let out { FileHandle.standardError.write(Data("Exported \(ReadoutText.count(count, "contact")) to \(out).\n".utf8)) }

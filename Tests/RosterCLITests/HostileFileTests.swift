@@ -99,6 +99,45 @@ import Darwin
         #expect(outcome.stderr.contains("does not look like a CSV file"))
     }
 
+    /// A UTF-32 file (its BOM starts like UTF-16's) is refused as what it is, not misread.
+    @Test(.enabled(if: sqlite3Available)) func aUTF32FileIsRefusedByName() throws {
+        let cli = try practice()
+        let outcome = try importHostile("utf32", cli) { path in
+            var bytes: [UInt8] = [0xFF, 0xFE, 0, 0]
+            for scalar in "First Name,Email\r\nMary,mary@example.com\r\n".unicodeScalars {
+                withUnsafeBytes(of: scalar.value.littleEndian) { bytes += $0 }
+            }
+            try write(path, bytes)
+        }
+        #expect(outcome.status == 1)
+        #expect(outcome.stderr.contains("this is UTF-32 text, not a CSV file"))
+    }
+
+    /// `--report` or `--out` naming the database, its -wal file or a link to it is refused
+    /// before anything is written: the database and its contacts are as they were (found
+    /// by a robustness audit: the report was opened over the database, then unlinked).
+    @Test(.enabled(if: sqlite3Available)) func aReportOrExportOverTheDatabaseIsRefused() throws {
+        let cli = try practice()
+        try write(cli.path("list.csv"), Array("First Name,Email\nMary,mary@example.com\n".utf8))
+        try cli.ok(["import", "list.csv", "--location", "Nashua", "--consent", "email"])
+        try cli.ok(["export", "--location", "Nashua", "--out", "contacts.csv"])
+        let db = try #require(cli.environment["ROSTER_DB"])
+        try FileManager.default.createSymbolicLink(atPath: cli.path("link.csv"), withDestinationPath: db)
+        let before = try cli.counts()
+        for target in [db, db + "-wal", db + "-shm", cli.path("link.csv"), "./roster.sqlite"] {
+            for command in [["import", "list.csv", "--location", "Nashua", "--consent", "email", "--again", "--report", target],
+                            ["merge", "contacts.csv", "--location", "Nashua", "--consent", "email", "--dry-run", "--report", target],
+                            ["export", "--location", "Nashua", "--out", target]] {
+                let outcome = try cli.run(command)
+                #expect(outcome.status != 0, "\(command)")
+                #expect(outcome.stderr.contains("writing there would destroy the contacts in it"), "\(command): \(outcome.stderr)")
+                #expect(try cli.counts() == before)
+                #expect(try cli.integrity() == "ok")
+            }
+        }
+        try cli.ok(["export", "--location", "Nashua", "--out", "again.csv"])
+    }
+
     /// A header's unknown column names are quoted in the error with control characters
     /// replaced, so a file's terminal escape sequences never reach the terminal.
     @Test(.enabled(if: sqlite3Available)) func controlCharactersInTheHeaderAreNotEchoed() throws {

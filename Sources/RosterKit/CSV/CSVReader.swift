@@ -6,6 +6,9 @@ public struct CSVRecord: Equatable, Sendable {
     public var fields: [String]
     /// Indexes of fields cut at the field size cap (their text is incomplete).
     public var overlongFields: Set<Int> = []
+    /// Indexes of quoted fields with text after their closing quote (`"Carol"x`): not RFC
+    /// 4180, and read as one cell (`Carolx`) only to say which cell to fix.
+    public var textAfterClosingQuote: Set<Int> = []
     /// Fields beyond those kept (`maxFields`) that were not empty. The reader throws
     /// `FileError.tooManyColumns` at the first such field, so a record it returns has 0.
     public var droppedNonEmptyFields = 0
@@ -82,6 +85,20 @@ public final class CSVReader {
         var dropped = 0
         var inQuotes = false
         var fieldWasQuoted = false
+        /// Where the field's quoted text ended (-1: not yet).
+        var closedAt = -1
+        var textAfterQuote: Set<Int> = []
+
+        mutating func closeQuote() {
+            inQuotes = false
+            closedAt = field.count
+        }
+
+        /// Whether bytes other than spaces and tabs follow the closing quote.
+        private func hasTextAfterQuote(_ run: UnsafeBufferPointer<UInt8>) -> Bool {
+            let isText = { (b: UInt8) in b != 0x20 && b != 0x09 }
+            return (closedAt >= 0 && closedAt < field.count && field[closedAt...].contains(where: isText)) || run.contains(where: isText)
+        }
 
         /// Adds bytes to the field; past the cap, keeps one extra byte only to know it was cut.
         mutating func append(_ run: UnsafeBufferPointer<UInt8>) {
@@ -95,6 +112,8 @@ public final class CSVReader {
 
         /// Ends the field whose last bytes are `run`.
         mutating func endField(_ run: UnsafeBufferPointer<UInt8>) throws {
+            if fieldWasQuoted && hasTextAfterQuote(run) { textAfterQuote.insert(fields.count) }
+            closedAt = -1
             if fields.count < maxFields {
                 if field.isEmpty {
                     if run.count > limit { overlong.insert(fields.count) }
@@ -131,7 +150,8 @@ public final class CSVReader {
         func record() -> CSVRecord {
             nextRow += 1
             lastFieldCount = r.fields.count
-            return CSVRecord(row: startRow, fields: r.fields, overlongFields: r.overlong, droppedNonEmptyFields: r.dropped)
+            return CSVRecord(row: startRow, fields: r.fields, overlongFields: r.overlong, textAfterClosingQuote: r.textAfterQuote,
+                             droppedNonEmptyFields: r.dropped)
         }
 
         while true {
@@ -161,7 +181,7 @@ public final class CSVReader {
                             r.appendQuote()
                             i += 1
                         } else {
-                            r.inQuotes = false
+                            r.closeQuote()
                         }
                         continue
                     }
@@ -219,7 +239,7 @@ public final class CSVReader {
                     r.appendQuote()
                     position += 1
                 } else {
-                    r.inQuotes = false
+                    r.closeQuote()
                 }
             }
         }

@@ -144,6 +144,8 @@ func binaryFormat(_ head: [UInt8]) -> String?? {
     if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) { return .some("a spreadsheet workbook (.xlsx, .ods) or another ZIP file") }
     if head.starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) { return .some("an old Excel workbook (.xls)") }
     if head.starts(with: Array("%PDF".utf8)) { return .some("a PDF document") }
+    // UTF-32 (its BOM starts as UTF-16 LE's does): text, but not one spreadsheets save as CSV.
+    if head.starts(with: [0xFF, 0xFE, 0x00, 0x00]) || head.starts(with: [0x00, 0x00, 0xFE, 0xFF]) { return .some("UTF-32 text") }
     if head.starts(with: [0xFF, 0xFE]) || head.starts(with: [0xFE, 0xFF]) { return nil }   // UTF-16: NULs are normal
     // Text has no C0 control bytes but tab, CR, LF (and a stray NUL or form feed at most).
     let controls = head.filter { $0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }.count

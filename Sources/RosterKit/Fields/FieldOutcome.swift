@@ -139,6 +139,13 @@ enum Text {
         }
         return fromBytes ?? s.unicodeScalars.count
     }
+
+    /// Whether `s` is longer than `limit` characters as a person counts them: `é` written
+    /// as `e` and a combining accent is one. Scalars are counted first (a character holds
+    /// one or more), so the slower count runs only for text near or past the limit.
+    static func exceeds(_ s: String, _ limit: Int) -> Bool {
+        length(s) > limit && s.count > limit
+    }
 }
 
 /// Free text (Nickname, Address, Address Line 2, City, Insurance Carrier, Notes).
@@ -151,9 +158,8 @@ public enum FreeText {
         if Text.hasForbiddenControl(trimmed) {
             return .invalid("contains control characters (such as NUL bytes); retype the value or re-export the file")
         }
-        let length = Text.length(trimmed)
-        if length > limit {
-            return .invalid("is \(length) characters long; the limit is \(limit)")
+        if Text.exceeds(trimmed, limit) {
+            return .invalid("is \(trimmed.count) characters long; the limit is \(limit)")
         }
         return .accepted(trimmed)
     }

@@ -34,7 +34,8 @@ public enum PersonName {
                 previous = b
             }
             if control { return .invalid(controlMessage) }
-            if bytes.count > FreeText.defaultLimit { return .invalid(tooLongMessage) }   // bytes are scalars here
+            // Bytes are scalars here; a CR LF pair is one character.
+            if bytes.count > FreeText.defaultLimit && Text.exceeds(trimmed, FreeText.defaultLimit) { return .invalid(tooLongMessage) }
             if digit { return .invalid(digitMessage) }
             if note != 0 { return .invalid(noteCharacterMessage(Character(Unicode.Scalar(note)))) }
             if NoteWords.asciiHasNoteWord(bytes), let phrase = NoteWords.match(in: trimmed) {
@@ -85,7 +86,7 @@ public enum PersonName {
         if Text.hasForbiddenControl(trimmed) {
             return .invalid(controlMessage)
         }
-        if Text.length(trimmed) > FreeText.defaultLimit {
+        if Text.exceeds(trimmed, FreeText.defaultLimit) {
             return .invalid(tooLongMessage)
         }
         let ascii = trimmed.utf8.allSatisfy { $0 < 0x80 }
@@ -131,7 +132,7 @@ public enum PersonName {
                 kind = .capitalised
             }
             // Lower-casing can lengthen a name (`İ` → `i̇`): what is stored must fit the limit too.
-            if Text.length(value) > FreeText.defaultLimit {
+            if Text.exceeds(value, FreeText.defaultLimit) {
                 return .invalid(tooLongMessage)
             }
         }
@@ -139,10 +140,14 @@ public enum PersonName {
     }
 
     /// Characters that show as nothing and are no part of a name: a zero-width space, a
-    /// word joiner, a byte order mark, a soft hyphen. (Zero-width joiners are kept: some
-    /// scripts spell with them.)
+    /// word joiner, a byte order mark, a soft hyphen, and the marks that reorder the text
+    /// around them (a right-to-left override in a first name turns the welcome email's
+    /// subject line around). Zero-width joiners are kept: some scripts spell with them.
     static func isInvisible(_ v: Unicode.Scalar) -> Bool {
-        v.value == 0x200B || v.value == 0x2060 || v.value == 0xFEFF || v.value == 0x00AD
+        switch v.value {
+        case 0x00AD, 0x200B, 0x200E, 0x200F, 0x202A...0x202E, 0x2060, 0x2066...0x2069, 0xFEFF: true
+        default: false
+        }
     }
 
     /// The name with each run of white space (spaces, tabs, line breaks, no-break and other

@@ -34,7 +34,7 @@ public enum ImportError: Error, Equatable, CustomStringConvertible {
                 : "columns " + shown.dropLast().joined(separator: ", ") + (columns.count > 5 ? ", \(shown.last!) and more" : " and \(shown.last!)") + " hold"
             return "the first row looks like a person, not a header: its \(named) what reads like an email address, a phone number or a date. Put the template's header row first (`roster template` prints it; the names of your EMR's columns work too) and import again"
         case .noKnownColumns(let count):
-            return "none of the file's \(count == 1 ? "column name is" : "\(count) column names are") one roster knows, so its first row may be a person, not a header (its cells are not shown, in case they are): put the template's header row first (`roster template` prints it; the names of your EMR's columns work too) and import again"
+            return "\(count == 1 ? "the file's one column name is not" : "none of the file's \(count) column names is") one roster knows, so its first row may be a person, not a header (its cells are not shown, in case they are): put the template's header row first (`roster template` prints it; the names of your EMR's columns work too) and import again"
         case .duplicateColumns(let field, let headers):
             return "columns \(Self.quote(headers)) both mean \(field): keep one of them and import again"
         case .missingFirstNameColumn:

@@ -113,6 +113,7 @@ public struct Importer {
         if let reportPath = request.reportPath, Self.sameFile(reportPath, request.path) {
             throw ImportError.invalidOption("--report \(reportPath) is the file being imported: writing the report would overwrite it. Choose another name, such as failed-rows.csv")
         }
+        if let reportPath = request.reportPath { try OutputFile.refuseDatabaseFile(reportPath, option: "--report", store: store) }
         let report = try request.reportPath.map { try ReportWriter(path: $0, header: headerRecord.fields) }
         // The hash and the reading of rows run beside the store's work (Background.swift).
         let hash = BackgroundFileHash(path: request.path)
@@ -450,9 +451,10 @@ private struct Run {
             // Another practice's ID reads exactly like one that never existed.
             var parsed = RowNormaliser.Result(row: record.row)
             let looksLikeOurs = id.uppercased().hasPrefix("C") && id.filter { $0 != "-" && $0 != " " }.count == 10
+            let shown = id.count > 24 ? id.prefix(24) + "…" : id   // a cell of garbage is not quoted whole
             let message = looksLikeOurs
                 ? "Contact ID \(id) is not a contact of \(practice.name): check the ID, or export the location again for current IDs"
-                : "Contact ID \(id) is not a roster Contact ID (those look like C7KM29PXQ4): if this column holds another system's IDs, delete or rename it and import again"
+                : "Contact ID \(shown) is not a roster Contact ID (those look like C7KM29PXQ4): if this column holds another system's IDs, delete or rename it and import again"
             parsed.problems = [.init(field: Column.contactID.header, message: message)]
             return try fail(record, parsed, .unknownContactID, into: &readout)
         }

@@ -135,7 +135,7 @@ public struct ReadoutText {
             for f in shown {
                 lines.append("  " + pad(String(f.row), rowWidth) + "  " + pad(f.name ?? "", nameWidth) + "  "
                              + pad(f.field ?? "", fieldWidth) + "  " + paint(f.reason.rawValue, "31"))
-                lines.append("  " + String(repeating: " ", count: rowWidth) + "  fix: " + f.message)
+                lines.append("  " + String(repeating: " ", count: rowWidth) + "  fix: " + Self.terminalSafe(f.message))
             }
             // What the reasons shown mean, in plain words (the codes are SPEC's, for scripts).
             let reasons = FailureReason.allCases.filter { reason in shown.contains { $0.reason == reason } && reason != .invalid }

@@ -61,7 +61,14 @@ public struct RowNormaliser: Sendable {
         func given(_ field: TemplateField) -> String? {
             guard let i = header.fieldPositions[field.rawValue], i < record.fields.count else { return nil }
             if !record.overlongFields.isEmpty && record.overlongFields.contains(i) { return nil }
+            if !record.textAfterClosingQuote.isEmpty && record.textAfterClosingQuote.contains(i) { return nil }
             return record.fields[i]
+        }
+        // `"Carol"x`: which text the cell means is a guess, so it is not made.
+        for field in TemplateField.allCases where !record.textAfterClosingQuote.isEmpty {
+            guard let i = header.fieldPositions[field.rawValue], i < record.fields.count,
+                  record.textAfterClosingQuote.contains(i), !record.overlongFields.contains(i) else { continue }
+            result.problems.append(Problem(field: field.header, message: "\(field.header) has text after its closing quote (as in \"Carol\"x): a quote inside a quoted cell is written twice (\"\"); fix the quotes in this cell"))
         }
         for field in TemplateField.allCases where !record.overlongFields.isEmpty {
             guard let i = header.fieldPositions[field.rawValue], i < record.fields.count,

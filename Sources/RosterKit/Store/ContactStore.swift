@@ -185,6 +185,9 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
 /// PostgreSQL store can join the SQLite one (issue 9).
 public protocol ContactStore: AnyObject {
     var idCodec: ContactIDCodec { get }
+    /// The files the database lives in (SQLite: the file and its -wal, -shm and -journal),
+    /// which no report or export may be written over; none for a server's database.
+    var databaseFiles: [String] { get }
 
     func addPractice(name: String, details: PracticeDetails, at: String) throws -> Practice
     func updatePractice(name: String, details: PracticeDetails) throws -> Practice
@@ -342,5 +345,29 @@ public struct StatusChange: Equatable, Sendable, Codable {
 extension ContactTransaction {
     func insertContact(practiceID: Int64, values: ContactValues, at: String, operation: Int64?) throws -> Int64 {
         try insertContact(practiceID: practiceID, values: values, keys: IdentityKeys(values), at: at, operation: operation)
+    }
+}
+
+/// Files a command writes (`--report`, `--out`) are never one of the database's own: a
+/// report written over the database (or its -wal file) would destroy every contact in it.
+public enum OutputFile {
+    /// Throws when `path` is, or would become, one of `store`'s database files: the same
+    /// file (a hard link or a symbolic link to it included), or the same name in the same
+    /// folder (a -wal file not there at this moment).
+    public static func refuseDatabaseFile(_ path: String, option: String, store: any ContactStore) throws {
+        for file in store.databaseFiles where Importer.sameFile(path, file) || canonical(path) == canonical(file) {
+            throw ImportError.invalidOption("\(option) \(path) is \(file == store.databaseFiles.first ? "roster's database" : "one of roster's database files (\(file))"): writing there would destroy the contacts in it. Choose another name, such as \(option == "--out" ? "contacts.csv" : "failed-rows.csv")")
+        }
+    }
+
+    /// The absolute path, its folder's symbolic links resolved (the file itself may not exist).
+    static func canonical(_ path: String) -> String {
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent().path
+        let resolved = realpath(folder, nil).map { pointer in
+            defer { free(pointer) }
+            return String(cString: pointer)
+        } ?? folder
+        return (resolved as NSString).appendingPathComponent(url.lastPathComponent)
     }
 }

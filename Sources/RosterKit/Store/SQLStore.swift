@@ -8,6 +8,8 @@ import Foundation
 public class SQLStore: ContactStore {
     let executor: any SQLExecutor
     public let idCodec: ContactIDCodec
+    /// None for a server's database; SQLite's store names its file.
+    public var databaseFiles: [String] { [] }
     /// Whether a contact's memberships are read and changed without writing the held rows
     /// of other contacts first (`SQLTransaction.onMemberships`); off only in the test that
     /// proves it changes nothing.

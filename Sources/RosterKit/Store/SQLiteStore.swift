@@ -8,6 +8,10 @@ public final class SQLiteStore: SQLStore {
     let db: SQLiteConnection
     public let path: String
 
+    override public var databaseFiles: [String] {
+        path == ":memory:" ? [] : [path, path + "-wal", path + "-shm", path + "-journal"]
+    }
+
     /// Opens (creating with mode 0600 when missing) and migrates the database at `path`.
     public init(path: String, busyTimeoutMilliseconds: Int32 = 10_000) throws {
         self.path = path

@@ -25,6 +25,19 @@ import Testing
         #expect(records.map(\.row) == [1, 2, 3, 4])
     }
 
+    /// Text after a closing quote is not RFC 4180: the cell is read as one (`Carolx`) and
+    /// marked, so the row names the cell to fix. Spaces there are not text; a doubled quote
+    /// is a quote.
+    @Test func textAfterAClosingQuoteIsMarked() throws {
+        let records = try csvRead(text: "a,b,c\n\"Carol\"x,\"Lee\" ,\"say \"\"hi\"\"\"\n\"Jo\"x\"y\",\"\"z,ok\n")
+        #expect(csvFields(records) == [["a", "b", "c"], ["Carolx", "Lee ", "say \"hi\""], ["Jox\"y\"", "z", "ok"]])
+        #expect(records.map(\.textAfterClosingQuote) == [[], [0], [0, 1]])
+        // At a buffer's end, the closing quote is told from a doubled one by the next buffer.
+        let long = String(repeating: "n", count: 70_000)
+        let split = try csvRead(text: "a,b\n\"\(long)\"x,\"\(long)\"\n")
+        #expect(split.map(\.textAfterClosingQuote) == [[], [0]])
+    }
+
     @Test func quotedCommasQuotesAndLineBreaks() throws {
         let text = "name,notes\n\"Doe, Jane\",\"she said \"\"hi\"\"\"\n\"x\",\"line 1\nline 2\r\nline 3\rline 4\"\n"
         let records = try csvRead(text: text)

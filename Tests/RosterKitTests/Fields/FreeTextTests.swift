@@ -40,13 +40,19 @@ import Testing
         fieldsExpectInvalid(FreeText.normalise(at), at, "the limit is 255")
     }
 
-    @Test func lengthCountsUnicodeScalars() {
-        // Current behaviour: a decomposed "é" (e + combining accent) counts as two.
-        let decomposed = String(repeating: "e\u{301}", count: 128)
-        #expect(decomposed.count == 128)
-        #expect(fieldsIsInvalid(FreeText.normalise(decomposed)))
-        let fits = String(repeating: "e\u{301}", count: 127)
+    /// A limit counts characters as a person does: a decomposed "é" (e and a combining
+    /// accent, as macOS writes it) is one (found by an acceptance audit: 255 of them failed
+    /// as "510 characters").
+    @Test func lengthCountsCharactersAsAPersonDoes() {
+        let fits = String(repeating: "e\u{301}", count: 255)
         #expect(FreeText.normalise(fits) == .accepted(fits))
+        #expect(!fieldsIsInvalid(PersonName.normalise(fits, required: true)))
+        let over = String(repeating: "e\u{301}", count: 256)
+        fieldsExpectInvalid(FreeText.normalise(over), over, "is 256 characters long; the limit is 255")
+        #expect(fieldsIsInvalid(PersonName.normalise(over, required: true)))
+        // A CR LF line break is one character too.
+        let lines = String(repeating: "ab\r\n", count: 85)
+        #expect(FreeText.normalise(lines) == .accepted(lines))
     }
 
     @Test(arguments: ["line one\nline two", "line one\r\nline two", "col\tcol", "no\u{A0}break", "¢ and ÿ"])

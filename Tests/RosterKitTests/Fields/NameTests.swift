@@ -61,6 +61,9 @@ import Testing
         ("\u{200B}Ann", "Ann"),
         ("An\u{AD}na Lee\u{FEFF}", "Anna Lee"),
         ("Ann \u{200B} Lee", "Ann Lee"),
+        // Marks that reorder the text around them (a robustness audit's right-to-left override).
+        ("Carol\u{202E}", "Carol"),
+        ("\u{200F}Ann\u{2066}", "Ann"),
     ])
     func innerRunsOfSpacesCollapse(given: String, stored: String) {
         #expect(PersonName.normalise(given, required: true) == .corrected(stored, kind: .collapsedSpaces))

@@ -613,6 +613,18 @@ import Testing
         #expect(sensitive == ["SSN", "DRIVERS", "PASSPORT"])
     }
 
+    /// A quoted cell with text after its closing quote makes the row Invalid on that field:
+    /// `"Carol"x` is stored as neither Carol nor Carolx (found by a robustness audit: it
+    /// became "Carolx", welcomed as "Hi Carolx!").
+    @Test func textAfterAClosingQuoteIsInvalid() throws {
+        let f = try Fixture()
+        let r = try f.importCSV("First Name,Last Name,Email\n\"Carol\"x,Lee,carol@example.com\n\"Ann\" ,Lee,ann@example.com\n")
+        #expect((r.created, r.failed) == (1, 1))
+        #expect(r.failures.map(\.field) == ["First Name"])
+        #expect(r.failures.first?.message.contains("has text after its closing quote") == true)
+        #expect(try f.contact(named: "Ann").values[.lastName] == "Lee")
+    }
+
     @Test func headerOnlyAndEmptyFiles() throws {
         let f = try Fixture()
         let r = try f.importCSV("First Name,Email\n")

@@ -85,12 +85,13 @@ import Testing
     /// A failed row's name is shown as given, but never as a terminal's escape sequence.
     @Test func aFailedRowsNameCannotDriveTheTerminal() {
         var r = sample()
-        r.failures = [Failure(row: 2, reason: .invalid, field: "First Name", message: "First Name contains control characters",
+        r.failures = [Failure(row: 2, reason: .invalid, field: "First Name", message: "Contact ID C\u{1B}[2J is not one",
                               name: "Ann\u{1B}[2J\u{9B}31m Lee\tRay\nX")]
         r.failed = 1
         let text = ReadoutText().render(r)
         #expect(!text.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x9B || $0 == "\t" })
         #expect(text.contains("Ann\u{FFFD}[2J\u{FFFD}31m Lee Ray X"))
+        #expect(text.contains("fix: Contact ID C\u{FFFD}[2J is not one"))
         #expect(ReadoutText.terminalSafe("Zoë ¢") == "Zoë ¢")
     }
 
