@@ -131,6 +131,8 @@ public struct Importer {
                 /// is reported (so the file's own problems never hide that it was imported):
                 /// a refusal met while the hash was not ready waits for it first.
                 var guarded = request.again
+                /// Said at the end, and only when the merge changed a value.
+                var sameFileWarning: String?
                 func guardSameFile(wait: Bool) throws {
                     guard !guarded, let sha256 = wait ? try hash.wait() : guardsEarly ? hash.hash : nil else { return }
                     guarded = true
@@ -142,7 +144,7 @@ public struct Importer {
                         throw StoreError.sameFile(at: earlier.at, location: location.name, file: earlier.file, history: earlier.id,
                                                   kind: earlier.kind)
                     }
-                    readout.warnings.append("this file (the same contents as \(earlier.file), history #\(earlier.id)) was already \(earlier.kind == "merge" ? "merged" : "imported") into \(location.name) on \(Clock.local(earlier.at)); merging it again sets any value changed since then back to the file's")
+                    sameFileWarning = "this file (the same contents as \(earlier.file), history #\(earlier.id)) was already \(earlier.kind == "merge" ? "merged" : "imported") into \(location.name) on \(Clock.local(earlier.at)); merging it again \(request.dryRun ? "would set" : "set") the values changed since then back to the file's"
                 }
                 try guardSameFile(wait: false)
                 let operation = try tx.beginOperation(kind: request.mode.rawValue, practiceID: practice.id, location: location.id,
@@ -206,6 +208,15 @@ public struct Importer {
                 }
                 if dataRows > request.maxRows { throw ImportError.tooManyRows(count: dataRows, limit: request.maxRows) }
                 if dataRows == 0 { readout.warnings.append("the file has a header but no rows") }
+                if let sameFileWarning, readout.updated > 0 { readout.warnings.append(sameFileWarning) }
+                if run.duplicatesMatched > 0 {
+                    let (n, one) = (run.duplicatesMatched, run.duplicatesMatched == 1)
+                    readout.warnings.append("\(ReadoutText.count(n, "row")) matched \(one ? "a contact" : "contacts") already stored or an earlier row of this file (same name, and same email or phone), so \(one ? "its" : "their") other cells were not applied: an import never changes a stored contact. If the list has newer details (a phone, an address, notes), export the location (`roster export`), edit that file and merge it back by Contact ID (`roster merge`)")
+                }
+                if run.rowsKeepingStoredValues > 0 {
+                    let (n, one) = (run.rowsKeepingStoredValues, run.rowsKeepingStoredValues == 1)
+                    readout.warnings.append("\(ReadoutText.count(n, "row")) with a Contact ID \(one ? "has" : "have") empty cells where the contact has a value; an empty cell keeps the stored value. To clear those values, \(request.mode == .merge ? "merge" : "import") the file again with --clear-empty (add --dry-run to see what it would change)")
+                }
                 if !run.welcomedThoughDeceased.isEmpty {
                     let rows = run.welcomedThoughDeceased
                     let shown = rows.prefix(10).map(String.init).joined(separator: ", ") + (rows.count > 10 ? " and \(rows.count - 10) more" : "")
@@ -287,6 +298,10 @@ private struct Run {
     }
     /// Merge rows seen so far: Contact number → spreadsheet row.
     var seenIDs: [Int64: Int] = [:]
+    /// Import rows that were true duplicates (skipped or copied): their other cells were not applied.
+    var duplicatesMatched = 0
+    /// Merge rows whose empty cells kept stored values (`--clear-empty` clears them).
+    var rowsKeepingStoredValues = 0
     /// Contacts a merge row left without a phone or an email that had a status subscribed
     /// on that channel (`TextRule.unsubscribeUnreachable`): the readout says how many.
     var leftUnreachable = 0
@@ -343,6 +358,7 @@ private struct Run {
         if let twin = try byNumber(mayBeTwins).ask({
             try tx.twins(practiceID: practice.id, firstKey: firstKey, lastKey: lastKey, emailKey: emailKey, phone: phone, among: $0)
         })?.first {
+            duplicatesMatched += 1
             let id = codec.encode(twin.number)
             let memberships = try tx.memberships(contact: twin.number)
             if memberships.contains(where: { $0.locationID == location.id }) {
@@ -498,6 +514,7 @@ private struct Run {
             return try fail(record, parsed, reason, field: TemplateField.phone.header,
                             message: "Phone is already used by \(try who(other)), with the same first name: family members sharing a phone need different first names", into: &readout)
         }
+        if parsed.keptStoredForEmptyCell { rowsKeepingStoredValues += 1 }
         if !changed.isEmpty {
             try tx.updateContact(number: number, values: values, at: at, operation: operation, before: stored.values)
             // Kept keys are in the index already; an index not read yet will read these.

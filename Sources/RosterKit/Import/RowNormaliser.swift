@@ -26,6 +26,9 @@ public struct RowNormaliser: Sendable {
         public var problems: [Problem] = []
         /// The template fields whose cells were not empty.
         public var provided = TemplateFieldSet()
+        /// A merge row (without `clearEmpty`) with an empty cell where the contact has a
+        /// value, which that value keeps: the readout says how to clear such values.
+        public var keptStoredForEmptyCell = false
         public var isValid: Bool { problems.isEmpty }
     }
 
@@ -89,6 +92,9 @@ public struct RowNormaliser: Sendable {
                     if base == nil || clearEmpty { values[.phase] = Phase.none }
                 } else if base != nil && clearEmpty && field != .firstName {
                     values[field] = nil
+                }
+                if let stored = base?[field], !clearEmpty, field != .firstName, field != .phase || stored != Phase.none {
+                    result.keptStoredForEmptyCell = true
                 }
                 continue
             }

@@ -369,6 +369,21 @@ import Testing
         #expect(try f.contacts.show(id).values[.email] == "mary@example.com")
     }
 
+    /// An empty cell that keeps a stored value is said once per run, with the way to clear
+    /// it; an export merged back as it is (its empty cells are empty values) says nothing.
+    @Test func emptyCellsThatKeepValuesAreSaid() throws {
+        let f = try Fixture()
+        try f.importCSV(header + seed)
+        let exported = try export(f)
+        #expect(!(try merge(f, exported)).warnings.contains { $0.contains("--clear-empty") })
+        let id = try f.contact(named: "John").id
+        let kept = try merge(f, "Contact ID,First Name,Notes\n\(id),John,\n")
+        #expect(kept.unchanged == 1)
+        #expect(kept.warnings.contains { $0.hasPrefix("1 row with a Contact ID has empty cells where the contact has a value") && $0.contains("again with --clear-empty") })
+        let cleared = try merge(f, "Contact ID,First Name,Notes\n\(id),John,\n") { $0.clearEmpty = true; $0.again = true }
+        #expect(cleared.updated == 1 && !cleared.warnings.contains { $0.contains("--clear-empty") })
+    }
+
     /// An empty Phase is `No Phase` (SPEC 3): --clear-empty sets it; without the flag an
     /// empty Phase cell keeps the stored phase.
     @Test func clearEmptySetsAnEmptyPhaseToNoPhase() throws {
