@@ -87,7 +87,10 @@ struct PracticeCommand: ParsableCommand {
                     })
                     return
                 }
-                if practices.isEmpty { print("No practices yet: add one with `roster practice add NAME --owner \"FULL NAME\"`.") }
+                if practices.isEmpty {
+                    print("No practices yet: add one with `roster practice add NAME --owner \"FULL NAME\"`.")
+                    if let opened = DatabaseOptions.opened { print("(database: \(opened))") }
+                }
                 for p in practices {
                     let locations = (try? store.locations(practice: p.name).map(\.name)) ?? []
                     print("\(p.name)")

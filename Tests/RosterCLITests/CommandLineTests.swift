@@ -372,6 +372,22 @@ import Testing
         }
     }
 
+    /// A location, practice or contact not found names the database looked in, and what
+    /// chose it: the usual reason is another database than the one meant (a new user's
+    /// trial: a new shell without ROSTER_DB opened the default one without a word).
+    @Test func notFoundNamesTheDatabaseAndWhatChoseIt() throws {
+        let cli = CLI()
+        try cli.setUpPractice()
+        let fromEnvironment = try cli.run(["show", "CXXXXXXXXX"])
+        #expect(fromEnvironment.stderr.contains("(database: \(cli.environment["ROSTER_DB"]!), from ROSTER_DB)"))
+        let fromOption = try cli.run(["export", "--location", "Nashau", "--db", cli.path("other.sqlite")])
+        #expect(fromOption.status == 1 && fromOption.stderr.contains("other.sqlite, from --db)"))
+        let byDefault = try cli.run(["export", "--location", "Nashua"], environment: ["ROSTER_DB": ""])
+        #expect(byDefault.stderr.contains("\(cli.dir.path)/.local/share/roster/roster.sqlite, the default, as neither --db nor ROSTER_DB is set)"))
+        let list = try cli.ok(["practice", "list"], environment: ["ROSTER_DB": ""])
+        #expect(list.stdout.contains("No practices yet") && list.stdout.contains("(database: \(cli.dir.path)/.local/share/roster/roster.sqlite"))
+    }
+
     @Test func helpHasAnExampleForEveryCommand() throws {
         let cli = CLI()
         let commands = [["template"], ["practice", "add"], ["practice", "set"], ["practice", "list"], ["location", "add"],

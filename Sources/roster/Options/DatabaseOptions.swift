@@ -12,8 +12,17 @@ struct DatabaseOptions: ParsableArguments {
     }
 
     func open() throws -> any ContactStore {
-        try DatabaseLocation.open(location)
+        let location = self.location
+        let environment = ProcessInfo.processInfo.environment["ROSTER_DB"].map { !$0.isEmpty } ?? false
+        Self.opened = DatabaseLocation.isPostgreSQL(location) ? "the PostgreSQL database of --db or ROSTER_DB"
+            : "\(location), \(db?.isEmpty == false ? "from --db" : environment ? "from ROSTER_DB" : "the default, as neither --db nor ROSTER_DB is set")"
+        return try DatabaseLocation.open(location)
     }
+
+    /// The database this run opened, and what chose it (a PostgreSQL URL, which may hold a
+    /// password, is not repeated): said when a practice, location or contact is not found
+    /// there, as the usual reason is another database than the one meant.
+    nonisolated(unsafe) static var opened: String?
 }
 
 /// Runs a command body, turning the library's errors into a message on stderr and a
@@ -26,7 +35,14 @@ func runReporting(_ body: () throws -> Void) throws {
     } catch let error as CleanExit {
         throw error
     } catch {
-        let message = String(describing: error)
+        var message = String(describing: error)
+        if let opened = DatabaseOptions.opened, let error = error as? StoreError {
+            switch error {
+            case .unknownPractice, .unknownLocation, .noPractices, .contactNotFound:
+                message += " (database: \(opened))"
+            default: break
+            }
+        }
         FileHandle.standardError.write(Data("roster: error: \(message)\n".utf8))
         throw ExitCode(1)
     }
