@@ -29,10 +29,10 @@ struct OutboxCommand: ParsableCommand {
                 }
                 let waiting = messages.filter { !$0.sent && $0.dropReason == nil }.count
                 let dropped = messages.filter { $0.dropReason != nil }.count
-                print("\(ReadoutText.count(messages.count, "welcome email")): \(waiting) waiting, \(messages.filter(\.sent).count) sent, \(dropped) dropped.")
+                print("\(ReadoutText.count(messages.count, "welcome email")): \(ReadoutText.number(waiting)) waiting, \(ReadoutText.number(messages.filter(\.sent).count)) sent, \(ReadoutText.number(dropped)) dropped.")
                 for m in messages {
                     let state = m.sent ? "sent \(m.sentAt.map(Clock.local) ?? "")" : m.dropReason.map { "dropped: \($0)" }
-                        ?? (m.attempts > 0 ? "waiting (\(m.attempts) failed attempts: \(m.lastError ?? ""))" : "waiting")
+                        ?? (m.attempts > 0 ? "waiting (\(ReadoutText.count(m.attempts, "failed attempt")): \(m.lastError ?? ""))" : "waiting")
                     print("  #\(m.id)  \(m.contactID)  \(m.to)  \(state)  \(m.subject)")
                 }
             }
@@ -146,7 +146,7 @@ struct HistoryCommand: ParsableCommand {
                 var what = r.kind
                 if let undone = undoneOf[r.id] { what = "undo of #\(undone)" }
                 if r.undoneBy != nil { what += " (undone)" }
-                let counts = [("created", r.created), ("updated", r.updated), ("copied", r.copied), ("unchanged", r.unchanged),
+                let counts = [("created", r.created), ("updated", r.updated), (r.kind == "move" ? "moved" : "copied", r.copied), ("unchanged", r.unchanged),
                               ("skipped", r.skipped), ("failed", r.failed)].filter { $0.1 > 0 }.map { "\($0.1) \($0.0)" }
                 table.append(["#\(r.id)", Clock.local(r.at), what, r.file ?? "-",
                               r.from.map { "\($0) → \(r.location ?? "-")" } ?? r.location ?? "-", r.consent ?? "-", "\(r.rows)", counts.isEmpty ? "-" : counts.joined(separator: ", ")])

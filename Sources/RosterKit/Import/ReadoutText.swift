@@ -151,12 +151,12 @@ public struct ReadoutText {
                 if let reportPath {
                     lines.append("  … \(Self.number(rest)) more: all \(Self.number(r.failed)) are in \(reportPath)")
                 } else {
-                    lines.append("  … \(Self.number(rest)) more: add --report FILE to write all \(Self.number(r.failed)) to a CSV you can fix and import")
+                    lines.append("  … \(Self.number(rest)) more: add --report FILE to write all \(Self.number(r.failed)) to a CSV you can fix and \(verb)")
                 }
             } else if let reportPath {
-                lines.append("  Written to \(reportPath) with a Reason column: fix the rows there and import that file.")
+                lines.append("  Written to \(reportPath) with a Reason column: fix the rows there and \(verb) that file.")
             } else {
-                lines.append("  Add --report FILE to write " + (r.failed == 1 ? "this row" : "these \(r.failed) rows") + " to a CSV you can fix and import.")
+                lines.append("  Add --report FILE to write " + (r.failed == 1 ? "this row" : "these \(r.failed) rows") + " to a CSV you can fix and \(verb).")
             }
         }
         return lines.joined(separator: "\n") + "\n"

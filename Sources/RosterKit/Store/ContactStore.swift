@@ -126,7 +126,7 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         case .practiceRequired(let location, let practices):
             "more than one practice has a location named \"\(location)\": add --practice with one of: \(practices.joined(separator: ", "))"
         case .locationExists(let name, let practice):
-            "\(practice) already has a location named \"\(name)\""
+            "\(practice) already has a location named \"\(name)\" (names are matched ignoring capitals): use that one, or choose another name"
         case .unknownLocation(let name, let known):
             "no location named \"\(name)\"" + Self.list("known locations", known) + Self.suggest(name, known)
                 + (known.isEmpty ? "; add one with `roster location add NAME --practice P`" : "")
@@ -147,7 +147,7 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         case .diskFull:
             "the disk is full: nothing was written. Free some space and run the command again"
         case .sameFile(let at, let location, let file, let history, let kind):
-            "a file with exactly the same contents (\(file), history #\(history)) was already \(kind == "merge" ? "merged" : "imported") into \(location) on \(Clock.local(at)): doing it again would change nothing. Add --again to do it anyway"
+            "a file with exactly the same contents (\(file), history #\(history)) was already \(kind == "merge" ? "merged" : "imported") into \(location) on \(Clock.local(at)): its people are in \(location) already, so importing it again would create no one (its rows would be skipped, or fail as before, unless contacts changed since). Add --again to import it anyway"
         case .unsupportedDatabase(let what):
             what
         }

@@ -137,8 +137,10 @@ public class SQLStore: ContactStore {
         guard !name.isEmpty else { throw StoreError.emptyName("location") }
         return try writeSimple {
             let owner = try practice(named: practiceName)
-            if try db.exists("SELECT 1 FROM location WHERE practice_id = ? AND name_key = ?", [.int(owner.id), .text(name.lowercased())]) {
-                throw StoreError.locationExists(name, practice: owner.name)
+            // Named as it is stored ("Nashua" for `NASHUA`): names differ only in case.
+            if let existing = try db.first("SELECT name FROM location WHERE practice_id = ? AND name_key = ?",
+                                           [.int(owner.id), .text(name.lowercased())], { $0.string(0) }) {
+                throw StoreError.locationExists(existing, practice: owner.name)
             }
             let id: Int64
             do {

@@ -380,7 +380,8 @@ import Testing
 
     @Test func locationNamesAreUniquePerPracticeIgnoringCase() throws {
         let f = try Fixture()
-        #expect(throws: StoreError.locationExists("NASHUA", practice: f.practice)) {
+        // Named as it is stored.
+        #expect(throws: StoreError.locationExists("Nashua", practice: f.practice)) {
             try f.store.addLocation(name: "NASHUA", practice: f.practice, at: "x")
         }
         #expect(throws: StoreError.practiceExists("phil's physical therapy")) {
