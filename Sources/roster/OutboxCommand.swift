@@ -88,6 +88,12 @@ struct OutboxCommand: ParsableCommand {
                 let waiting = readout.left - readout.wouldSend
                 print("Dry run: \(ReadoutText.count(readout.wouldSend, "message")) would be handed to \(path); nothing was run."
                       + (waiting > 0 ? " \(ReadoutText.count(waiting, "more message")) would stay queued (over --limit, or for a practice setting listed below)." : ""))
+                if readout.wouldSend > 0, let problem = Sender.sendmailProblem(path) { print("  But \(problem).") }
+                let shown = readout.wouldSendTo.prefix(20)
+                if !shown.isEmpty {
+                    print("  To: " + shown.joined(separator: ", ") + (readout.wouldSendTo.count > shown.count ? " and \(ReadoutText.number(readout.wouldSendTo.count - shown.count)) more (`--json` lists each)" : "")
+                          + " (`roster show ID` shows one)")
+                }
             } else {
                 print("\(readout.sent) sent, \(readout.failed) failed, \(readout.left) left.")
             }

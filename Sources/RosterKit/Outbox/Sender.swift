@@ -27,6 +27,8 @@ public struct SendReadout: Equatable, Sendable, Encodable {
     /// A dry run's count of the messages it would hand to sendmail (within --limit, from
     /// practices with a From address and a preferences URL); `left` counts every queued one.
     public var wouldSend = 0
+    /// A dry run's recipients, by Contact ID, in the order they would go.
+    public var wouldSendTo: [String] = []
     public var dryRun = false
     public var failures: [Failure] = []
     public var dropped: [Dropped] = []
@@ -37,6 +39,7 @@ public struct SendReadout: Equatable, Sendable, Encodable {
         case sent, failed, left, failures, dropped, blocked
         case dryRun = "dry_run"
         case wouldSend = "would_send"
+        case wouldSendTo = "would_send_to"
     }
 }
 
@@ -73,11 +76,19 @@ public struct Sender {
     /// The `practice set` options a practice needs before its messages can go: the
     /// template's own values too, as a database from before `practice set` refused to empty
     /// them may hold a practice without one.
-    static func missingValues(_ practice: Practice) throws -> [String] {
-        var missing = try WelcomeEmail.missingPracticeValues(practice).map { "\($0.option) ... (the \($0.field))" }
-        if practice.email == nil { missing.append("--email ADDRESS (the From address)") }
-        if practice.preferencesURL == nil { missing.append("--preferences-url URL (where \"click here\" points)") }
+    /// What a practice lacks before its messages can go: each as what it is and the option
+    /// (with a placeholder) that sets it.
+    static func missingValues(_ practice: Practice) throws -> [(what: String, option: String)] {
+        var missing = try WelcomeEmail.missingPracticeValues(practice).map { (what: "the \($0.field)", option: "\($0.option) ...") }
+        if practice.email == nil { missing.append((what: "a From address", option: "--email ADDRESS")) }
+        if practice.preferencesURL == nil { missing.append((what: "a preferences URL (where \"click here\" points)", option: "--preferences-url URL")) }
         return missing
+    }
+
+    /// Why `sendmail` cannot be run, or nil.
+    public static func sendmailProblem(_ sendmail: String) -> String? {
+        FileManager.default.isExecutableFile(atPath: sendmail) ? nil
+            : "\(sendmail) is not an executable sendmail: install a mail transfer agent (Postfix, msmtp…) or pass --sendmail PATH"
     }
 
     public func send(sendmail: String, limit: Int? = nil, dryRun: Bool = false) throws -> SendReadout {
@@ -85,7 +96,7 @@ public struct Sender {
         let pending = try store.outbox().filter { $0.sentAt == nil && $0.dropReason == nil }
         var handled = 0
         var blockedPractices = Set<Int64>()
-        var missingByPractice: [Int64: [String]] = [:]   // once a practice, not once a message
+        var missingByPractice: [Int64: [(what: String, option: String)]] = [:]   // once a practice, not once a message
         for var entry in pending {
             let id = store.idCodec.encode(entry.contactNumber)
             // Read again just before the hand-off: an earlier message may have taken a while.
@@ -104,7 +115,9 @@ public struct Sender {
             missingByPractice[practice.id] = missing
             if !missing.isEmpty {
                 if blockedPractices.insert(practice.id).inserted {
-                    readout.blocked.append("\(practice.name): nothing sent until `roster practice set \"\(practice.name)\" \(missing.joined(separator: " "))`")
+                    let whats = missing.map(\.what)
+                    let named = whats.count < 2 ? whats.joined() : whats.dropLast().joined(separator: ", ") + " and " + whats.last!
+                    readout.blocked.append("\(practice.name): nothing sent until it has \(named): `roster practice set \"\(practice.name)\" \(missing.map(\.option).joined(separator: " "))`")
                 }
                 readout.left += 1
                 continue
@@ -123,6 +136,7 @@ public struct Sender {
                                       date: now, messageID: messageID, unsubscribeURL: practice.preferencesURL ?? "")
             if dryRun {
                 readout.wouldSend += 1
+                readout.wouldSendTo.append(id)
                 readout.left += 1
                 continue
             }
@@ -144,9 +158,7 @@ public struct Sender {
     /// Runs `sendmail -i -t` with the message on standard input; nil when it exited 0,
     /// else why (its status and first line of output, the recipient's address hidden).
     static func handOff(_ message: String, to sendmail: String, recipient: String, firstName: String) -> String? {
-        guard FileManager.default.isExecutableFile(atPath: sendmail) else {
-            return "\(sendmail) is not an executable sendmail: install a mail transfer agent (Postfix, msmtp…) or pass --sendmail PATH"
-        }
+        if let problem = sendmailProblem(sendmail) { return problem }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: sendmail)
         process.arguments = ["-i", "-t"]

@@ -183,8 +183,8 @@ import Testing
         try f.importCSV("First Name,Email\nAnn,ann@example.com\n")
         let r = try Sender(store: f.store, clock: fixedClock).send(sendmail: sendmail)
         #expect((r.sent, r.left) == (0, 1))
-        #expect(r.blocked.first?.contains("roster practice set \"Phil's Physical Therapy\" --email") == true)
-        #expect(r.blocked.first?.contains("--preferences-url") == true)
+        // What is missing, then the command to paste as it is.
+        #expect(r.blocked.first?.hasSuffix("nothing sent until it has a From address and a preferences URL (where \"click here\" points): `roster practice set \"Phil's Physical Therapy\" --email ADDRESS --preferences-url URL`") == true)
         #expect(try Self.messages(dir).isEmpty)
     }
 
@@ -194,6 +194,9 @@ import Testing
         try f.importCSV("First Name,Email\nAnn,ann@example.com\n")
         let r = try Sender(store: f.store, clock: fixedClock).send(sendmail: sendmail, dryRun: true)
         #expect((r.sent, r.left, r.wouldSend, r.dryRun) == (0, 1, 1, true))
+        #expect(r.wouldSendTo == [try f.contact(named: "Ann").id])
+        #expect(Sender.sendmailProblem(sendmail) == nil)
+        #expect(Sender.sendmailProblem(f.scratch.path("no-such-sendmail"))?.contains("is not an executable sendmail") == true)
         #expect(try Self.messages(dir).isEmpty)
         #expect(try Outbox(store: f.store).messages().first?.attempts == 0)
     }
