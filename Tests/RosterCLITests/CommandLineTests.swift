@@ -107,6 +107,9 @@ import Testing
         #expect(first["subject"] as? String == "Hi Mary! We're here for you")
         #expect((first["body"] as? String)?.contains("This is Phil A. Jones from Phil's Physical Therapy") == true)
         #expect(first["sent"] as? Bool == false)
+        // For a sender outside roster: the From name (the owner); no From address or
+        // preferences URL set yet, so those keys are absent.
+        #expect(first["from_name"] as? String == "Phil A. Jones" && first["from"] == nil && first["preferences_url"] == nil)
 
         let history = try cli.ok(["history"]).stdout
         #expect(history.contains("import") && history.contains("merge"))

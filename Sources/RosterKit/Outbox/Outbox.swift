@@ -11,6 +11,12 @@ public struct OutboxMessage: Equatable, Sendable, Encodable {
     public var dropReason: String?
     public var attempts: Int
     public var lastError: String?
+    /// What a sender outside roster needs besides the text (`outbox --json`): the practice's
+    /// From address and name, and where the body's "click here" points (what `outbox send`
+    /// puts in the message). Absent while the practice has none.
+    public var from: String?
+    public var fromName: String?
+    public var preferencesURL: String?
 
     enum CodingKeys: String, CodingKey {
         case id, to, subject, body, sent, attempts
@@ -19,6 +25,9 @@ public struct OutboxMessage: Equatable, Sendable, Encodable {
         case queuedAt = "queued_at"
         case dropReason = "drop_reason"
         case lastError = "last_error"
+        case from
+        case fromName = "from_name"
+        case preferencesURL = "preferences_url"
     }
 }
 
@@ -37,7 +46,8 @@ public struct Outbox {
                           body: try WelcomeEmail.body(firstName: entry.firstName, practice: entry.practice),
                           sent: entry.sentAt != nil, sentAt: entry.sentAt, queuedAt: entry.queuedAt,
                           dropReason: entry.dropReason ?? (entry.sentAt == nil ? entry.reasonNotToSend : nil),
-                          attempts: entry.attempts, lastError: entry.lastError)
+                          attempts: entry.attempts, lastError: entry.lastError,
+                          from: entry.practice.email, fromName: entry.practice.ownerFullName, preferencesURL: entry.practice.preferencesURL)
         }
     }
 
