@@ -573,6 +573,7 @@ private struct Run {
         let failure = Failure(row: record.row, reason: reason, field: field ?? parsed.problems.first?.field, message: text,
                               name: [first, last].filter { !$0.isEmpty }.joined(separator: " "))
         readout.failed += 1
+        readout.failureKinds[FailureKind(reason: reason, field: failure.field), default: 0] += 1
         if request.keepsEveryDetail || readout.failures.count < Readout.failuresKeptBrief { readout.failures.append(failure) }
         plan(&readout, record.row, "failed", nil, "\(reason.rawValue): \(text)")
         try report?.write(record, failure: failure)

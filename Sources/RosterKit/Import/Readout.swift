@@ -53,6 +53,12 @@ public struct Correction: Equatable, Sendable, Encodable {
 }
 
 /// A field a merge row changed (issue 4).
+/// A reason and the field it names (nil: the row as a whole).
+public struct FailureKind: Hashable, Sendable {
+    public var reason: FailureReason
+    public var field: String?
+}
+
 public struct Change: Equatable, Sendable, Encodable {
     public var row: Int
     public var contactID: String
@@ -107,6 +113,9 @@ public struct Readout: Equatable, Sendable, Encodable {
     public var failed = 0
     /// Every failed row, or (`ImportRequest.keepsEveryDetail` off) the first few: `failed` counts them all.
     public var failures: [Failure] = []
+    /// Failed rows by reason and field ("Invalid" and "First Name"), all of them: a long
+    /// list of failures reads first as what most of them have in common.
+    public var failureKinds: [FailureKind: Int] = [:]
     /// Every correction, or (`ImportRequest.keepsEveryDetail` off) none: `correctionCounts` counts them all.
     public var corrections: [Correction] = []
     /// How many values each kind of correction changed (what the text readout shows).

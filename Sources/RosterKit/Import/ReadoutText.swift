@@ -147,6 +147,12 @@ public struct ReadoutText {
                 }
             }
             if r.failed > shown.count {
+                // What most of the rows not shown have in common, the commonest first.
+                let kinds = r.failureKinds.sorted { $0.value != $1.value ? $0.value > $1.value : "\($0.key.reason)\($0.key.field ?? "")" < "\($1.key.reason)\($1.key.field ?? "")" }
+                if kinds.count > 0 {
+                    let named = kinds.prefix(5).map { "\($0.key.reason.rawValue)\($0.key.field.map { " (\($0))" } ?? "") \(Self.number($0.value))" }
+                    lines.append("  All \(Self.number(r.failed)) by reason: " + named.joined(separator: ", ") + (kinds.count > 5 ? ", and \(kinds.count - 5) more kinds" : ""))
+                }
                 let rest = r.failed - shown.count
                 if let reportPath {
                     lines.append("  … \(Self.number(rest)) more: all \(Self.number(r.failed)) are in \(reportPath)")

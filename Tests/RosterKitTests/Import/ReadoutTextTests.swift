@@ -69,6 +69,18 @@ import Testing
         #expect(ReadoutText.oneLine("no breaks") == "no breaks")
     }
 
+    /// Past the rows shown, the failures are counted by reason and field, commonest first.
+    @Test func failuresPastTheScreenfulAreCountedByKind() {
+        var r = sample()
+        r.failed = 1_300
+        r.failureKinds = [FailureKind(reason: .invalid, field: "First Name"): 1_150, FailureKind(reason: .duplicateEmail, field: "Email"): 140,
+                          FailureKind(reason: .invalid, field: nil): 10]
+        let text = ReadoutText().render(r)
+        #expect(text.contains("  All 1,300 by reason: Invalid (First Name) 1,150, Duplicate Email (Email) 140, Invalid 10\n"))
+        r.failed = r.failures.count
+        #expect(!ReadoutText(maxFailedRows: 100).render(r).contains("by reason"))
+    }
+
     /// The changed values shown stop at `maxChangedValues`; the heading counts them all.
     @Test func changedValuesPastTheLimitAreCounted() {
         var r = sample()
