@@ -38,7 +38,9 @@ struct FindCommand: ParsableCommand {
             let found = try Contacts(store: database.open()).find(text, practice: practice)
             if json { return try printJSONObject(found.map(\.jsonObject)) }
             if found.isEmpty { print("No contact matches.") }
-            for view in found { print(ContactText.line(view)) }
+            // Which practice, when the contacts found are of more than one.
+            let practices = Set(found.map(\.practice)).count > 1
+            for view in found { print(ContactText.line(view) + (practices ? "  [\(view.practice)]" : "")) }
         }
     }
 }

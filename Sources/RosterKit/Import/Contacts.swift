@@ -77,12 +77,21 @@ public struct Contacts {
         let practices = try store.practices()
         let practiceID = try practice.map { try store.practice(named: $0).id }
         let phone = try? Phone.parse(query).get()
-        return try store.read { tx in
+        let found = try store.read { tx in
             try tx.findContacts(practiceID: practiceID, text: query, phone: phone, limit: limit).map { c in
                 ContactView(id: store.idCodec.encode(c.number), practice: practices.first { $0.id == c.practiceID }?.name ?? "",
                             values: c.values, memberships: try tx.memberships(contact: c.number), history: [])
             }
         }
+        // Names that start with the text first (`Ann` finds Ann Lee before Joanna Hill),
+        // then the rest, each group in the store's order (last name, first name).
+        let lowered = Text.lowercased(query)
+        let startsAName = { (v: ContactView) in
+            [v.values[.firstName], v.values[.lastName], v.values[.nickname]].contains { name in
+                name.map { Text.lowercased($0).split(whereSeparator: { $0 == " " || $0 == "-" }).contains { $0.hasPrefix(lowered) } } ?? false
+            } || [v.values[.firstName], v.values[.lastName]].compactMap { $0 }.joined(separator: " ").lowercased().hasPrefix(lowered)
+        }
+        return found.filter(startsAName) + found.filter { !startsAName($0) }
     }
 
     /// Resolves IDs to contact numbers of `practiceID`, refusing any other (never saying

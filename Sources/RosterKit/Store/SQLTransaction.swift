@@ -258,14 +258,19 @@ final class SQLTransaction: ContactTransaction {
     func findContacts(practiceID: Int64?, text: String, phone: String?, limit: Int) throws -> [StoredContact] {
         let like = "%" + text.lowercased().replacingOccurrences(of: "\\", with: "\\\\")
             .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
+        // The end of a number (`0199`, `555-0199`): four digits or more, and nothing but
+        // digits and the marks phones are written with.
+        let digits = text.filter(\.isASCII).filter(\.isNumber)
+        let phoneEnd = phone == nil && digits.count >= 4 && text.allSatisfy({ $0.isNumber || " -.()+".contains($0) }) ? "%" + digits : nil
         let sql = Self.contactSelect + """
              WHERE (CAST(?1 AS BIGINT) IS NULL OR practice_id = ?1) AND (
                (first_key || ' ' || last_key) LIKE ?2 ESCAPE '\\' OR email_key LIKE ?2 ESCAPE '\\'
                OR lower(coalesce(nickname, '')) LIKE ?2 ESCAPE '\\'
-               OR (CAST(?3 AS TEXT) IS NOT NULL AND (phone = ?3 OR home_phone = ?3)))
+               OR (CAST(?3 AS TEXT) IS NOT NULL AND (phone = ?3 OR home_phone = ?3))
+               OR (CAST(?5 AS TEXT) IS NOT NULL AND (phone LIKE ?5 OR home_phone LIKE ?5)))
              ORDER BY last_key, first_key, id LIMIT ?4
             """
-        return try db.rows(sql, [SQLValue(practiceID), .text(like), SQLValue(phone), .int(Int64(limit))], readContact)
+        return try db.rows(sql, [SQLValue(practiceID), .text(like), SQLValue(phone), .int(Int64(limit)), SQLValue(phoneEnd)], readContact)
     }
 
     static let insertContactSQL = """

@@ -179,4 +179,16 @@ import Testing
         #expect((r.copied, r.moved, r.dryRun) == (1, 1, true))
         #expect(try f.snapshot() == before)
     }
+
+    /// `find` (issue's later command): names that start with the text come first, and the
+    /// end of a phone number (four digits or more, as written) finds its contact.
+    @Test func findPutsNamesThatStartWithTheTextFirstAndTakesAPhonesEnd() throws {
+        let f = try Fixture()
+        try f.importCSV("First Name,Last Name,Email,Phone (Mobile)\nJoanna,Adams,jo@example.com,\nAnn,Zed,ann@example.com,(603) 555-0199\nBo,Hannam,bo@example.com,\n")
+        #expect(try f.contacts.find("ann").map { $0.values[.firstName] } == ["Ann", "Joanna", "Bo"])
+        for text in ["0199", "555-0199", "5550199"] {
+            #expect(try f.contacts.find(text).map { $0.values[.firstName] } == ["Ann"], "\(text)")
+        }
+        #expect(try f.contacts.find("019").isEmpty)
+    }
 }
