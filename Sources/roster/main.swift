@@ -1,8 +1,22 @@
 import Foundation
+import RosterKit
 
 // Every file roster creates (database, -wal, -shm, exports, reports) holds PHI: 0600.
 umask(0o077)
-Roster.main(movingDatabaseOptionLast(Array(CommandLine.arguments.dropFirst())))
+let arguments = movingDatabaseOptionLast(Array(CommandLine.arguments.dropFirst()))
+refuseUnknownCommand(arguments)
+Roster.main(arguments)
+
+/// A misspelt command (`roster exprot --location Nashua`) is named as such, with the command
+/// meant: the argument parser would complain of its first option instead.
+func refuseUnknownCommand(_ arguments: [String]) {
+    guard let first = arguments.first, !first.hasPrefix("-"), first != "help" else { return }
+    let commands = Roster.configuration.subcommands.compactMap { $0.configuration.commandName }
+    guard !commands.contains(first) else { return }
+    let meant = StoreError.closest(to: first, among: commands).map { ". Did you mean \"\($0)\"?" } ?? ""
+    FileHandle.standardError.write(Data("roster: error: there is no command \"\(first)\"\(meant) (`roster --help` lists them)\n".utf8))
+    exit(64)
+}
 
 /// SPEC 10: "every command takes `--db PATH`", and scripts put it first as often as last
 /// (`roster --db x.sqlite import ...`). The argument parser knows it only on the commands

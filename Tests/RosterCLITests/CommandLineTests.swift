@@ -375,6 +375,17 @@ import Testing
         }
     }
 
+    /// A misspelt command is named, with the one meant, as a usage error (not as its first
+    /// option unknown, which is what the argument parser says).
+    @Test func aMisspeltCommandIsNamed() throws {
+        let cli = CLI()
+        let typo = try cli.run(["exprot", "--location", "Nashua"])
+        #expect(typo.status == 64 && typo.stderr.contains("there is no command \"exprot\". Did you mean \"export\"?"))
+        let unknown = try cli.run(["frobnicate"])
+        #expect(unknown.status == 64 && unknown.stderr.contains("there is no command \"frobnicate\" (`roster --help` lists them)"))
+        try cli.ok(["help", "import"])
+    }
+
     /// A location, practice or contact not found names the database looked in, and what
     /// chose it: the usual reason is another database than the one meant (a new user's
     /// trial: a new shell without ROSTER_DB opened the default one without a word).

@@ -159,10 +159,15 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
 
     /// The nearest known name, when one is close enough to be a typo.
     static func suggest(_ name: String, _ known: [String]) -> String {
+        closest(to: name, among: known).map { ". Did you mean \"\($0)\"?" } ?? ""
+    }
+
+    /// The known name `name` is most likely a misspelling of (a few letters off), if any.
+    public static func closest(to name: String, among known: [String]) -> String? {
         let target = name.lowercased()
         let best = known.map { ($0, editDistance(target, $0.lowercased())) }.min { $0.1 < $1.1 }
-        guard let best, best.1 <= max(2, target.count / 3) else { return "" }
-        return ". Did you mean \"\(best.0)\"?"
+        guard let best, best.1 <= max(2, target.count / 3) else { return nil }
+        return best.0
     }
 
     static func editDistance(_ a: String, _ b: String) -> Int {
