@@ -27,7 +27,7 @@ public enum ImportError: Error, Equatable, CustomStringConvertible {
             let also = unknown.isEmpty ? "" : ". It also has column(s) roster does not know: \(Self.quote(unknown)); rename them to template names (`roster template` prints them), delete them, or add --ignore-unknown-columns to drop their data"
             return "the file has column(s) \(Self.quote(names)) that look like sensitive data roster never stores (SSN, member, record, licence or card numbers): delete these columns from the file and import again" + also
         case .unknownColumns(let names):
-            return "the file has column(s) roster does not know: \(Self.quote(names)). Rename them to template names (`roster template` prints them), delete them, or add --ignore-unknown-columns to drop their data"
+            return "the file has column(s) roster does not know: \(Self.quote(names))\(Self.meant(names)). Rename them to template names (`roster template` prints them), delete them, or add --ignore-unknown-columns to drop their data"
         case .headerLooksLikeAContact(let columns):
             let shown = columns.prefix(5).map(String.init)
             let named = columns.count == 1 ? "column \(shown[0]) holds"
@@ -54,6 +54,38 @@ public enum ImportError: Error, Equatable, CustomStringConvertible {
         case .invalidOption(let message):
             return message
         }
+    }
+
+    /// ` ("Emial": did you mean "Email"?)` for names a few letters off a template header or
+    /// alias, the first few.
+    static func meant(_ names: [String]) -> String {
+        let known = HeaderAliases.table.flatMap { column, names in names.map { (key: HeaderAliases.key($0), name: $0, column: column) } }
+        let guesses = names.prefix(20).compactMap { name -> String? in
+            // One letter wrong, missing, added or two swapped (two in a long name): a typo,
+            // not another word (RACE is not Phase).
+            let key = HeaderAliases.key(name)
+            guard key.count >= 4 else { return nil }
+            let best = known.map { ($0, typoDistance(key, $0.key)) }.min { $0.1 < $1.1 }
+            guard let best, best.1 <= (key.count >= 8 ? 2 : 1) else { return nil }
+            return "\"\(printable(name))\": did you mean \"\(best.0.column.header)\"?"
+        }
+        return guesses.isEmpty ? "" : " (" + guesses.prefix(5).joined(separator: "; ") + ")"
+    }
+
+    /// Edits between two words, a swap of neighbours counting as one (`emial` → `email`).
+    static func typoDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        guard !a.isEmpty, !b.isEmpty else { return max(a.count, b.count) }
+        var d = Array(repeating: Array(repeating: 0, count: b.count + 1), count: a.count + 1)
+        for i in 0...a.count { d[i][0] = i }
+        for j in 0...b.count { d[0][j] = j }
+        for i in 1...a.count {
+            for j in 1...b.count {
+                d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1) }
+            }
+        }
+        return d[a.count][b.count]
     }
 
     static func quote(_ names: [String]) -> String {

@@ -133,7 +133,7 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         case .noPractices:
             "there are no practices yet: add one with `roster practice add NAME --owner \"FULL NAME\"`"
         case .contactNotFound(let id):
-            "Unknown Contact ID \(id): no contact with this ID in this practice (`roster find` looks contacts up)"
+            "Unknown Contact ID \(id): no contact has this ID; check it for a mistyped or missing character (`roster find` looks contacts up by name, email or phone)"
         case .notInLocation(let id, let location):
             "contact \(id) is not in \(location): `roster show \(id)` lists its locations"
         case .cannotReach(let id, let channel):

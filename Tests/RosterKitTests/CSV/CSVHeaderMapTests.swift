@@ -249,6 +249,14 @@ import Testing
         }
     }
 
+    /// An unknown column a letter or two off a known one is asked about; another word is not.
+    @Test func unknownColumnsNameTheHeaderMeant() {
+        let message = ImportError.unknownColumns(["Emial", "Shoe Size", "RACE", "Phoen (Mobile)", "Date Of Brith"]).description
+        #expect(message.contains("(\"Emial\": did you mean \"Email\"?; \"Phoen (Mobile)\": did you mean \"Phone (Mobile)\"?; \"Date Of Brith\": did you mean \"Date Of Birth\"?)"))
+        #expect(!message.contains("\"RACE\": did you mean") && !message.contains("\"Shoe Size\": did you mean"))
+        #expect(ImportError.typoDistance("emial", "email") == 1 && ImportError.typoDistance("race", "phase") > 1)
+    }
+
     @Test func sensitiveMessageSaysWhy() {
         let message = ImportError.sensitiveColumns(["SSN", "MRN"]).description
         #expect(message.contains("\"SSN\"") && message.contains("\"MRN\""))
