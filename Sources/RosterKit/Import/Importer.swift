@@ -219,8 +219,10 @@ public struct Importer {
                 }
                 if !run.welcomedThoughDeceased.isEmpty {
                     let rows = run.welcomedThoughDeceased
-                    let shown = rows.prefix(10).map(String.init).joined(separator: ", ") + (rows.count > 10 ? " and \(rows.count - 10) more" : "")
-                    readout.warnings.append("\(rows.count == 1 ? "row" : "rows") \(shown): Notes say the person died, yet a welcome email \(request.dryRun ? "would be" : "was") queued for \(rows.count == 1 ? "them" : "each"). Check before `roster outbox send`: `roster unsubscribe ID --location \(location.name) --channel email --opt-out` stops one; for many, undo this import (`roster history` gives its number), delete those rows and import again")
+                    // Each row with its new Contact ID (none in a dry run), for `unsubscribe`.
+                    let shown = rows.prefix(10).map { entry in entry.contact.map { "\(entry.row) (\($0))" } ?? String(entry.row) }.joined(separator: ", ")
+                        + (rows.count > 10 ? " and \(rows.count - 10) more" : "")
+                    readout.warnings.append("\(rows.count == 1 ? "row" : "rows") \(shown): Notes say the person died, yet a welcome email \(request.dryRun ? "would be" : "was") queued for \(rows.count == 1 ? "them" : "each"). Check before `roster outbox send`: `roster unsubscribe ID --location \(location.name) --channel email --opt-out` stops one; for many, undo this import now, before another run touches its contacts (`roster history` gives its number), then delete those rows and import again")
                 }
                 if run.leftUnreachable > 0 {
                     let (n, one) = (run.leftUnreachable, run.leftUnreachable == 1)
@@ -307,7 +309,7 @@ private struct Run {
     var leftUnreachable = 0
     /// Rows of new contacts welcomed (an email queued) whose Notes say the person died, as
     /// EMR exports note it ("Deceased 2019-04-02"): the readout names the rows to check.
-    var welcomedThoughDeceased: [Int] = []
+    var welcomedThoughDeceased: [(row: Int, contact: String?)] = []
     /// The reason a merge's new memberships record (the same for every row; the readout's
     /// kind and file name).
     lazy var mergeReason = "\(request.mode.rawValue) of \((request.path as NSString).lastPathComponent), consent \(request.consent)"
@@ -411,7 +413,9 @@ private struct Run {
         if wantsWelcome, let email = values[.email] {
             try tx.queueWelcome(contact: number, to: email, operation: operation, at: at)
             readout.welcomeEmailsQueued += 1
-            if let notes = values[.notes], NoteWords.saysDeceased(notes) { welcomedThoughDeceased.append(record.row) }
+            if let notes = values[.notes], NoteWords.saysDeceased(notes) {
+                welcomedThoughDeceased.append((record.row, request.dryRun ? nil : codec.encode(number)))
+            }
         }
         readout.created += 1
         readout.add(parsed.corrections, keepingEach: request.keepsEveryDetail)

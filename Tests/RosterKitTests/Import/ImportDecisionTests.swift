@@ -328,7 +328,13 @@ import Testing
         let csv = "First Name,Email,Notes\nAnn,ann@example.com,Deceased 2019-04-02\nBo,bo@example.com,Prefers mornings\n"
         let r = try f.importCSV(csv, consent: "email")
         #expect(r.welcomeEmailsQueued == 2)
-        #expect(r.warnings.contains { $0.hasPrefix("row 2: Notes say the person died") && $0.contains("--opt-out") })
+        // The row, and the new Contact ID to unsubscribe.
+        let ann = try f.contact(named: "Ann").id
+        #expect(r.warnings.contains { $0.hasPrefix("row 2 (\(ann)): Notes say the person died") && $0.contains("--opt-out") })
+        var dry = ImportRequest(path: f.scratch.file("again.csv", csv.replacingOccurrences(of: "ann@", with: "ann2@")), location: "Salem",
+                                consent: Consent(email: true, text: false))
+        dry.dryRun = true
+        #expect(try f.importer.run(dry).warnings.contains { $0.hasPrefix("row 2: Notes say the person died") })
         let quiet = try f.importCSV(csv, into: "Hudson", consent: "text")
         #expect(!quiet.warnings.contains { $0.contains("died") })
     }
