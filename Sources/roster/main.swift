@@ -13,7 +13,7 @@ func refuseUnknownCommand(_ arguments: [String]) {
     guard let first = arguments.first, !first.hasPrefix("-"), first != "help" else { return }
     let commands = Roster.configuration.subcommands.compactMap { $0.configuration.commandName }
     guard !commands.contains(first) else { return }
-    let meant = StoreError.closest(to: first, among: commands).map { ". Did you mean \"\($0)\"?" } ?? ""
+    let meant = Spelling.closest(to: first, among: commands).map { ". Did you mean \"\($0)\"?" } ?? ""
     FileHandle.standardError.write(Data("roster: error: there is no command \"\(first)\"\(meant) (`roster --help` lists them)\n".utf8))
     exit(64)
 }

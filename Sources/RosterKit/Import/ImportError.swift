@@ -65,27 +65,11 @@ public enum ImportError: Error, Equatable, CustomStringConvertible {
             // not another word (RACE is not Phase).
             let key = HeaderAliases.key(name)
             guard key.count >= 4 else { return nil }
-            let best = known.map { ($0, typoDistance(key, $0.key)) }.min { $0.1 < $1.1 }
+            let best = known.map { ($0, Spelling.distance(key, $0.key)) }.min { $0.1 < $1.1 }
             guard let best, best.1 <= (key.count >= 8 ? 2 : 1) else { return nil }
             return "\"\(printable(name))\": did you mean \"\(best.0.column.header)\"?"
         }
         return guesses.isEmpty ? "" : " (" + guesses.prefix(5).joined(separator: "; ") + ")"
-    }
-
-    /// Edits between two words, a swap of neighbours counting as one (`emial` → `email`).
-    static func typoDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        guard !a.isEmpty, !b.isEmpty else { return max(a.count, b.count) }
-        var d = Array(repeating: Array(repeating: 0, count: b.count + 1), count: a.count + 1)
-        for i in 0...a.count { d[i][0] = i }
-        for j in 0...b.count { d[0][j] = j }
-        for i in 1...a.count {
-            for j in 1...b.count {
-                d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1) }
-            }
-        }
-        return d[a.count][b.count]
     }
 
     static func quote(_ names: [String]) -> String {

@@ -159,29 +159,7 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
 
     /// The nearest known name, when one is close enough to be a typo.
     static func suggest(_ name: String, _ known: [String]) -> String {
-        closest(to: name, among: known).map { ". Did you mean \"\($0)\"?" } ?? ""
-    }
-
-    /// The known name `name` is most likely a misspelling of (a few letters off), if any.
-    public static func closest(to name: String, among known: [String]) -> String? {
-        let target = name.lowercased()
-        let best = known.map { ($0, editDistance(target, $0.lowercased())) }.min { $0.1 < $1.1 }
-        guard let best, best.1 <= max(2, target.count / 3) else { return nil }
-        return best.0
-    }
-
-    static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        if a.isEmpty { return b.count }
-        var previous = Array(0...b.count)
-        for i in 1...a.count {
-            var current = [i] + Array(repeating: 0, count: b.count)
-            for j in stride(from: 1, through: b.count, by: 1) {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            previous = current
-        }
-        return previous[b.count]
+        Spelling.closest(to: name, among: known).map { ". Did you mean \"\($0)\"?" } ?? ""
     }
 }
 

@@ -254,7 +254,7 @@ import Testing
         let message = ImportError.unknownColumns(["Emial", "Shoe Size", "RACE", "Phoen (Mobile)", "Date Of Brith"]).description
         #expect(message.contains("(\"Emial\": did you mean \"Email\"?; \"Phoen (Mobile)\": did you mean \"Phone (Mobile)\"?; \"Date Of Brith\": did you mean \"Date Of Birth\"?)"))
         #expect(!message.contains("\"RACE\": did you mean") && !message.contains("\"Shoe Size\": did you mean"))
-        #expect(ImportError.typoDistance("emial", "email") == 1 && ImportError.typoDistance("race", "phase") > 1)
+        #expect(Spelling.distance("emial", "email") == 1 && Spelling.distance("race", "phase") > 1)
     }
 
     @Test func sensitiveMessageSaysWhy() {
