@@ -64,6 +64,9 @@ func freshPostgreSQLDatabase() throws -> (url: String, drop: () -> Void) {
             result = hashes.stringByReplacingMatches(in: result, range: NSRange(result.startIndex..., in: result), withTemplate: "<SHA256>")
             let times = try! NSRegularExpression(pattern: "\\d{4}-\\d\\d-\\d\\d[T ]\\d\\d:\\d\\d(:\\d\\d)?Z?")
             result = times.stringByReplacingMatches(in: result, range: NSRange(result.startIndex..., in: result), withTemplate: "<TIME>")
+            // Which database a not-found error names is the one thing the stores say differently.
+            let database = try! NSRegularExpression(pattern: "\\(database: .*\\)$", options: .anchorsMatchLines)
+            result = database.stringByReplacingMatches(in: result, range: NSRange(result.startIndex..., in: result), withTemplate: "(database: <DB>)")
             return result.replacingOccurrences(of: cli.dir.path, with: "<DIR>")
         }
         func step(_ arguments: [String], expect status: Int32 = 0) throws {
