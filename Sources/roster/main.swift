@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import RosterKit
 
@@ -5,7 +6,31 @@ import RosterKit
 umask(0o077)
 let arguments = movingDatabaseOptionLast(Array(CommandLine.arguments.dropFirst()))
 refuseUnknownCommand(arguments)
+refuseMisspeltOption(arguments)
 Roster.main(arguments)
+
+/// A misspelt option (`--consnet email`) is named, with the option meant: the argument
+/// parser would report the option it then misses (`--consent`) instead. Only an option a
+/// typo away from one of the command's own is caught here; the parser answers the rest.
+func refuseMisspeltOption(_ arguments: [String]) {
+    var command: any ParsableCommand.Type = Roster.self
+    var rest = arguments[...]
+    while let next = rest.first, let sub = command.configuration.subcommands.first(where: { $0.configuration.commandName == next }) {
+        command = sub
+        rest = rest.dropFirst()
+    }
+    guard command != Roster.self else { return }
+    let help = Roster.helpMessage(for: command)
+    let known = Set(help.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "-") })
+        .filter { $0.hasPrefix("--") && $0.count > 2 }.map(String.init))
+    for argument in rest.prefix(while: { $0 != "--" }) where argument.hasPrefix("--") && argument.count > 2 {
+        let name = String(argument.split(separator: "=", maxSplits: 1)[0])
+        guard !known.contains(name), let meant = Spelling.closest(to: name, among: Array(known)) else { continue }
+        let path = arguments.prefix(arguments.count - rest.count).joined(separator: " ")
+        FileHandle.standardError.write(Data("roster: error: `roster \(path)` has no option \(name). Did you mean \(meant)? (`roster \(path) --help` lists them)\n".utf8))
+        exit(64)
+    }
+}
 
 /// A misspelt command (`roster exprot --location Nashua`) is named as such, with the command
 /// meant: the argument parser would complain of its first option instead.

@@ -384,6 +384,14 @@ import Testing
         let unknown = try cli.run(["frobnicate"])
         #expect(unknown.status == 64 && unknown.stderr.contains("there is no command \"frobnicate\" (`roster --help` lists them)"))
         try cli.ok(["help", "import"])
+        // An option a typo away from the command's own is named, with the one meant (the
+        // parser would say `--consent` is missing).
+        let option = try cli.run(["import", "x.csv", "--location", "Nashua", "--consnet", "email"])
+        #expect(option.status == 64 && option.stderr.contains("`roster import` has no option --consnet. Did you mean --consent?"))
+        let nested = try cli.run(["outbox", "send", "--dryrun"])
+        #expect(nested.status == 64 && nested.stderr.contains("`roster outbox send` has no option --dryrun. Did you mean --dry-run?"))
+        let equals = try cli.run(["export", "--location", "Nashua", "--db=\(cli.path("db.sqlite"))", "--outt=x.csv"])
+        #expect(equals.status == 64 && equals.stderr.contains("has no option --outt. Did you mean --out?"))
     }
 
     /// A location, practice or contact not found names the database looked in, and what
