@@ -48,7 +48,7 @@ public enum ImportError: Error, Equatable, CustomStringConvertible {
         case .tooManyRows(let count, let limit):
             return "the file has \(count) data rows, over the limit of \(limit): nothing was imported. Split the file, or raise the limit with --max-rows \(count)"
         case .practiceMissing(let fields, let options, let practice):
-            let named = fields.count < 2 ? fields.joined() : fields.dropLast().joined(separator: ", ") + " and " + fields.last!
+            let named = ReadoutText.list(fields)
             return "the welcome email needs the practice's \(named), and \(practice) has \(fields.count == 1 ? "none" : "none of these"): nothing was imported. "
                 + "Set \(fields.count == 1 ? "it" : "them") with `roster practice set \"\(practice)\" \(options.map { "\($0) ..." }.joined(separator: " "))`, or import with --consent that leaves out email"
         case .invalidOption(let message):
@@ -80,11 +80,7 @@ public enum ImportError: Error, Equatable, CustomStringConvertible {
     /// A header as it can be shown on a terminal: control characters (binary garbage)
     /// become U+FFFD and a very long one is cut, so an error never garbles the screen.
     static func printable(_ name: String) -> String {
-        var scalars = String.UnicodeScalarView()
-        for scalar in name.unicodeScalars.prefix(60) {
-            let control = scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
-            scalars.append(control ? "\u{FFFD}" : scalar)
-        }
-        return String(scalars) + (name.unicodeScalars.count > 60 ? "…" : "")
+        let cut = name.unicodeScalars.count > 60
+        return ReadoutText.terminalSafe(cut ? String(name.unicodeScalars.prefix(60)) : name, breaksAsSpaces: false) + (cut ? "…" : "")
     }
 }

@@ -44,18 +44,23 @@ public struct ReadoutText {
 
     /// A value on one line of the readout: each line break of a note shown as ↵, so a
     /// change keeps to its own line (`--json` has the value exactly).
-    /// A cell as given (a failed row's name) made safe to print: line breaks and tabs read
-    /// as spaces, other control characters as U+FFFD, so an escape sequence in a file never
-    /// reaches the terminal as one.
-    static func terminalSafe(_ value: String) -> String {
+    /// A cell as given (a failed row's name, a header) made safe to print: control
+    /// characters read as U+FFFD (line breaks and tabs as spaces, with `breaksAsSpaces`), so
+    /// an escape sequence in a file never reaches the terminal as one.
+    static func terminalSafe(_ value: String, breaksAsSpaces: Bool = true) -> String {
         guard value.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 }) else { return value }
         var scalars = String.UnicodeScalarView()
         for v in value.unicodeScalars {
-            if v == "\t" || v == "\n" || v == "\r" { scalars.append(" ") }
+            if breaksAsSpaces && (v == "\t" || v == "\n" || v == "\r") { scalars.append(" ") }
             else if v.value < 0x20 || (0x7F...0x9F).contains(v.value) { scalars.append("\u{FFFD}") }
             else { scalars.append(v) }
         }
         return String(scalars)
+    }
+
+    /// "a", "a and b", "a, b and c".
+    static func list(_ items: [String]) -> String {
+        items.count < 2 ? items.joined() : items.dropLast().joined(separator: ", ") + " and " + items.last!
     }
 
     static func oneLine(_ value: String) -> String {
@@ -121,7 +126,7 @@ public struct ReadoutText {
             lines.append(paint("Failed rows (\(Self.number(r.failed))):", "1"))
             let shown = r.failures.prefix(maxFailedRows).map { failure in
                 var safe = failure
-                safe.name = failure.name.map(Self.terminalSafe)
+                safe.name = failure.name.map { Self.terminalSafe($0) }
                 return safe
             }
             let rowWidth = max(3, shown.map { String($0.row).count }.max() ?? 3)

@@ -115,9 +115,7 @@ public struct Sender {
             missingByPractice[practice.id] = missing
             if !missing.isEmpty {
                 if blockedPractices.insert(practice.id).inserted {
-                    let whats = missing.map(\.what)
-                    let named = whats.count < 2 ? whats.joined() : whats.dropLast().joined(separator: ", ") + " and " + whats.last!
-                    readout.blocked.append("\(practice.name): nothing sent until it has \(named): `roster practice set \"\(practice.name)\" \(missing.map(\.option).joined(separator: " "))`")
+                    readout.blocked.append("\(practice.name): nothing sent until it has \(ReadoutText.list(missing.map(\.what))): `roster practice set \"\(practice.name)\" \(missing.map(\.option).joined(separator: " "))`")
                 }
                 readout.left += 1
                 continue
