@@ -175,8 +175,9 @@ public enum PersonName {
         return changed ? String(out) : nil
     }
 
-    /// Upper-cases the first letter of each word part (split at spaces, hyphens and
-    /// apostrophes) and lower-cases the rest: `mary-jane o'neil` → `Mary-Jane O'Neil`.
+    /// Upper-cases the first letter of each word part (split at spaces, hyphens,
+    /// apostrophes and full stops) and lower-cases the rest: `mary-jane o'neil` →
+    /// `Mary-Jane O'Neil`, `J.R.` → `J.R.` (initials, not `J.r.`).
     static func capitalise(_ name: String) -> String {
         if name.utf8.allSatisfy({ $0 < 0x80 }) {
             var bytes = Array(name.utf8)
@@ -186,7 +187,7 @@ public enum PersonName {
         var result = ""
         var atPartStart = true
         for character in name {
-            if character == " " || character == "-" || character == "'" || character == "\u{2019}" {
+            if character == " " || character == "-" || character == "'" || character == "\u{2019}" || character == "." {
                 result.append(character)
                 atPartStart = true
             } else if atPartStart {
@@ -210,7 +211,7 @@ public enum PersonName {
         for i in bytes.indices {
             let b = bytes[i]
             let isLetter = (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
-            if b == 0x20 || b == 0x2D || b == 0x27 {
+            if b == 0x20 || b == 0x2D || b == 0x27 || b == 0x2E {
                 atPartStart = true
             } else if atPartStart {
                 if b >= 0x61 && b <= 0x7A { bytes[i] = b - 32; changed = true }

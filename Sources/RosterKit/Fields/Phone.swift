@@ -53,10 +53,18 @@ public enum Phone {
                 return .failure(Problem(message: "has characters that are not part of a phone number; enter 10 digits such as (603) 555-0123"))
             }
         }
-        if text.hasPrefix("+") && !text.hasPrefix("+1") {
-            return .failure(Problem(message: "is not a US or Canada number; only +1 numbers can be stored"))
+        if text.hasPrefix("+") {
+            // `+1 603…`, `+ 1 603…`: the country code, then ten digits.
+            guard text.unicodeScalars.dropFirst().first(where: { $0 != " " && $0 != "\u{00A0}" }) == "1" else {
+                return .failure(Problem(message: "is not a US or Canada number; only +1 numbers can be stored"))
+            }
+            digits.removeFirst()
+            guard digits.count == 10 else {
+                return .failure(Problem(message: "has \(digits.count) digits after +1; a US or Canada number has 10 there, such as +1 (603) 555-0123"))
+            }
+        } else if digits.count == 11 && digits[0] == 1 {
+            digits.removeFirst()
         }
-        if digits.count == 11 && digits[0] == 1 { digits.removeFirst() }
         guard digits.count == 10 else {
             return .failure(Problem(message: "has \(digits.count) digits; a US or Canada number has 10, such as (603) 555-0123"))
         }

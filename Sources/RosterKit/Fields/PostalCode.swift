@@ -8,6 +8,30 @@ public enum PostalCode {
         return fullNormalise(trimmed, country: country)
     }
 
+    /// A Canadian code's first letter names its province (Canada Post's forward sortation
+    /// areas; `testdata/postal` lists each). nil where the code is not Canadian or the
+    /// province is not one of those letters' (a US state, or a province not given).
+    /// Why a stored code and State disagree is for a person to say: the row is Invalid.
+    public static func provinceMismatch(code: String, state: String) -> String? {
+        let utf8 = Array(code.utf8)
+        guard utf8.count == 7, isCanadian(String(code.filter { $0 != " " })),
+              let provinces = provincesOfFirstLetter[utf8[0]], Regions.countryOfCode[state] == .ca,
+              !provinces.contains(state) else { return nil }
+        let letters = provincesOfFirstLetter.filter { $0.value.contains(state) }.keys.sorted()
+            .map { String(UnicodeScalar($0)) }
+        return "starts with \(UnicodeScalar(utf8[0])), the letter of \(provinces.joined(separator: " or ")), but State is \(state)"
+            + " (whose codes start with \(letters.joined(separator: ", "))): fix the Postal Code or the State"
+    }
+
+    /// Canada Post's first letters by province.
+    static let provincesOfFirstLetter: [UInt8: [String]] = [
+        UInt8(ascii: "A"): ["NL"], UInt8(ascii: "B"): ["NS"], UInt8(ascii: "C"): ["PE"], UInt8(ascii: "E"): ["NB"],
+        UInt8(ascii: "G"): ["QC"], UInt8(ascii: "H"): ["QC"], UInt8(ascii: "J"): ["QC"],
+        UInt8(ascii: "K"): ["ON"], UInt8(ascii: "L"): ["ON"], UInt8(ascii: "M"): ["ON"], UInt8(ascii: "N"): ["ON"],
+        UInt8(ascii: "P"): ["ON"], UInt8(ascii: "R"): ["MB"], UInt8(ascii: "S"): ["SK"], UInt8(ascii: "T"): ["AB"],
+        UInt8(ascii: "V"): ["BC"], UInt8(ascii: "X"): ["NT", "NU"], UInt8(ascii: "Y"): ["YT"],
+    ]
+
     /// The whole rule for any text: the reference for `asciiCompact`.
     static func fullNormalise(_ trimmed: String, country: String?) -> FieldOutcome {
         if trimmed.isEmpty { return .accepted(nil) }
@@ -29,10 +53,11 @@ public enum PostalCode {
                     if b == UInt8(ascii: " ") || b == UInt8(ascii: "-") { continue }
                     let isDigit = b &- 0x30 < 10, isLetter = (b | 0x20) &- 0x61 < 26
                     guard isDigit || isLetter else { return nil }
-                    // A1A 1A1: letters at even places, digits at odd ones.
-                    if count < 6 && (count % 2 == 0 ? !isLetter : !isDigit) { canadianShape = false }
+                    let upper = isLetter ? b & 0xDF : b   // letters upper-cased
+                    // A1A 1A1: Canada Post's letters at even places, digits at odd ones.
+                    if count < 6 && (count % 2 == 0 ? !isPostalLetter(upper, first: count == 0) : !isDigit) { canadianShape = false }
                     if !isDigit { allDigits = false }
-                    compact[count] = isLetter ? b & 0xDF : b   // letters upper-cased
+                    compact[count] = upper
                     count += 1
                 }
                 let text = String(decoding: UnsafeBufferPointer(rebasing: compact[..<count]), as: UTF8.self)
@@ -70,14 +95,25 @@ public enum PostalCode {
             return .invalid("is not a US ZIP code; write 5 digits (03060) or ZIP+4 (03060-1234)")
         }
         if country == Country.ca.rawValue {
-            return .invalid("is not a Canadian postal code; write it as A1A 1A1")
+            return .invalid("is not a Canadian postal code; write it as A1A 1A1, in Canada Post's letters (never D, F, I, O, Q or U; W and Z never first)")
         }
         return .invalid("is neither a US ZIP code (03060) nor a Canadian postal code (A1A 1A1)")
     }
 
-    private static func isCanadian(_ compact: String) -> Bool {
-        let chars = Array(compact)
-        guard chars.count == 6, chars.allSatisfy(\.isASCII) else { return false }
-        return chars.enumerated().allSatisfy { i, c in i % 2 == 0 ? c.isLetter : c.isNumber }
+    /// `A1A1A1` with Canada Post's letters: D, F, I, O, Q and U never appear (they read
+    /// like other letters or digits), and W and Z never start a code.
+    static func isCanadian(_ compact: String) -> Bool {
+        let chars = Array(compact.utf8)
+        guard chars.count == 6 else { return false }
+        return chars.enumerated().allSatisfy { i, c in
+            i % 2 == 0 ? isPostalLetter(c, first: i == 0) : (c &- 0x30 < 10)
+        }
+    }
+
+    /// An upper-case letter Canada Post uses at that place.
+    static func isPostalLetter(_ c: UInt8, first: Bool) -> Bool {
+        guard c &- 0x41 < 26 else { return false }
+        if "DFIOQU".utf8.contains(c) { return false }
+        return !(first && (c == UInt8(ascii: "W") || c == UInt8(ascii: "Z")))
     }
 }

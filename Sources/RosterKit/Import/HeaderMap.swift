@@ -16,9 +16,14 @@ public struct HeaderMap: Equatable, Sendable {
     public struct Options: Equatable, Sendable {
         public var ignoreUnknownColumns = false
         public var strictTemplate = false
-        public init(ignoreUnknownColumns: Bool = false, strictTemplate: Bool = false) {
+        /// `roster merge`: every row must carry a Contact ID, so the file may hold only the
+        /// columns being changed. An import's file may create contacts, so it needs First
+        /// Name and a way to reach them (SPEC 2), even when it has a Contact ID column.
+        public var updatesOnly = false
+        public init(ignoreUnknownColumns: Bool = false, strictTemplate: Bool = false, updatesOnly: Bool = false) {
             self.ignoreUnknownColumns = ignoreUnknownColumns
             self.strictTemplate = strictTemplate
+            self.updatesOnly = updatesOnly
         }
     }
 
@@ -81,20 +86,20 @@ public struct HeaderMap: Equatable, Sendable {
             if !options.ignoreUnknownColumns { throw ImportError.unknownColumns(unknown) }
             warnings.append("ignored column(s) \(ImportError.quote(unknown)) (--ignore-unknown-columns): their data was dropped, not stored")
         }
-        // A file of merge rows may carry only the columns being changed: its empty cells
-        // keep the stored values, which already satisfy these rules (SPEC 5).
+        // A merge's file may carry only the columns being changed: its empty cells keep the
+        // stored values, which already satisfy these rules (SPEC 5).
         let mergeFile = index[.contactID] != nil
-        if !mergeFile {
-            guard index[.field(.firstName)] != nil else { throw ImportError.missingFirstNameColumn }
+        if !options.updatesOnly {
+            guard index[.field(.firstName)] != nil else { throw ImportError.missingFirstNameColumn(hasContactID: mergeFile) }
             guard [TemplateField.email, .phone, .homePhone].contains(where: { index[.field($0)] != nil }) else {
-                throw ImportError.missingReachColumn
+                throw ImportError.missingReachColumn(hasContactID: mergeFile)
             }
         }
         let missing = TemplateField.allCases.filter { index[.field($0)] == nil }.map(\.header)
         if !missing.isEmpty {
             if options.strictTemplate { throw ImportError.missingTemplateColumns(missing) }
             warnings.append(mergeFile
-                ? "the file has no column(s) \(ImportError.quote(missing)); rows with a Contact ID keep their stored values there"
+                ? "the file has no column(s) \(ImportError.quote(missing)); rows with a Contact ID keep their stored values there, rows without one read them as empty"
                 : "the file has no column(s) \(ImportError.quote(missing)); they were read as empty")
         }
     }

@@ -10,8 +10,8 @@ public enum ImportError: Error, Equatable, CustomStringConvertible {
     /// not quoted (SPEC 11: errors never hold a contact's values).
     case noKnownColumns(count: Int)
     case duplicateColumns(field: String, headers: [String])
-    case missingFirstNameColumn
-    case missingReachColumn
+    case missingFirstNameColumn(hasContactID: Bool)
+    case missingReachColumn(hasContactID: Bool)
     case missingTemplateColumns([String])
     case missingContactIDColumn
     case tooManyRows(count: Int, limit: Int)
@@ -37,10 +37,12 @@ public enum ImportError: Error, Equatable, CustomStringConvertible {
             return "\(count == 1 ? "the file's one column name is not" : "none of the file's \(count) column names is") one roster knows, so its first row may be a person, not a header (its cells are not shown, in case they are): put the template's header row first (`roster template` prints it; the names of your EMR's columns work too) and import again"
         case .duplicateColumns(let field, let headers):
             return "columns \(Self.quote(headers)) both mean \(field): keep one of them and import again"
-        case .missingFirstNameColumn:
+        case .missingFirstNameColumn(let hasContactID):
             return "the file has no First Name column: every contact needs one (`roster template` prints the header)"
-        case .missingReachColumn:
+                + (hasContactID ? Self.partialMergeHint : "")
+        case .missingReachColumn(let hasContactID):
             return "the file has none of Email, Phone (Mobile) or Home Phone: every contact needs a way to reach them"
+                + (hasContactID ? Self.partialMergeHint : "")
         case .missingTemplateColumns(let names):
             return "--strict-template: the file lacks column(s) \(Self.quote(names)); add them (they may be empty) or leave out --strict-template"
         case .missingContactIDColumn:
@@ -71,6 +73,10 @@ public enum ImportError: Error, Equatable, CustomStringConvertible {
         }
         return guesses.isEmpty ? "" : " (" + guesses.prefix(5).joined(separator: "; ") + ")"
     }
+
+    /// A file of a few columns and Contact IDs is a merge's file, which `import` (which may
+    /// create contacts) does not take.
+    static let partialMergeHint = "; to update only some columns of contacts by Contact ID, use `roster merge`"
 
     static func quote(_ names: [String]) -> String {
         let shown = names.prefix(20).map { "\"\(printable($0))\"" }.joined(separator: ", ")

@@ -89,7 +89,9 @@ public struct Importer {
             guard let record = try firstNonBlank(reader) else { throw ImportError.noHeader }
             headerRecord = record
         }
-        let header = try HeaderMap(header: headerRecord.fields, options: request.headerOptions)
+        var headerOptions = request.headerOptions
+        headerOptions.updatesOnly = request.mode == .merge
+        let header = try HeaderMap(header: headerRecord.fields, options: headerOptions)
         if request.mode == .merge && !header.hasContactID { throw ImportError.missingContactIDColumn }
 
         let now = clock.now()

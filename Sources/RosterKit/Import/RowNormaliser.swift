@@ -111,10 +111,14 @@ public struct RowNormaliser: Sendable {
                 result.problems.append(Problem(field: field.header, message: "\(field.header) looks garbled (é shows as Ã©, ’ as â€™), as when a spreadsheet opens a UTF-8 file as Windows-1252 and saves it: retype it, or export again and open the file as UTF-8 (Excel: Data, From Text/CSV, File Origin 65001: Unicode (UTF-8))"))
                 continue
             }
-            let outcome = rule(field, trimmed, country: values[.country])
+            // With Country empty, a State still says which country a Postal Code must fit.
+            let stateCountry = field == .postalCode && values[.country] == nil
+                ? values[.state].flatMap { Regions.countryOfCode[$0]?.rawValue } : nil
+            let outcome = rule(field, trimmed, country: values[.country] ?? stateCountry)
             switch outcome {
             case .invalid(let message):
-                result.problems.append(Problem(field: field.header, message: "\(field.header) \(message)"))
+                let why = stateCountry.map { " (State \(values[.state] ?? "") is in \($0 == Country.ca.rawValue ? "Canada" : "the US"))" } ?? ""
+                result.problems.append(Problem(field: field.header, message: "\(field.header) \(message)\(why)"))
             case .accepted(let value):
                 values[field] = value
                 // SPEC 3: every change is a correction, the `'` FormulaGuard reads away too.
@@ -129,6 +133,9 @@ public struct RowNormaliser: Sendable {
             }
         }
         if values[.phase] == nil { values[.phase] = Phase.none }
+        if let code = values[.postalCode], let state = values[.state], let mismatch = PostalCode.provinceMismatch(code: code, state: state) {
+            result.problems.append(Problem(field: TemplateField.postalCode.header, message: "Postal Code \(mismatch)"))
+        }
 
         // Rules of the row as a whole.
         if values[.firstName] == nil, !result.problems.contains(where: { $0.field == TemplateField.firstName.header }) {

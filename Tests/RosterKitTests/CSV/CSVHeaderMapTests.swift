@@ -312,16 +312,19 @@ import Testing
         let path = try #require(testdata("synthea/patients_synthea_sample_apr2020.csv"), "testdata not found")
         let fields = try #require(try CSVReader(path: path).next()).fields
         let kept = fields.filter { !["SSN", "DRIVERS", "PASSPORT"].contains($0) }
-        // `Id` is an alias of Contact ID, which makes it a merge file, which may leave out columns.
-        let asMerge = try map(kept, .init(ignoreUnknownColumns: true))
+        // `Id` is an alias of Contact ID: `roster merge` may take a file that leaves out columns.
+        let asMerge = try map(kept, .init(ignoreUnknownColumns: true, updatesOnly: true))
         #expect(asMerge.index[.contactID] == 0)
         #expect(asMerge.position(of: .firstName) == kept.firstIndex(of: "FIRST"))
         #expect(asMerge.position(of: .dateOfBirth) == kept.firstIndex(of: "BIRTHDATE"))
         #expect(asMerge.position(of: .postalCode) == kept.firstIndex(of: "ZIP"))
         #expect(asMerge.position(of: .sex) == kept.firstIndex(of: "GENDER"))
-        // Without it, there is no email or phone column: nothing to reach the patients with.
+        // An import, with or without it, has no email or phone column: nothing to reach the
+        // patients with (SPEC 2), and the message points to `roster merge` where there are IDs.
         let withoutID = kept.filter { $0 != "Id" }
-        #expect(importError(withoutID, .init(ignoreUnknownColumns: true)) == .missingReachColumn)
+        #expect(importError(withoutID, .init(ignoreUnknownColumns: true)) == .missingReachColumn(hasContactID: false))
+        #expect(importError(kept, .init(ignoreUnknownColumns: true)) == .missingReachColumn(hasContactID: true))
+        #expect(ImportError.missingReachColumn(hasContactID: true).description.contains("roster merge"))
         let error = importError(kept)
         guard case .unknownColumns(let unknown)? = error else { Issue.record("got \(String(describing: error))"); return }
         #expect(unknown.contains("PREFIX") && unknown.contains("MAIDEN") && unknown.contains("HEALTHCARE_EXPENSES"))
@@ -332,23 +335,27 @@ import Testing
 
     @Test func missingFirstName() {
         for options in [HeaderMap.Options(), .init(ignoreUnknownColumns: true)] {
-            #expect(importError(["Last Name", "Email", "Phone"], options) == .missingFirstNameColumn)
+            #expect(importError(["Last Name", "Email", "Phone"], options) == .missingFirstNameColumn(hasContactID: false))
         }
+        // SPEC 2 holds for an import's file with a Contact ID column too: its rows without an
+        // ID create contacts.
+        #expect(importError(["Contact ID", "Email"]) == .missingFirstNameColumn(hasContactID: true))
+        #expect(importError(["Contact ID", "First Name"]) == .missingReachColumn(hasContactID: true))
     }
 
     @Test func mergeFileMayCarryOnlyTheColumnsItChanges() throws {
-        // SPEC 5: a file with Contact ID updates stored contacts; its missing columns keep their values.
-        let header = try map(["Contact ID", "Notes"])
+        // SPEC 5: `roster merge` updates stored contacts; the file's missing columns keep their values.
+        let header = try map(["Contact ID", "Notes"], .init(updatesOnly: true))
         #expect(header.hasContactID)
         #expect(header.position(of: .notes) == 1)
         #expect(header.warnings.contains { $0.contains("\"First Name\"") })
-        #expect(importError(["Contact ID", "Notes"], .init(strictTemplate: true))
+        #expect(importError(["Contact ID", "Notes"], .init(strictTemplate: true, updatesOnly: true))
             == .missingTemplateColumns(Self.template.filter { $0 != "Notes" }))
-        #expect(importError(["Contact ID", "Notes", "SSN"], .init(ignoreUnknownColumns: true)) == .sensitiveColumns(["SSN"]))
+        #expect(importError(["Contact ID", "Notes", "SSN"], .init(ignoreUnknownColumns: true, updatesOnly: true)) == .sensitiveColumns(["SSN"]))
     }
 
     @Test func missingEveryWayToReach() {
-        #expect(importError(["First Name", "Last Name", "Address", "City"]) == .missingReachColumn)
+        #expect(importError(["First Name", "Last Name", "Address", "City"]) == .missingReachColumn(hasContactID: false))
     }
 
     @Test(arguments: ["Email", "Phone (Mobile)", "Home Phone", "Cell", "E-mail"])

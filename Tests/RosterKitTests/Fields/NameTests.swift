@@ -32,10 +32,19 @@ import Testing
         ("van der berg", "Van Der Berg"),
         ("st. john", "St. John"),
         ("j.", "J."),
+        ("j.r.", "J.R."),
+        ("ST.JOHN", "St.John"),
         ("KAREY", "Karey"),
     ])
     func singleCaseNameIsCapitalisedPerWordPart(given: String, stored: String) {
         #expect(PersonName.normalise(given, required: true) == .corrected(stored, kind: .capitalised))
+    }
+
+    /// Initials in capitals are capitals per part already: kept, not made `J.r.`.
+    @Test func initialsInCapitalsAreKept() {
+        #expect(PersonName.normalise("J.R.", required: true) == .accepted("J.R."))
+        #expect(PersonName.normalise("A.J.", required: true) == .accepted("A.J."))
+        #expect(PersonName.normalise("J.R. SMITH-JONES", required: true) == .corrected("J.R. Smith-Jones", kind: .capitalised))
     }
 
     @Test func capitalisingIsIdempotent() {

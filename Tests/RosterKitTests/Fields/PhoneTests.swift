@@ -11,6 +11,7 @@ import Testing
         "603-555-0123", "6035550123", "603 555 0123", "1-603-555-0123", "1 (603) 555-0123",
         "+1 (603) 555-0123", "+1-603-555-0123", "+16035550123", "(603)555-0123", "603 - 555 - 0123",
         "603\u{2013}555\u{2013}0123", "603\u{2011}555\u{2011}0123", "603\u{00A0}555\u{00A0}0123", "1.603.555.0123",
+        "+ 1 603 555 0123", "+ 1 (603) 555-0123",
     ])
     func commonSpellingIsStoredAsE164(phone: String) {
         #expect(Phone.normalise(phone) == .accepted("+16035550123"))
@@ -75,11 +76,18 @@ import Testing
 
     @Test(arguments: [
         ("555-0199", 7), ("603555012", 9), ("60355501234", 11), ("26035550123", 11), ("603555012345", 12),
-        ("011 44 20 7946 0958", 15), ("1", 1), ("+1", 1), ("( ) -", 0),
+        ("011 44 20 7946 0958", 15), ("1", 1), ("( ) -", 0),
     ])
     func wrongDigitCountIsInvalid(phone: String, digits: Int) {
         fieldsExpectInvalid(Phone.normalise(phone), phone, "has \(digits) digits", echoCheck: phone.count > 2)
         fieldsExpectInvalid(Phone.normalise(phone), phone, "10", echoCheck: false)
+    }
+
+    /// After `+1` the count is of the digits that follow it: `+1 603 555 012` lacks a
+    /// digit; its area code is not the problem.
+    @Test(arguments: [("+1 603 555 012", 9), ("+1", 0), ("+1 1 603 555 0123", 11), ("+ 1 603 555 01234", 11)])
+    func wrongDigitCountAfterPlusOneIsInvalid(phone: String, digits: Int) {
+        fieldsExpectInvalid(Phone.normalise(phone), phone, "has \(digits) digits after +1", echoCheck: phone.count > 2)
     }
 
     @Test(arguments: ["(103) 555-0123", "(003) 555-0123", "1-103-555-0123", "+1 003 555 0123"])

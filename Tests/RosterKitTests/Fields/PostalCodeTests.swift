@@ -48,6 +48,37 @@ import Testing
         fieldsExpectInvalid(PostalCode.normalise(code, country: "CA"), code, "A1A 1A1")
     }
 
+    /// Canada Post never uses D, F, I, O, Q or U, nor W or Z first; W and Z elsewhere are fine.
+    @Test(arguments: ["D1A 1A1", "K1O 0B1", "K1A 0U1", "W1A 1A1", "Z1A 1A1", "Q1A 1A1", "K1I 0B1", "F2X 1Y4"])
+    func lettersCanadaPostNeverUsesAreInvalid(code: String) {
+        fieldsExpectInvalid(PostalCode.normalise(code, country: "CA"), code, "never D, F, I, O, Q or U")
+        fieldsExpectInvalid(PostalCode.normalise(code, country: nil), code, "neither a US ZIP code")
+    }
+
+    @Test(arguments: ["K1W 1Z1", "T2Z 0W9", "A0A 1B0"])
+    func wAndZAfterTheFirstLetterAreAccepted(code: String) {
+        #expect(PostalCode.normalise(code, country: "CA") == .accepted(code))
+    }
+
+    /// Every forward sortation area in GeoNames' list fits its own province by the first-letter
+    /// table, and no other province's.
+    @Test(.enabled(if: fieldsHasTestdata("postal/postal_codes_ca_fsa_geonames.csv"), "needs testdata postal/postal_codes_ca_fsa_geonames.csv"))
+    func everyCanadianAreaFitsItsProvince() throws {
+        let (header, rows) = try fieldsCSV("postal/postal_codes_ca_fsa_geonames.csv")
+        let fsa = try #require(header.firstIndex(of: "zipcode")), province = try #require(header.firstIndex(of: "state_code"))
+        let provinces = ["NL", "NS", "PE", "NB", "QC", "ON", "MB", "SK", "AB", "BC", "NT", "NU", "YT"]
+        var checked = 0
+        for row in rows where row.count > province && provinces.contains(row[province]) {
+            let code = String(row[fsa].prefix(3)) + " 1A1"   // a few rows hold a whole code
+            #expect(PostalCode.normalise(code, country: "CA") == .accepted(code), "\(row[fsa])")
+            #expect(PostalCode.provinceMismatch(code: code, state: row[province]) == nil, "\(row[fsa]) in \(row[province])")
+            let others = provinces.filter { PostalCode.provinceMismatch(code: code, state: $0) == nil }
+            #expect(others.contains(row[province]) && others.count <= 2, "\(row[fsa]): \(others)")
+            checked += 1
+        }
+        #expect(checked > 1_600)
+    }
+
     @Test(arguments: ["1A1 A1A", "ABCDE", "K1A 0B", "N/A", "none", "SW1A 1AA"])
     func codeOfNeitherCountryIsInvalidWithoutACountry(code: String) {
         fieldsExpectInvalid(PostalCode.normalise(code, country: nil), code, "neither a US ZIP code")

@@ -185,6 +185,32 @@ import Testing
         #expect(Set(problemFields(bad)) == ["State", "Postal Code"])
     }
 
+    /// With Country empty, a State still names the country its Postal Code must fit.
+    @Test func postalCodeMustFitTheStatesCountryWhenCountryIsEmpty() throws {
+        let zipInOntario = try normalise([.firstName: "Mary", .email: "mary@example.com", .state: "ON", .postalCode: "03060"])
+        #expect(problemFields(zipInOntario) == ["Postal Code"])
+        #expect(zipInOntario.problems.first?.message.contains("State ON is in Canada") == true)
+        let canadianInNewHampshire = try normalise([.firstName: "Mary", .email: "mary@example.com", .state: "NH", .postalCode: "K1A 0B1"])
+        #expect(problemFields(canadianInNewHampshire) == ["Postal Code"])
+        #expect(canadianInNewHampshire.problems.first?.message.contains("State NH is in the US") == true)
+        let fits = try normalise([.firstName: "Mary", .email: "mary@example.com", .state: "Quebec", .postalCode: "h2x1y4"])
+        #expect(fits.isValid, "\(fits.problems)")
+        #expect(fits.values[.postalCode] == "H2X 1Y4")
+    }
+
+    /// A Canadian code's first letter is its province's (Canada Post): `H2X 1Y4` is Quebec's.
+    @Test func canadianPostalCodeMustFitTheProvince() throws {
+        let wrong = try normalise([.firstName: "Mary", .email: "mary@example.com", .country: "CA", .state: "BC", .postalCode: "H2X 1Y4"])
+        #expect(problemFields(wrong) == ["Postal Code"])
+        let message = try #require(wrong.problems.first?.message)
+        #expect(message.contains("starts with H, the letter of QC") && message.contains("State is BC") && message.contains("start with V"))
+        #expect(!message.contains("H2X"), "the message names the letter, not the whole code")
+        let right = try normalise([.firstName: "Mary", .email: "mary@example.com", .country: "CA", .state: "BC", .postalCode: "V5K 0A1"])
+        #expect(right.isValid, "\(right.problems)")
+        let north = try normalise([.firstName: "Mary", .email: "mary@example.com", .country: "CA", .state: "NU", .postalCode: "X0A 0H0"])
+        #expect(north.isValid, "X serves both NT and NU: \(north.problems)")
+    }
+
     // MARK: First Name, Phase and messages
 
     @Test func emptyFirstNameIsInvalidOnce() throws {

@@ -545,6 +545,23 @@ import Testing
         #expect(try f.count("contact") == 3)
     }
 
+    /// SPEC 2 for `import`: its rows without an ID create contacts, so a Contact ID column
+    /// does not excuse a missing First Name or way to reach them; `merge` takes such a file.
+    @Test func importNeedsFirstNameAndReachEvenWithAContactIDColumn() throws {
+        let f = try Fixture()
+        try f.importCSV(header + seed)
+        let mary = try f.contact(named: "Mary").id
+        #expect(throws: ImportError.missingFirstNameColumn(hasContactID: true)) {
+            try f.importCSV("Contact ID,Email\n\(mary),mary.new@example.com\n")
+        }
+        #expect(throws: ImportError.missingReachColumn(hasContactID: true)) {
+            try f.importCSV("Contact ID,First Name,Phase\n\(mary),Mary,Lead-New\n")
+        }
+        let r = try merge(f, "Contact ID,Phase\n\(mary),Lead-New\n")
+        #expect(r.updated == 1)
+        #expect(try f.contact(named: "Mary").values[.phase] == "Lead-New")
+    }
+
     @Test func statusColumnsAreReadButNeverApplied() throws {
         let f = try Fixture()
         try f.importCSV(header + seed)
