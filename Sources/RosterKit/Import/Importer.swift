@@ -11,6 +11,10 @@ public struct ImportRequest: Sendable {
     public var consent: Consent
     public var dryRun = false
     public var maxRows = 10_000
+    /// A merge without `--max-rows`: its limit is at least the practice's number of contacts,
+    /// so an export of any location merges back (SPEC 5's round trip) however big it is. A
+    /// merge creates no one, so its rows are bounded by the contacts there are.
+    public var maxRowsAtLeastThePracticesContacts = false
     public var defaultCountry: Country?
     public var again = false
     public var headerOptions = HeaderMap.Options()
@@ -157,11 +161,18 @@ public struct Importer {
                 run.keepsCreationStatusesInMemberships = keepsCreationStatusesInMemberships
                 run.readsContactsByNumber = readsContactsByNumber
                 var dataRows = 0
+                var rowLimit = request.maxRows
+                var limitRaised = !(request.mode == .merge && request.maxRowsAtLeastThePracticesContacts)
                 /// Decides a batch's rows, in file order.
                 func decide(_ batch: RecordFeed<PreparedRow>.Batch, merges: [Int: Run.MergeAhead]) throws {
                     for (i, item) in batch.items.enumerated() {
                         dataRows = item.count
-                        if dataRows > request.maxRows { continue }
+                        if dataRows > rowLimit && !limitRaised {
+                            limitRaised = true
+                            rowLimit = max(rowLimit, try tx.contactCount(practiceID: practice.id))
+                            run.request.maxRows = rowLimit
+                        }
+                        if dataRows > rowLimit { continue }
                         try run.decide(item.record, prepared: item.prepared, merge: merges[i], into: &readout)
                         if let progress = request.progress, dataRows % 2_000 == 0 {
                             progress(dataRows, Double(batch.bytesRead) / Double(max(1, fingerprint.byteCount)))
@@ -208,7 +219,7 @@ public struct Importer {
                     try guardSameFile(wait: true)
                     throw error
                 }
-                if dataRows > request.maxRows { throw ImportError.tooManyRows(count: dataRows, limit: request.maxRows) }
+                if dataRows > rowLimit { throw ImportError.tooManyRows(count: dataRows, limit: rowLimit) }
                 if dataRows == 0 { readout.warnings.append("the file has a header but no rows") }
                 if let sameFileWarning, readout.updated > 0 { readout.warnings.append(sameFileWarning) }
                 if run.duplicatesMatched > 0 {
@@ -276,7 +287,7 @@ struct PreparedRow: Sendable {
 /// The state of one run: the transaction, what the file holds so far, the report.
 private struct Run {
     let tx: any ContactTransaction
-    let request: ImportRequest
+    var request: ImportRequest
     let practice: Practice
     let location: Location
     let header: HeaderMap
@@ -537,8 +548,15 @@ private struct Run {
                                                    operation: operation, at: at) > 0 {
                 leftUnreachable += 1
             }
+        }
+        // SPEC 3: every change the tool makes to a cell is a correction, also where the
+        // corrected value is the one stored (`Massachusetts` read as the stored `MA`). The `'`
+        // an export puts before a formula-like value is read away as a correction too, but
+        // from an unchanged cell it is only the export's own mark, not worth a line.
+        if !parsed.corrections.isEmpty {
             let changedHeaders = Set(changed.map(\.header))
-            readout.add(parsed.corrections.filter { changedHeaders.contains($0.field) }, keepingEach: request.keepsEveryDetail)
+            readout.add(parsed.corrections.filter { $0.kind != .textMark || changedHeaders.contains($0.field) },
+                        keepingEach: request.keepsEveryDetail)
         }
         let statuses = TextRule.statuses(consent: request.consent, values: values)
         let added = ahead?.inLocation == true ? TextRule.Added(added: false, textsMovedFrom: [])

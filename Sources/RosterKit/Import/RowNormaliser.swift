@@ -76,7 +76,7 @@ public struct RowNormaliser: Sendable {
         for field in TemplateField.allCases where !record.overlongFields.isEmpty {
             guard let i = header.fieldPositions[field.rawValue], i < record.fields.count,
                   record.overlongFields.contains(i) else { continue }
-            result.problems.append(Problem(field: field.header, message: "is far too long (over \(CSVReader.defaultFieldByteLimit / 1024) KiB): check the file; the limit is \(field == .notes ? FreeText.notesLimit : FreeText.defaultLimit) characters"))
+            result.problems.append(Problem(field: field.header, message: "\(field.header) is far too long (over \(CSVReader.defaultFieldByteLimit / 1024) KiB): check the file; the limit is \(field == .notes ? FreeText.notesLimit : FreeText.defaultLimit) characters"))
         }
 
         // Country first: State and Postal Code must fit it.

@@ -32,12 +32,17 @@ public enum UndoError: Error, Equatable, CustomStringConvertible {
     case alreadyUndone(id: Int64, by: Int64)
     case changedLater(id: Int64, contacts: [String], by: [String])
 
+    /// `an undo`, `a copy`.
+    static func article(_ word: String) -> String {
+        word.first.map { "aeiou".contains($0) } == true ? "an" : "a"
+    }
+
     public var description: String {
         switch self {
         case .notFound(let id):
             "there is no #\(id) in the history: `roster history` lists what can be undone"
         case .notUndoable(let id, let kind):
-            "#\(id) is a \(kind); undo reverts imports and merges"
+            "#\(id) is \(Self.article(kind)) \(kind); undo reverts imports and merges"
         case .alreadyUndone(let id, let by):
             "#\(id) was already undone by #\(by)"
         case .changedLater(let id, let contacts, let by):

@@ -268,6 +268,8 @@ public protocol ContactTransaction: AnyObject {
     func forEachContactBytes(location: Int64, _ body: (ContactBytes) throws -> Void) throws
     /// Contact numbers in a location, in a stable order.
     func contactNumbers(location: Int64) throws -> [Int64]
+    /// How many contacts the practice holds: the most rows a merge can update.
+    func contactCount(practiceID: Int64) throws -> Int
     func location(id: Int64) throws -> Location?
 
     /// The latest import or merge of a file with this SHA-256 into this location (not undone).

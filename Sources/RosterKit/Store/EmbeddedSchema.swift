@@ -251,6 +251,34 @@ ALTER TABLE operation ADD COLUMN from_location_id INTEGER REFERENCES location (i
 -- new contact a write in a random place, and many contacts share a name.
 DROP INDEX contact_name;
 """#),
+    (name: "011_outbox_numbers_never_reused.sql", sql: #"""
+-- roster schema, version 11: a welcome email's number is never handed out again.
+-- `roster outbox mark-sent N` takes the numbers `roster outbox` shows. Without
+-- AUTOINCREMENT, SQLite gives a new row the highest number plus one, so after `undo`
+-- removed the newest messages, the next import's messages took their numbers, and a
+-- mark-sent typed from an older listing would mark another person's message sent.
+-- SQLite cannot add AUTOINCREMENT to a table, so it is rebuilt (new table, copy, drop,
+-- rename, index); copying the rows with their numbers starts sqlite_sequence at the
+-- highest. Nothing refers to the outbox.
+CREATE TABLE outbox_new (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    contact_id   INTEGER NOT NULL REFERENCES contact (id) ON DELETE CASCADE,
+    operation_id INTEGER REFERENCES operation (id),
+    to_address   TEXT NOT NULL,
+    queued_at    TEXT NOT NULL,
+    sent_at      TEXT,
+    drop_reason  TEXT,
+    attempts     INTEGER NOT NULL DEFAULT 0,
+    last_error   TEXT,
+    message_id   TEXT,
+    dropped_at   TEXT
+);
+INSERT INTO outbox_new (id, contact_id, operation_id, to_address, queued_at, sent_at, drop_reason, attempts, last_error, message_id, dropped_at)
+    SELECT id, contact_id, operation_id, to_address, queued_at, sent_at, drop_reason, attempts, last_error, message_id, dropped_at FROM outbox;
+DROP TABLE outbox;
+ALTER TABLE outbox_new RENAME TO outbox;
+CREATE INDEX outbox_contact ON outbox (contact_id);
+"""#),
 ]
 
 /// The migrations of `Schema/postgresql/`, in file-name order.
@@ -461,5 +489,11 @@ ALTER TABLE operation ADD COLUMN from_location_id INTEGER REFERENCES location (i
 -- contact's row; nothing looks contacts up by name alone any more. The index cost every
 -- new contact a write in a random place, and many contacts share a name.
 DROP INDEX contact_name;
+"""#),
+    (name: "011_outbox_numbers_never_reused.sql", sql: #"""
+-- roster schema, version 11: a welcome email's number is never handed out again. The
+-- SQLite table needed AUTOINCREMENT for it; here outbox.id is a BIGSERIAL, whose sequence
+-- never goes back, so nothing changes. The version is kept level with SQLite's.
+SELECT 1;
 """#),
 ]

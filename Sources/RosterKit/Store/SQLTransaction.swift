@@ -565,6 +565,11 @@ final class SQLTransaction: ContactTransaction {
         return try db.rows("SELECT contact_id FROM membership WHERE location_id = ? ORDER BY contact_id", [.int(location)]) { $0.int(0) }
     }
 
+    func contactCount(practiceID: Int64) throws -> Int {
+        try willUse(practice: practiceID)
+        return Int(try db.first("SELECT count(*) FROM contact WHERE practice_id = ?", [.int(practiceID)]) { $0.int(0) } ?? 0)
+    }
+
     func location(id: Int64) throws -> Location? {
         try db.first("""
             SELECT l.id, l.practice_id, p.name, l.name FROM location l JOIN practice p ON p.id = l.practice_id WHERE l.id = ?

@@ -113,17 +113,21 @@ struct MergeCommand: ParsableCommand {
 
     @OptionGroup var options: RunOptions
     @Flag(name: .customLong("clear-empty"), help: "Empty cells clear the stored value (never First Name; an empty Phase is No Phase).") var clearEmpty = false
-    @Option(name: .customLong("max-rows"), help: "Refuse files with more data rows than this.") var maxRows = 10_000
+    @Option(name: .customLong("max-rows"),
+            help: "Refuse files with more data rows than this (default: 10,000, or the practice's number of contacts when that is more).")
+    var maxRows: Int?
     @Flag(help: "Say nothing of an earlier merge of the same file (a merge is never refused for it).") var again = false
 
     func validate() throws {
+        if let maxRows, maxRows <= 0 { throw ValidationError("--max-rows must be a positive number of rows") }
         _ = try parseConsent(options.consent)
     }
 
     func run() throws {
         var request = try options.request(mode: .merge)
         request.clearEmpty = clearEmpty
-        request.maxRows = maxRows
+        request.maxRows = maxRows ?? 10_000
+        request.maxRowsAtLeastThePracticesContacts = maxRows == nil
         request.again = again
         try options.run(request)
     }

@@ -211,6 +211,20 @@ import Testing
         #expect(north.isValid, "X serves both NT and NU: \(north.problems)")
     }
 
+    /// A cell the reader cut at its limit is Invalid, named in the message as every other
+    /// (the message is what a report's Reason cell shows).
+    @Test func aFarTooLongCellIsNamedInItsMessage() throws {
+        let header = try HeaderMap(header: TemplateField.allCases.map(\.header), options: .init())
+        var cells = TemplateField.allCases.map { _ in "" }
+        cells[TemplateField.firstName.rawValue] = "Mary"
+        cells[TemplateField.email.rawValue] = "mary@example.com"
+        var record = CSVRecord(row: 2, fields: cells)
+        record.overlongFields = [TemplateField.city.rawValue]
+        let result = RowNormaliser(header: header, today: fixedToday, defaultCountry: nil).normalise(record)
+        #expect(problemFields(result) == ["City"])
+        #expect(result.problems.first?.message.hasPrefix("City is far too long") == true)
+    }
+
     // MARK: First Name, Phase and messages
 
     @Test func emptyFirstNameIsInvalidOnce() throws {

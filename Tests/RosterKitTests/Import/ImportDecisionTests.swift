@@ -494,6 +494,20 @@ import Testing
         #expect(ImportError.tooManyRows(count: 12, limit: 10).description.contains("12"))
         request.maxRows = 12
         #expect(try f.importer.run(request).created == 12)
+
+        // A merge without --max-rows takes as many rows as the practice has contacts (SPEC
+        // 5's round trip of any location); with it, or over that, it is refused the same.
+        let export = f.scratch.path("all.csv")
+        try Exporter(store: f.store).export(ExportRequest(location: "Nashua"), to: CSVWriter(path: export))
+        var merge = ImportRequest(path: export, location: "Nashua", consent: Consent(email: false, text: false))
+        merge.mode = .merge
+        merge.maxRows = 10
+        #expect(throws: ImportError.tooManyRows(count: 12, limit: 10)) { try f.importer.run(merge) }
+        merge.maxRowsAtLeastThePracticesContacts = true
+        #expect(try f.importer.run(merge).unchanged == 12)
+        let bigger = f.scratch.file("bigger.csv", try String(contentsOfFile: export, encoding: .utf8) + ",Extra,One,x@example.com\n")
+        merge.path = bigger
+        #expect(throws: ImportError.tooManyRows(count: 13, limit: 12)) { try f.importer.run(merge) }
     }
 
     @Test func blankRowsAreSkippedAndNotCounted() throws {

@@ -303,6 +303,18 @@ import Testing
         #expect(r2.unchanged == 1)
     }
 
+    /// SPEC 3: a cell the tool corrects is a correction in the readout even when the value it
+    /// becomes is the one stored, so the row is unchanged.
+    @Test func correctionsToTheStoredValueAreReported() throws {
+        let f = try Fixture()
+        try f.importCSV("First Name,Last Name,Email,State,Sex\nEusebio,Ray,eu@example.com,MA,Male\n")
+        let id = try f.contact(named: "Eusebio").id
+        let r = try merge(f, "Contact ID,First Name,State,Sex\n\(id),EUSEBIO,Massachusetts,M\n")
+        #expect(r.unchanged == 1 && r.updated == 0)
+        #expect(Set(r.corrections.map(\.field)) == ["First Name", "State", "Sex"])
+        #expect(r.corrections.first { $0.field == "State" }.map { ($0.from, $0.to) } ?? ("", "") == ("Massachusetts", "MA"))
+    }
+
     @Test func nonEmptyCellsReplaceAndEmptyCellsKeep() throws {
         let f = try Fixture()
         try f.importCSV(header + seed)

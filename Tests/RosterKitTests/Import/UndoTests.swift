@@ -42,6 +42,31 @@ import Testing
         #expect(try f.store.outbox().isEmpty)
     }
 
+    /// Schema 011: `outbox mark-sent N` takes a number from an earlier listing; after an undo
+    /// removed the newest messages, the next import's messages get new numbers, not theirs.
+    @Test func welcomeEmailNumbersAreNeverHandedOutAgain() throws {
+        let f = try Fixture()
+        try f.importCSV(header + "Mary,Smith,mary@example.com,\n", into: "Nashua", consent: "email")
+        let r = try f.importCSV(header + "Ann,Lee,ann@example.com,\n", into: "Nashua", consent: "email")
+        let undone = try #require(try f.store.outbox().map(\.id).max())
+        _ = try Undoer(store: f.store, clock: fixedClock).undo(try #require(r.historyID))
+        try f.importCSV(header + "Bo,Ray,bo@example.com,\n", into: "Nashua", consent: "email")
+        let numbers = try f.store.outbox().map(\.id)
+        #expect(numbers.count == 2)
+        #expect(numbers.max()! > undone, "\(numbers) reuses #\(undone)")
+    }
+
+    /// An undo is not undone again; the message says what undo reverts.
+    @Test func anUndoIsNotUndone() throws {
+        let f = try Fixture()
+        let r = try f.importCSV(header + "Mary,Smith,mary@example.com,\n", into: "Nashua")
+        let u = try Undoer(store: f.store, clock: fixedClock).undo(try #require(r.historyID))
+        let undoID = try #require(u.historyID)
+        #expect(throws: UndoError.notUndoable(id: undoID, kind: "undo")) { try Undoer(store: f.store, clock: fixedClock).undo(undoID) }
+        #expect(UndoError.notUndoable(id: undoID, kind: "undo").description == "#\(undoID) is an undo; undo reverts imports and merges")
+        #expect(UndoError.notUndoable(id: 3, kind: "copy").description.hasPrefix("#3 is a copy;"))
+    }
+
     /// Schema 007: undo finds what an operation made from where the contacts and the status
     /// changes stood when it began. An operation recorded before 007 has no marks, and is
     /// undone the same; others' rows around it are left alone.
