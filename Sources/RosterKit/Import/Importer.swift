@@ -331,6 +331,18 @@ private struct Run {
     var keepsCreationStatusesInMemberships = true
     /// Whether the operation has said so yet (at its first new contact).
     var saidCreationStatusesAreInMemberships = false
+    var saidAddedStatusesAreInMemberships = false
+
+    /// Whether a membership this run adds to a contact it did not create keeps its first
+    /// statuses (schema 012); the operation says so, once, before the first.
+    mutating func keepsAddedStatusesInMembership() throws -> Bool {
+        guard keepsCreationStatusesInMemberships else { return false }
+        if !saidAddedStatusesAreInMemberships {
+            try tx.recordsAddedStatusesInMemberships(operation: operation, reason: mergeReason)
+            saidAddedStatusesAreInMemberships = true
+        }
+        return true
+    }
 
     init(tx: any ContactTransaction, request: ImportRequest, practice: Practice, location: Location, header: HeaderMap,
          normaliser: RowNormaliser, codec: ContactIDCodec, operation: Int64, at: String, report: ReportWriter?) {
@@ -383,8 +395,9 @@ private struct Run {
             }
             let statuses = TextRule.statuses(consent: request.consent, hasPhone: twin.phone != nil, hasEmail: twin.emailKey != nil)
             let added = try TextRule.addMembership(tx, contact: twin.number, location: location, text: statuses.text,
-                                                   email: statuses.email, reason: "import of \(readout.file)",
-                                                   operation: operation, at: at, memberships: memberships)
+                                                   email: statuses.email, reason: mergeReason,
+                                                   operation: operation, at: at, memberships: memberships,
+                                                   firstStatusesInMembership: try keepsAddedStatusesInMembership())
             readout.copied += 1
             readout.textsMoved += added.textsMovedFrom.count
             let from = memberships.map(\.locationName).joined(separator: ", ")
@@ -540,14 +553,6 @@ private struct Run {
                 readout.add(Change(row: record.row, contactID: id, field: field.header,
                                    from: stored.values[field], to: values[field]), keepingEach: request.keepsEveryDetail)
             }
-            var unreachable: [Channel] = []
-            if stored.values[.phone] != nil && values[.phone] == nil { unreachable.append(.text) }
-            if stored.values[.email] != nil && values[.email] == nil { unreachable.append(.email) }
-            if try TextRule.unsubscribeUnreachable(tx, contact: number, channels: unreachable,
-                                                   reason: "\(unreachable == [.email] ? "email" : unreachable == [.text] ? "phone" : "phone and email") removed by the \(mergeReason)",
-                                                   operation: operation, at: at) > 0 {
-                leftUnreachable += 1
-            }
         }
         // SPEC 3: every change the tool makes to a cell is a correction, also where the
         // corrected value is the one stored (`Massachusetts` read as the stored `MA`). The `'`
@@ -558,11 +563,24 @@ private struct Run {
             readout.add(parsed.corrections.filter { $0.kind != .textMark || changedHeaders.contains($0.field) },
                         keepingEach: request.keepsEveryDetail)
         }
+        // The membership is added before any status changes for this contact, so that its
+        // first statuses, kept in it (schema 012), read where the operation began.
         let statuses = TextRule.statuses(consent: request.consent, values: values)
         let added = ahead?.inLocation == true ? TextRule.Added(added: false, textsMovedFrom: [])
             : try TextRule.addMembership(tx, contact: number, location: location, text: statuses.text, email: statuses.email,
-                                         reason: mergeReason, operation: operation, at: at)
+                                         reason: mergeReason, operation: operation, at: at,
+                                         firstStatusesInMembership: try keepsAddedStatusesInMembership())
         readout.textsMoved += added.textsMovedFrom.count
+        if !changed.isEmpty {
+            var unreachable: [Channel] = []
+            if stored.values[.phone] != nil && values[.phone] == nil { unreachable.append(.text) }
+            if stored.values[.email] != nil && values[.email] == nil { unreachable.append(.email) }
+            if try TextRule.unsubscribeUnreachable(tx, contact: number, channels: unreachable,
+                                                   reason: "\(unreachable == [.email] ? "email" : unreachable == [.text] ? "phone" : "phone and email") removed by the \(mergeReason)",
+                                                   operation: operation, at: at) > 0 {
+                leftUnreachable += 1
+            }
+        }
         if !changed.isEmpty {
             readout.updated += 1
             plan(&readout, record.row, "updated", id, changed.map(\.header).joined(separator: ", "))

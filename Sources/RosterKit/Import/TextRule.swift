@@ -13,22 +13,25 @@ public enum TextRule {
     /// Adds `contact` to `location` with the wanted statuses, except that a channel the
     /// person opted out of anywhere in the practice starts `opted-out`; then, if it is
     /// text-subscribed there, unsubscribes texts everywhere else. `firstStatusesInMembership`:
-    /// a contact just created by an operation that keeps them there
-    /// (`recordsCreationStatusesInMemberships`), so no rows are written for them.
+    /// the operation keeps first statuses in the memberships it makes
+    /// (`recordsCreationStatusesInMemberships` for a contact it created,
+    /// `recordsAddedStatusesInMemberships` for another), so no rows are written for them;
+    /// the history reads an opt-out there as carried over (`optedOutElsewhere`), which only
+    /// holds while the wanted statuses are never `opted-out`.
     public static func addMembership(_ tx: any ContactTransaction, contact: Int64, location: Location,
                                      text: Status, email: Status, reason: String, operation: Int64?,
                                      at: String, isNewContact: Bool = false, memberships: [Membership]? = nil,
                                      firstStatusesInMembership: Bool = false) throws -> Added {
-        precondition(!firstStatusesInMembership || isNewContact, "only a new contact's first statuses are kept in its membership")
         // A contact created a moment ago has no other memberships to look at; a caller that
         // has just read them passes them (`memberships`), so they are not read twice.
+        precondition(!firstStatusesInMembership || (text != .optedOut && email != .optedOut), "an opt-out is a person's choice, recorded as a change")
         let existing = isNewContact ? [] : try memberships ?? tx.memberships(contact: contact)
         if existing.contains(where: { $0.locationID == location.id }) { return Added(added: false, textsMovedFrom: []) }
         let textStatus = existing.contains { $0.text == .optedOut } ? Status.optedOut : text
         let emailStatus = existing.contains { $0.email == .optedOut } ? Status.optedOut : email
         try tx.insertMembership(contact: contact, location: location.id, text: textStatus, email: emailStatus, at: at, operation: operation)
-        let textReason = textStatus == .optedOut && text != .optedOut ? "opted out in another location" : reason
-        let emailReason = emailStatus == .optedOut && email != .optedOut ? "opted out in another location" : reason
+        let textReason = textStatus == .optedOut && text != .optedOut ? optedOutElsewhere : reason
+        let emailReason = emailStatus == .optedOut && email != .optedOut ? optedOutElsewhere : reason
         if !firstStatusesInMembership {
             try tx.recordStatusChange(contact: contact, location: location.id, channel: .text, from: nil, to: textStatus,
                                       reason: textReason, operation: operation, at: at)
@@ -42,6 +45,9 @@ public enum TextRule {
         }
         return Added(added: true, textsMovedFrom: moved)
     }
+
+    /// Why a new membership starts `opted-out`: the person opted out in another location.
+    static let optedOutElsewhere = "opted out in another location"
 
     /// Sets one status by hand (`subscribe` / `unsubscribe`). Subscribing is the person's
     /// renewed consent, so it lifts an opt-out; subscribing texts moves them here.

@@ -260,8 +260,13 @@ public protocol ContactTransaction: AnyObject {
     /// The contacts `operation` creates get no status-change rows for their first statuses
     /// (schema 006): the history shows them, with `reason`, from the membership.
     func recordsCreationStatusesInMemberships(operation: Int64, reason: String) throws
+    /// The memberships `operation` adds to contacts it did not create get no status-change
+    /// rows for their first statuses (schema 012): the history shows them, with `reason` (or
+    /// "opted out in another location" for an opt-out carried over), from the membership.
+    func recordsAddedStatusesInMemberships(operation: Int64, reason: String) throws
     /// A contact's status history, oldest first: the first statuses of the location where an
-    /// import created it, then every change.
+    /// import created it, then every change, with the first statuses of each membership an
+    /// import or merge added where that operation began.
     func statusChanges(contact: Int64) throws -> [StatusChange]
     /// Every contact of a location with its text and email status there, oldest first, its
     /// values as bytes (export): one query.

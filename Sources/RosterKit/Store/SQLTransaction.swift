@@ -404,12 +404,15 @@ final class SQLTransaction: ContactTransaction {
     func deleteMembership(contact: Int64, location: Int64) throws {
         willDelete()
         try willUse(location: location)
-        if let creation = try creation(contact: contact, at: location, history: historyRows(contact: contact)) {
-            for line in creation.lines {
-                try recordStatusChange(contact: contact, location: location, channel: Channel(rawValue: line.change.channel) ?? .text,
-                                       from: nil, to: Status(rawValue: line.change.to) ?? .unsubscribed, reason: line.change.reason,
-                                       operation: creation.operation, at: line.change.at)
-            }
+        // First statuses kept in this membership (schemas 006 and 012) are written out
+        // before it goes, so the history keeps them.
+        let history = try historyRows(contact: contact)
+        var lines = try creation(contact: contact, at: location, history: history)?.lines ?? []
+        if lines.isEmpty { lines = try addedLines(contact: contact, history: history).filter { $0.location == location } }
+        for line in lines {
+            try recordStatusChange(contact: contact, location: location, channel: Channel(rawValue: line.change.channel) ?? .text,
+                                   from: nil, to: Status(rawValue: line.change.to) ?? .unsubscribed, reason: line.change.reason,
+                                   operation: line.operation, at: line.change.at)
         }
         try db.run("DELETE FROM membership WHERE contact_id = ? AND location_id = ?", [.int(contact), .int(location)])
     }
@@ -432,21 +435,76 @@ final class SQLTransaction: ContactTransaction {
         try db.run("UPDATE operation SET created_reason = ? WHERE id = ?", [.text(reason), .int(operation)])
     }
 
+    func recordsAddedStatusesInMemberships(operation: Int64, reason: String) throws {
+        try db.run("UPDATE operation SET added_reason = ? WHERE id = ?", [.text(reason), .int(operation)])
+    }
+
     /// One row of the history, with what places it.
     private struct HistoryRow {
         var change: StatusChange
         var location: Int64
         var operation: Int64?
+        /// Where it reads in the history: its id, or, for the first statuses of a membership
+        /// an operation added under schema 012 (kept in the membership, or written when it
+        /// was removed), just after the last row written before that operation began (`id`
+        /// is then its `status_start`).
+        var place: Place
+
+        struct Place: Comparable {
+            var id: Int64
+            var firstOfAdded = false
+            var channel = 0
+            static func < (a: Place, b: Place) -> Bool {
+                (a.id, a.firstOfAdded ? 1 : 0, a.channel) < (b.id, b.firstOfAdded ? 1 : 0, b.channel)
+            }
+        }
     }
 
     private func historyRows(contact: Int64) throws -> [HistoryRow] {
         try db.rows("""
-            SELECT l.name, s.channel, s.from_status, s.to_status, s.reason, s.at, s.location_id, s.operation_id FROM status_change s
-            JOIN location l ON l.id = s.location_id WHERE s.contact_id = ? ORDER BY s.id
+            SELECT l.name, s.channel, s.from_status, s.to_status, s.reason, s.at, s.location_id, s.operation_id, s.id,
+                   CASE WHEN o.added_reason IS NOT NULL AND s.from_status IS NULL AND s.location_id = o.location_id
+                        AND (c.created_operation IS NULL OR c.created_operation <> o.id) THEN 1 ELSE 0 END,
+                   coalesce(o.status_start, 0)
+            FROM status_change s JOIN location l ON l.id = s.location_id JOIN contact c ON c.id = s.contact_id
+            LEFT JOIN operation o ON o.id = s.operation_id
+            WHERE s.contact_id = ? ORDER BY s.id
             """, [.int(contact)]) { r in
-            HistoryRow(change: StatusChange(location: r.string(0), channel: r.string(1), from: r.text(2), to: r.string(3),
-                                            reason: r.string(4), at: r.string(5)),
-                       location: r.int(6), operation: r.isNull(7) ? nil : r.int(7))
+            let firstOfAdded = r.int(9) != 0
+            return HistoryRow(change: StatusChange(location: r.string(0), channel: r.string(1), from: r.text(2), to: r.string(3),
+                                                   reason: r.string(4), at: r.string(5)),
+                              location: r.int(6), operation: r.isNull(7) ? nil : r.int(7),
+                              place: firstOfAdded ? .init(id: r.int(10), firstOfAdded: true, channel: r.string(1) == Channel.text.rawValue ? 0 : 1)
+                                                  : .init(id: r.int(8)))
+        }
+    }
+
+    /// The first statuses of the memberships of `contact` that an import or merge under
+    /// schema 012 added (not where it created the contact), read from each membership: a
+    /// channel's first status is the `from` of its first change there since the operation
+    /// began (it wrote none there before adding the membership), or else its status now.
+    private func addedLines(contact: Int64, history: [HistoryRow]) throws -> [HistoryRow] {
+        let added = try db.rows("""
+            SELECT m.location_id, l.name, o.id, o.added_reason, coalesce(o.status_start, 0), m.text_status, m.email_status, m.added_at
+            FROM membership m JOIN operation o ON o.id = m.added_operation JOIN location l ON l.id = m.location_id
+            JOIN contact c ON c.id = m.contact_id
+            WHERE m.contact_id = ? AND o.added_reason IS NOT NULL AND (c.created_operation IS NULL OR c.created_operation <> o.id)
+            """, [.int(contact)]) { r in
+            (location: r.int(0), name: r.string(1), operation: r.int(2), reason: r.string(3), start: r.int(4),
+             text: r.string(5), email: r.string(6), at: r.string(7))
+        }
+        return added.flatMap { m in
+            [(Channel.text, m.text), (Channel.email, m.email)].enumerated().map { order, pair in
+                let (channel, now) = pair
+                let first = history.first {
+                    $0.location == m.location && $0.change.channel == channel.rawValue && !$0.place.firstOfAdded && $0.place.id > m.start
+                }?.change.from ?? now
+                let reason = first == Status.optedOut.rawValue ? TextRule.optedOutElsewhere : m.reason
+                return HistoryRow(change: StatusChange(location: m.name, channel: channel.rawValue, from: nil, to: first,
+                                                       reason: reason, at: m.at),
+                                  location: m.location, operation: m.operation,
+                                  place: .init(id: m.start, firstOfAdded: true, channel: order))
+            }
         }
     }
 
@@ -474,20 +532,22 @@ final class SQLTransaction: ContactTransaction {
             let first = history.first { $0.location == found.location && $0.change.channel == channel.rawValue }
             return HistoryRow(change: StatusChange(location: found.name, channel: channel.rawValue, from: nil,
                                                    to: first?.change.from ?? status, reason: found.reason, at: now.at),
-                              location: found.location, operation: found.operation)
+                              location: found.location, operation: found.operation, place: .init(id: 0))
         }
         return (found.operation, found.location, lines)
     }
 
     func statusChanges(contact: Int64) throws -> [StatusChange] {
         let history = try historyRows(contact: contact)
-        guard let creation = try creation(contact: contact, history: history) else { return history.map(\.change) }
+        // Each added membership's first statuses where their operation began (schema 012).
+        let rest = (history + (try addedLines(contact: contact, history: history))).sorted { $0.place < $1.place }
+        guard let creation = try creation(contact: contact, history: history) else { return rest.map(\.change) }
         // The first statuses lead, whether read from the membership or, once it was
         // removed, from the rows written then (later than the changes that followed them).
         let isFirst = { (row: HistoryRow) in
             row.change.from == nil && row.operation == creation.operation && row.location == creation.location
         }
-        return (creation.lines + history.filter(isFirst) + history.filter { !isFirst($0) }).map(\.change)
+        return (creation.lines + rest.filter(isFirst) + rest.filter { !isFirst($0) }).map(\.change)
     }
 
     static let forEachContactSQL = """

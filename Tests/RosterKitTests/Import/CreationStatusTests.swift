@@ -75,6 +75,18 @@ import Testing
         #expect(try f.contacts.find("Ivy").isEmpty)
         try run("e.csv", ",Kai,Ro,kai@example.com,(603) 555-0110\n", into: "Hudson", consent: "email,text")
 
+        // Schema 012: memberships added to contacts that already were (copies).
+        // Ann (opted out of email in Nashua) and Cy (texts at Hudson) copied into Salem.
+        try run("f.csv", ",Ann,Lee,ann@example.com,\n,Cy,Hu,cy@example.com,(603) 555-0103\n", into: "Salem", consent: "email,text")
+        _ = try f.contacts.setStatus(id("Cy"), location: "Salem", practice: nil, channel: .email, status: .unsubscribed)
+        _ = try f.contacts.copy(from: "Salem", to: "Hudson", practice: nil, ids: [id("Ann")], move: true)
+        // A change by hand, the last row before the import that adds Kai to Salem: it reads
+        // before his first statuses there. A merge row in that import removes his phone.
+        _ = try f.contacts.setStatus(id("Kai"), location: "Hudson", practice: nil, channel: .email, status: .unsubscribed)
+        try run("g.csv", "\(id("Kai")),Kai,Ro,kai@example.com,\n", into: "Salem", consent: "email,text")
+        // Ann back in Salem, where she was before; that import undone.
+        try undo(try run("h.csv", ",Ann,Lee,ann@example.com,\n", into: "Salem", consent: "email"))
+
         for first in ["Mary", "Ann", "Bo", "Cy", "Di", "Ed", "Fay", "Gil", "Hal", "Kai"] {
             let view = try f.contacts.show(try id(first))
             outcome.histories[first] = view.history
@@ -92,8 +104,10 @@ import Testing
             #expect(kept.histories[name] == written.histories[name], "\(name)")
         }
         // Ten contacts created and kept (Ivy's undo removed her and her rows), three of them
-        // later moved out of their first membership (Fay, Gil, Hal: their rows written then).
-        #expect(writtenRows - keptRows == 2 * (10 - 3))
+        // later moved out of their first membership (Fay, Gil, Hal: their rows written then);
+        // four memberships added to contacts there already and kept (Mary and Cy in Hudson,
+        // Cy and Kai in Salem; Ann's two in Salem were removed, their rows written then).
+        #expect(writtenRows - keptRows == 2 * (10 - 3) + 2 * 4)
 
         // The story did what it says: first statuses, later changes, rows for the moved.
         let fay = try #require(kept.histories["Fay"])
@@ -104,5 +118,14 @@ import Testing
         #expect(di.prefix(2).map(\.to) == ["subscribed", "subscribed"] && di.count > 4)
         #expect(kept.undoRefusals.count == 2, "\(kept.undoRefusals)")
         #expect(kept.memberships["Ann"]?.first?.email == .optedOut)
+        let ann = try #require(kept.histories["Ann"])
+        #expect(ann.filter { $0.location == "Salem" && $0.channel == "email" && $0.from == nil }.map(\.reason)
+                == ["opted out in another location", "opted out in another location"], "\(ann)")
+        let cy = try #require(kept.histories["Cy"])
+        #expect(cy.contains(StatusChange(location: "Salem", channel: "email", from: nil, to: "subscribed",
+                                         reason: "import of f.csv, consent email,text", at: cy.last?.at ?? "")), "\(cy)")
+        let kai = try #require(kept.histories["Kai"])
+        #expect(kai.suffix(4).map(\.location) == ["Hudson", "Salem", "Salem", "Hudson"], "\(kai)")
+        #expect(kai.suffix(4).first?.reason == "unsubscribed by hand", "\(kai)")
     }
 }

@@ -1,0 +1,11 @@
+-- roster schema, version 12: the first statuses of every membership an import or merge
+-- adds, kept once, in the membership (schema 006 did it for the contacts it creates).
+-- A copy (a true duplicate imported into another location, or a merge row for a contact
+-- not yet there) wrote two status_change rows for the statuses it started with: with the
+-- text moved from the other location, two of the three rows of an all-copied import. An
+-- operation that sets added_reason writes none: a membership it added, to a contact it did
+-- not create, shows its first statuses from the membership, or, once a status changed,
+-- from the first change's from_status, with added_reason (or "opted out in another
+-- location" for an opt-out it carried over), placed where the operation began. When such
+-- a membership is removed (copy --move, undo), the two rows are written then.
+ALTER TABLE operation ADD COLUMN added_reason TEXT;
