@@ -450,12 +450,14 @@ final class SQLTransaction: ContactTransaction {
         /// is then its `status_start`).
         var place: Place
 
+        /// Operations that wrote no rows begin at the same row: the earlier one first.
         struct Place: Comparable {
             var id: Int64
             var firstOfAdded = false
+            var operation: Int64 = 0
             var channel = 0
             static func < (a: Place, b: Place) -> Bool {
-                (a.id, a.firstOfAdded ? 1 : 0, a.channel) < (b.id, b.firstOfAdded ? 1 : 0, b.channel)
+                (a.id, a.firstOfAdded ? 1 : 0, a.operation, a.channel) < (b.id, b.firstOfAdded ? 1 : 0, b.operation, b.channel)
             }
         }
     }
@@ -474,7 +476,8 @@ final class SQLTransaction: ContactTransaction {
             return HistoryRow(change: StatusChange(location: r.string(0), channel: r.string(1), from: r.text(2), to: r.string(3),
                                                    reason: r.string(4), at: r.string(5)),
                               location: r.int(6), operation: r.isNull(7) ? nil : r.int(7),
-                              place: firstOfAdded ? .init(id: r.int(10), firstOfAdded: true, channel: r.string(1) == Channel.text.rawValue ? 0 : 1)
+                              place: firstOfAdded ? .init(id: r.int(10), firstOfAdded: true, operation: r.int(7),
+                                                          channel: r.string(1) == Channel.text.rawValue ? 0 : 1)
                                                   : .init(id: r.int(8)))
         }
     }
@@ -503,7 +506,7 @@ final class SQLTransaction: ContactTransaction {
                 return HistoryRow(change: StatusChange(location: m.name, channel: channel.rawValue, from: nil, to: first,
                                                        reason: reason, at: m.at),
                                   location: m.location, operation: m.operation,
-                                  place: .init(id: m.start, firstOfAdded: true, channel: order))
+                                  place: .init(id: m.start, firstOfAdded: true, operation: m.operation, channel: order))
             }
         }
     }
@@ -823,11 +826,15 @@ final class SQLTransaction: ContactTransaction {
         for contact in contacts {
             if try db.exists("SELECT 1 FROM contact_revision WHERE contact_id = ? AND operation_id > ? LIMIT 1", [.int(contact), .int(operation)])
                 || db.exists("SELECT 1 FROM membership WHERE contact_id = ? AND added_operation > ? LIMIT 1", [.int(contact), .int(operation)])
-                // A later operation that was itself undone, and the undo, cancel out.
+                // A later operation that was itself undone, and the undo, cancel out. A row of
+                // this or an earlier operation above this one's mark is first statuses kept in a
+                // membership (schemas 006, 012), written out when a later move removed it: it
+                // reads as written then, and the move itself changed nothing of this operation's.
                 || db.exists("""
                     SELECT 1 FROM status_change s LEFT JOIN operation o ON o.id = s.operation_id
-                    WHERE s.contact_id = ? AND s.id > ? AND (o.id IS NULL OR (o.undone_by IS NULL AND o.kind != 'undo')) LIMIT 1
-                    """, [.int(contact), .int(statusMark)]) {
+                    WHERE s.contact_id = ? AND s.id > ? AND (o.id IS NULL OR (o.undone_by IS NULL AND o.kind != 'undo' AND o.id > ?))
+                    LIMIT 1
+                    """, [.int(contact), .int(statusMark), .int(operation)]) {
                 changed.append(contact)
             }
         }

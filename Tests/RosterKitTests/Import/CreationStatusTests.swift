@@ -128,4 +128,70 @@ import Testing
         #expect(kai.suffix(4).map(\.location) == ["Hudson", "Salem", "Salem", "Hudson"], "\(kai)")
         #expect(kai.suffix(4).first?.reason == "unsubscribed by hand", "\(kai)")
     }
+
+    /// Random sequences (InvariantTests' steps, with an undo of the latest import or merge
+    /// every few steps): every contact's history reads the same with first statuses kept in
+    /// memberships (schemas 006 and 012) as with them written as rows.
+    @Test func randomSequencesReadAsTheyDidWithRows() throws {
+        for seed in (1...6).map({ UInt64($0) * 104_729 }) {
+            var rng = SplitMix64(state: seed)
+            let steps = InvariantTests.randomSteps(count: 150, rng: &rng)
+            let (kept, keptRows) = try histories(after: steps, keepingFirstStatusesInMemberships: true)
+            let (written, writtenRows) = try histories(after: steps, keepingFirstStatusesInMemberships: false)
+            #expect(keptRows <= writtenRows, "seed \(seed)")
+            for name in Set(kept.keys).union(written.keys).sorted() where kept[name] != written[name] {
+                let (a, b) = (kept[name] ?? [], written[name] ?? [])
+                let at = (0..<min(a.count, b.count)).first { a[$0] != b[$0] } ?? min(a.count, b.count)
+                let line = { (h: [StatusChange]) in h.indices.contains(at) ? "\(h[at].location) \(h[at].channel) \(h[at].from ?? "new") → \(h[at].to) (\(h[at].reason))" : "nothing" }
+                Issue.record("seed \(seed): \(name)'s history differs at line \(at + 1) of \(b.count): kept reads \(line(a)), rows read \(line(b))")
+            }
+        }
+    }
+
+    func histories(after steps: [InvariantTests.Step], keepingFirstStatusesInMemberships keeps: Bool) throws
+        -> ([String: [StatusChange]], statusRows: Int) {
+        let f = try Fixture()
+        var importer = f.importer
+        importer.keepsCreationStatusesInMemberships = keeps
+        let people = InvariantTests.people
+        var ids: [Int: String] = [:]
+        var latest: Int64?
+        func run(_ n: Int, _ csv: String, into location: String, consent: String, mode: ImportRequest.Mode) throws {
+            var request = ImportRequest(path: f.scratch.file("step-\(n).csv", csv), location: location,
+                                        consent: try #require(Consent(parsing: consent)))
+            request.mode = mode
+            request.again = true
+            latest = try importer.run(request).historyID ?? latest
+        }
+        for (n, step) in steps.enumerated() {
+            switch step {
+            case .importRows(let location, let chosen, let consent):
+                let rows = chosen.map { "\(people[$0].first),\(people[$0].last),\(people[$0].email),\(people[$0].phone)\n" }.joined()
+                try run(n, "First Name,Last Name,Email,Phone (Mobile)\n" + rows, into: location, consent: consent, mode: .importRows)
+            case .mergeAdd(let location, let person, let consent):
+                guard let id = ids[person] else { continue }
+                try run(n, "Contact ID,First Name\n\(id),\(people[person].first)\n", into: location, consent: consent, mode: .merge)
+            case .copy(let from, let to, let person, let move):
+                if let person {
+                    guard let id = ids[person], try f.contacts.show(id).memberships.contains(where: { $0.locationName == from }) else { continue }
+                    _ = try f.contacts.copy(from: from, to: to, practice: nil, ids: [id], move: move)
+                } else {
+                    _ = try f.contacts.copy(from: from, to: to, practice: nil, ids: nil, move: move)
+                }
+            case .setStatus(let person, let location, let channel, let status):
+                guard let id = ids[person], try f.contacts.show(id).memberships.contains(where: { $0.locationName == location }) else { continue }
+                _ = try? f.contacts.setStatus(id, location: location, practice: nil, channel: channel, status: status)
+            }
+            if n % 5 == 4, let operation = latest {
+                _ = try? Undoer(store: f.store, clock: fixedClock).undo(operation)
+                latest = nil
+            }
+            for (i, p) in people.enumerated() {
+                ids[i] = try f.contacts.find(p.email.isEmpty ? p.phone : p.email).first { $0.values[.firstName] == p.first }?.id
+            }
+        }
+        var histories: [String: [StatusChange]] = [:]
+        for (i, id) in ids { histories[people[i].first] = try f.contacts.show(id).history }
+        return (histories, try f.count("status_change"))
+    }
 }
