@@ -172,12 +172,7 @@ import Testing
                 guard let id = ids[person] else { continue }
                 try run(n, "Contact ID,First Name\n\(id),\(people[person].first)\n", into: location, consent: consent, mode: .merge)
             case .copy(let from, let to, let person, let move):
-                if let person {
-                    guard let id = ids[person], try f.contacts.show(id).memberships.contains(where: { $0.locationName == from }) else { continue }
-                    _ = try f.contacts.copy(from: from, to: to, practice: nil, ids: [id], move: move)
-                } else {
-                    _ = try f.contacts.copy(from: from, to: to, practice: nil, ids: nil, move: move)
-                }
+                try InvariantTests.copy(f, ids: ids, from: from, to: to, person: person, move: move)
             case .setStatus(let person, let location, let channel, let status):
                 guard let id = ids[person], try f.contacts.show(id).memberships.contains(where: { $0.locationName == location }) else { continue }
                 _ = try? f.contacts.setStatus(id, location: location, practice: nil, channel: channel, status: status)

@@ -76,12 +76,7 @@ import Testing
                 let r = try f.importCSV("Contact ID,First Name\n\(id),\(people[person].first)\n", into: location, consent: consent) { $0.mode = .merge }
                 if !r.countsAddUp || r.failed > 0 { return Violation(step: index, message: "merge failed: \(r.failures)") }
             case .copy(let from, let to, let person, let move):
-                if let person {
-                    guard let id = ids[person], try f.contacts.show(id).memberships.contains(where: { $0.locationName == from }) else { continue }
-                    _ = try f.contacts.copy(from: from, to: to, practice: nil, ids: [id], move: move)
-                } else {
-                    _ = try f.contacts.copy(from: from, to: to, practice: nil, ids: nil, move: move)
-                }
+                try copy(f, ids: ids, from: from, to: to, person: person, move: move)
             case .setStatus(let person, let location, let channel, let status):
                 guard let id = ids[person], try f.contacts.show(id).memberships.contains(where: { $0.locationName == location }) else { continue }
                 do {
@@ -132,6 +127,16 @@ import Testing
             }
         }
         return nil
+    }
+
+    /// A copy step: one person (when in `from`) or all of `from`.
+    static func copy(_ f: Fixture, ids: [Int: String], from: String, to: String, person: Int?, move: Bool) throws {
+        if let person {
+            guard let id = ids[person], try f.contacts.show(id).memberships.contains(where: { $0.locationName == from }) else { return }
+            _ = try f.contacts.copy(from: from, to: to, practice: nil, ids: [id], move: move)
+        } else {
+            _ = try f.contacts.copy(from: from, to: to, practice: nil, ids: nil, move: move)
+        }
     }
 
     static func state(_ f: Fixture) throws -> [String: [Membership]] {
