@@ -155,7 +155,8 @@ public struct Contacts {
                         }
                         if !carried.isEmpty { readout.optOutsCarried += 1 }
                     }
-                    try tx.deleteMembership(contact: number, location: source.id)
+                    try tx.deleteMembership(contact: number, location: source.id, reason: "moved to \(target.name)",
+                                            operation: operation, at: at)
                     readout.moved += 1
                 }
             }

@@ -80,6 +80,9 @@ public struct Undoer {
             affected.formUnion(added.map(\.contact))
             affected.formUnion(revisions.map(\.contact))
             affected.formUnion(statuses.map(\.contact))
+            // A membership it added that a later move took away leaves only its first statuses
+            // (kept in the membership, written out then): the contact is still one it touched.
+            affected.formUnion(try tx.contactsWithFirstStatusesWrittenLater(by: id, statusMark: target.statusMark))
             let changed = try tx.changedAfter(operation: id, statusMark: target.statusMark, contacts: affected.sorted())
             if !changed.isEmpty {
                 let by = try tx.laterChanges(operation: id, statusMark: target.statusMark, contacts: changed)
@@ -101,7 +104,8 @@ public struct Undoer {
                 readout.statusesRestored += 1
             }
             for membership in added where !createdSet.contains(membership.contact) {
-                try tx.deleteMembership(contact: membership.contact, location: membership.location)
+                try tx.deleteMembership(contact: membership.contact, location: membership.location, reason: "undo of #\(id)",
+                                        operation: undo, at: at)
                 readout.membershipsRemoved += 1
             }
             // The fields the operation changed get their values back; nothing changed the

@@ -249,9 +249,11 @@ public protocol ContactTransaction: AnyObject {
 
     func memberships(contact: Int64) throws -> [Membership]
     func insertMembership(contact: Int64, location: Int64, text: Status, email: Status, at: String, operation: Int64?) throws
-    /// Removes a membership. When it is the one an import created the contact in, its
-    /// first statuses (which that import did not write as rows) are written as rows first.
-    func deleteMembership(contact: Int64, location: Int64) throws
+    /// Removes a membership, and says so in the history: a row per channel from its status
+    /// to `removed`, with `reason`, as `operation` (a move, an undo): a later change to the
+    /// contact, which undo of an earlier run sees. First statuses kept in the membership
+    /// (schemas 006, 012) are written as rows first.
+    func deleteMembership(contact: Int64, location: Int64, reason: String, operation: Int64?, at: String) throws
     /// Every caller records the change too (`recordStatusChange`): a new contact's first
     /// statuses are read back from the first change's `from` (`statusChanges(contact:)`).
     func setStatus(contact: Int64, location: Int64, channel: Channel, status: Status, at: String) throws
@@ -292,6 +294,9 @@ public protocol ContactTransaction: AnyObject {
     func contactsCreated(by operation: Int64) throws -> [Int64]
     func membershipsAdded(by operation: Int64) throws -> [(contact: Int64, location: Int64)]
     func revisions(by operation: Int64) throws -> [Revision]
+    /// Contacts with rows of `operation` above its mark: first statuses kept in a membership
+    /// it added (schemas 006, 012), written out when a later move or undo removed it.
+    func contactsWithFirstStatusesWrittenLater(by operation: Int64, statusMark: Int64) throws -> [Int64]
     func statusChanges(by operation: Int64) throws -> [(contact: Int64, location: Int64, channel: Channel, from: Status?, to: Status)]
     /// Of `contacts`, those changed by anything after `operation` (whose last status change is `statusMark`).
     func changedAfter(operation: Int64, statusMark: Int64, contacts: [Int64]) throws -> [Int64]

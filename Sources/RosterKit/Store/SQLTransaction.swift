@@ -401,9 +401,17 @@ final class SQLTransaction: ContactTransaction {
         try db.append(.membership, [.int(contact), .int(location), .text(text.rawValue), .text(email.rawValue), .text(at), SQLValue(operation)])
     }
 
-    func deleteMembership(contact: Int64, location: Int64) throws {
+    /// What a history row's `to` says of a membership that was removed.
+    static let removed = "removed"
+
+    func deleteMembership(contact: Int64, location: Int64, reason: String, operation: Int64?, at: String) throws {
         willDelete()
         try willUse(location: location)
+        let current = try onMemberships(of: contact, location: location) {
+            try db.first("SELECT text_status, email_status FROM membership WHERE contact_id = ? AND location_id = ?",
+                         [.int(contact), .int(location)]) { (text: $0.string(0), email: $0.string(1)) }
+        }
+        guard let current else { return }
         // First statuses kept in this membership (schemas 006 and 012) are written out
         // before it goes, so the history keeps them.
         let history = try historyRows(contact: contact)
@@ -413,6 +421,10 @@ final class SQLTransaction: ContactTransaction {
             try recordStatusChange(contact: contact, location: location, channel: Channel(rawValue: line.change.channel) ?? .text,
                                    from: nil, to: Status(rawValue: line.change.to) ?? .unsubscribed, reason: line.change.reason,
                                    operation: line.operation, at: line.change.at)
+        }
+        for (channel, status) in [(Channel.text, current.text), (Channel.email, current.email)] {
+            try db.append(.statusChange, [.int(contact), .int(location), .text(channel.rawValue), .text(status),
+                                          .text(Self.removed), .text(reason), SQLValue(operation), .text(at)])
         }
         try db.run("DELETE FROM membership WHERE contact_id = ? AND location_id = ?", [.int(contact), .int(location)])
     }
@@ -657,10 +669,19 @@ final class SQLTransaction: ContactTransaction {
         return try db.insert("""
             INSERT INTO operation (kind, practice_id, location_id, file_name, sha256, consent, at, contact_mark, status_start,
                                    from_location_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT coalesce(max(id), 0) FROM contact), (SELECT coalesce(max(id), 0) FROM status_change), ?)
+            VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT coalesce(max(id), 0) FROM contact), (\(Self.highestStatusChangeSQL)), ?)
             """, [.text(kind), .int(practiceID), SQLValue(location), SQLValue(file), SQLValue(sha256), SQLValue(consent), .text(at),
                   SQLValue(from)])
     }
+
+    /// The highest status change there is, or was: an undo that removed contacts took their
+    /// rows, and a new row's id is still above theirs (schema 013), which an earlier
+    /// operation's mark still covers. So an operation begins above every earlier one.
+    static let highestStatusChangeSQL = """
+        SELECT coalesce(max(v), 0) FROM (SELECT max(id) AS v FROM status_change
+                                         UNION ALL SELECT max(status_mark) FROM operation
+                                         UNION ALL SELECT max(status_start) FROM operation) AS highest
+        """
 
     func finishOperation(_ id: Int64, counts: OperationCounts, sha256: String?) throws {
         try db.run("""
@@ -812,6 +833,11 @@ final class SQLTransaction: ContactTransaction {
             let (fields, before) = Self.revision(json: $0.string(1))
             return Revision(contact: $0.int(0), fields: fields, before: before)
         }
+    }
+
+    func contactsWithFirstStatusesWrittenLater(by operation: Int64, statusMark: Int64) throws -> [Int64] {
+        try db.rows("SELECT DISTINCT contact_id FROM status_change WHERE id > ? AND operation_id = ?",
+                    [.int(statusMark), .int(operation)]) { $0.int(0) }
     }
 
     func statusChanges(by operation: Int64) throws -> [(contact: Int64, location: Int64, channel: Channel, from: Status?, to: Status)] {

@@ -113,7 +113,10 @@ import Testing
         let fay = try #require(kept.histories["Fay"])
         #expect(fay.first == StatusChange(location: "Hudson", channel: "text", from: nil, to: "subscribed",
                                           reason: "import of b.csv, consent text", at: fay.first?.at ?? ""))
-        #expect(fay.map(\.location) == ["Hudson", "Hudson", "Salem", "Salem", "Hudson", "Salem"], "\(fay)")
+        #expect(fay.map(\.location) == ["Hudson", "Hudson", "Salem", "Salem", "Hudson", "Hudson", "Hudson", "Salem"], "\(fay)")
+        // The move out of Hudson is in her history: both channels, to `removed`.
+        #expect(fay[5...6].map { "\($0.channel) \($0.from ?? "new") → \($0.to) (\($0.reason))" }
+                == ["text unsubscribed → removed (moved to Salem)", "email unsubscribed → removed (moved to Salem)"], "\(fay)")
         let di = try #require(kept.histories["Di"])
         #expect(di.prefix(2).map(\.to) == ["subscribed", "subscribed"] && di.count > 4)
         #expect(kept.undoRefusals.count == 2, "\(kept.undoRefusals)")

@@ -42,6 +42,49 @@ import Testing
         #expect(try f.store.outbox().isEmpty)
     }
 
+    /// A move into a location the contact is in already adds nothing there, but takes a
+    /// membership away: a later change, so the import that copied them there stays (undoing it
+    /// would leave them in no location, and lose the opt-out the move carried).
+    @Test func aMoveIntoALocationTheContactIsInKeepsTheImportThatPutThemThere() throws {
+        let f = try Fixture()
+        try f.importCSV(header + "Ann,Lee,ann@example.com,(603) 555-0111\n", into: "Nashua", consent: "email,text")
+        let ann = try f.contact(named: "Ann").id
+        _ = try f.contacts.setStatus(ann, location: "Nashua", practice: nil, channel: .text, status: .optedOut)
+        let copied = try f.importCSV(header + "Ann,Lee,ann@example.com,(603) 555-0111\n", into: "Hudson", consent: "email,text")
+        #expect(copied.copied == 1)
+        let move = try f.contacts.copy(from: "Nashua", to: "Hudson", practice: nil, ids: [ann], move: true)
+        #expect(move.alreadyThere == 1 && move.moved == 1)
+        #expect(throws: UndoError.self) { try Undoer(store: f.store, clock: fixedClock).undo(try #require(copied.historyID)) }
+        do {
+            _ = try Undoer(store: f.store, clock: fixedClock).undo(try #require(copied.historyID))
+        } catch let error as UndoError {
+            #expect("\(error)".contains("move"), "\(error)")
+        }
+        #expect(try f.contact(named: "Ann").memberships.map(\.locationName) == ["Hudson"])
+        #expect(try f.membership("Ann", "Hudson")?.text == .optedOut)
+        // The move is in her history.
+        let history = try f.contacts.show(ann).history
+        #expect(history.contains { $0.location == "Nashua" && $0.to == "removed" && $0.reason == "moved to Hudson" }, "\(history)")
+    }
+
+    /// An undo that removed contacts took their status rows: a later run still begins after
+    /// every earlier one, and a contact's history keeps their order.
+    @Test func theHistoryKeepsItsOrderAfterAnUndoRemovedTheNewestRows() throws {
+        let f = try Fixture()
+        try f.importCSV(header + "Ann,Lee,ann@example.com,(603) 555-0111\n", into: "Nashua", consent: "email,text")
+        let xeno = try f.importCSV(header + "Xeno,Ray,xeno@example.com,(603) 555-0199\n", into: "Nashua", consent: "email,text")
+        let xenoID = try f.contact(named: "Xeno").id
+        let merged = try f.importCSV("Contact ID,First Name\n\(xenoID),Xeno\n", into: "Hudson", consent: "text") { $0.mode = .merge }
+        #expect(merged.copied == 1)
+        try f.importCSV("First Name,Last Name,Email\nAnn,Lee,ann@example.com\n", into: "Hudson", consent: "email")
+        _ = try Undoer(store: f.store, clock: fixedClock).undo(try #require(merged.historyID))
+        _ = try Undoer(store: f.store, clock: fixedClock).undo(try #require(xeno.historyID))
+        let ann = try f.contact(named: "Ann").id
+        try f.importCSV("Contact ID,Nickname\n\(ann),Annie\n", into: "Salem", consent: "email") { $0.mode = .merge }
+        let order = try f.contacts.show(ann).history.filter { $0.from == nil }.map(\.location)
+        #expect(order == ["Nashua", "Nashua", "Hudson", "Hudson", "Salem", "Salem"], "\(order)")
+    }
+
     /// Schema 011: `outbox mark-sent N` takes a number from an earlier listing; after an undo
     /// removed the newest messages, the next import's messages get new numbers, not theirs.
     @Test func welcomeEmailNumbersAreNeverHandedOutAgain() throws {

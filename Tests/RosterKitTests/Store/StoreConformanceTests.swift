@@ -277,7 +277,9 @@ import Testing
                                             : ["Bob subscribed unsubscribed", "Ann unsubscribed opted-out"]))
             #expect(try tx.location(id: b.id) == b)
         }
-        try store.write(commit: true) { tx in try tx.deleteMembership(contact: first, location: b.id) }
+        try store.write(commit: true) { tx in
+            try tx.deleteMembership(contact: first, location: b.id, reason: "moved to A", operation: nil, at: "2026-11-25T12:00:00Z")
+        }
         #expect(try store.read { try $0.memberships(contact: first).map(\.locationName) } == ["A"])
     }
 
