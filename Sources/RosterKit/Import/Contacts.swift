@@ -7,6 +7,8 @@ public struct ContactView: Equatable, Sendable {
     public var values: ContactValues
     public var memberships: [Membership]
     public var history: [StatusChange]
+    /// `find` reads no history: its JSON leaves the key out rather than show none.
+    public var includesHistory = true
 
     /// `show --json` (SPEC 10): id, the template fields by snake_case name (null when
     /// empty), and locations with their statuses.
@@ -14,6 +16,7 @@ public struct ContactView: Equatable, Sendable {
         var object: [String: Any] = ["id": id, "practice": practice]
         for field in TemplateField.allCases { object[field.snakeName] = values[field] ?? NSNull() }
         object["locations"] = memberships.map { ["location": $0.locationName, "text": $0.text.rawValue, "email": $0.email.rawValue] }
+        guard includesHistory else { return object }
         object["status_history"] = history.map {
             ["location": $0.location, "channel": $0.channel, "from": $0.from ?? NSNull(), "to": $0.to, "reason": $0.reason, "at": $0.at] as [String: Any]
         }
@@ -80,7 +83,7 @@ public struct Contacts {
         let found = try store.read { tx in
             try tx.findContacts(practiceID: practiceID, text: query, phone: phone, limit: limit).map { c in
                 ContactView(id: store.idCodec.encode(c.number), practice: practices.first { $0.id == c.practiceID }?.name ?? "",
-                            values: c.values, memberships: try tx.memberships(contact: c.number), history: [])
+                            values: c.values, memberships: try tx.memberships(contact: c.number), history: [], includesHistory: false)
             }
         }
         // Names that start with the text first (`Ann` finds Ann Lee before Joanna Hill),

@@ -91,7 +91,7 @@ public struct ReadoutText {
                                   : Self.count(r.welcomeEmailsQueued, "welcome email") + " queued (`roster outbox` lists them).")
         }
         if r.textsMoved > 0 {
-            lines.append(Self.count(r.textsMoved, "person", "people") + (r.dryRun ? " would" : "") + " now get texts from \(r.location) only: a person gets texts from one location, so texts elsewhere \(r.dryRun ? "would be" : "were") turned off.")
+            lines.append(Self.count(r.textsMoved, "person", "people") + (r.dryRun ? " would now get" : r.textsMoved == 1 ? " now gets" : " now get") + " texts from \(r.location) only: a person gets texts from one location, so texts elsewhere \(r.dryRun ? "would be" : "were") turned off.")
         }
         if let id = r.historyID { lines.append("Recorded in history as #\(id).") }
 

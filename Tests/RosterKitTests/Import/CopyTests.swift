@@ -154,6 +154,10 @@ import Testing
         #expect(try f.contacts.find("+1 (603) 555-0123").map { $0.values[.firstName] } == ["Mary"])
         #expect(try f.contacts.find("mary smith").count == 1)
         #expect(try f.contacts.find("%").isEmpty)
+        // find reads no history, and its JSON does not claim there is none; show's has it.
+        let found = try #require(try f.contacts.find("smith").first)
+        #expect(found.jsonObject["status_history"] == nil)
+        #expect(try f.contacts.show(found.id).jsonObject["status_history"] != nil)
     }
 
     @Test func showJSONHasTheSpecKeys() throws {

@@ -114,6 +114,9 @@ import Testing
         r.historyID = nil
         let text = ReadoutText().render(r)
         #expect(text.contains("12 people would now get texts from Nashua only: a person gets texts from one location, so texts elsewhere would be turned off."))
+        r.dryRun = false
+        r.textsMoved = 1
+        #expect(ReadoutText().render(r).contains("1 person now gets texts from Nashua only"))
     }
 
     @Test func dryRunMergeLayoutWithReportAndColour() {
