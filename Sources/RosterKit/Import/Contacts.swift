@@ -123,8 +123,12 @@ public struct Contacts {
         return try store.write(commit: !dryRun) { tx in
             let operation = try tx.beginOperation(kind: move ? "move" : "copy", practiceID: source.practiceID, location: target.id,
                                                   file: nil, sha256: nil, consent: nil, at: at, from: source.id)
-            let chosen: [(String, Int64)] = try ids.map { try numbers($0, practiceID: source.practiceID, tx) }
-                ?? tx.contactNumbers(location: source.id).map { (store.idCodec.encode($0), $0) }
+            // An ID given twice (or spelt two ways) is one contact, copied once: a second
+            // pass would count them as already there, or, moved, as not in A any more.
+            var seen = Set<Int64>()
+            let chosen: [(String, Int64)] = try (ids.map { try numbers($0, practiceID: source.practiceID, tx) }
+                ?? tx.contactNumbers(location: source.id).map { (store.idCodec.encode($0), $0) })
+                .filter { seen.insert($0.1).inserted }
             var readout = CopyReadout(from: source.name, to: target.name)
             readout.dryRun = dryRun
             var counts = OperationCounts()

@@ -39,6 +39,16 @@ import Testing
         #expect(try f.membership("Bo", "Salem")?.text == .subscribed)
     }
 
+    /// The same contact named twice (even in lower case) is copied, or moved, once.
+    @Test func aContactNamedTwiceIsCopiedOnce() throws {
+        let f = try Fixture()
+        try f.importCSV(header + seed)
+        let bo = try f.contact(named: "Bo").id
+        let r = try f.contacts.copy(from: "Nashua", to: "Salem", practice: nil, ids: [bo, bo.lowercased()], move: true)
+        #expect((r.copied, r.alreadyThere, r.moved) == (1, 0, 1))
+        #expect(try f.contact(named: "Bo").memberships.map(\.locationName) == ["Salem"])
+    }
+
     /// Subscribing by hand needs the means: no texts without a phone, no emails without an
     /// email (SPEC 4's rule for new memberships, kept for renewed consent too).
     @Test func subscribingNeedsAPhoneOrAnEmail() throws {
