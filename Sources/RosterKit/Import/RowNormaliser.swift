@@ -111,8 +111,10 @@ public struct RowNormaliser: Sendable {
                 result.problems.append(Problem(field: field.header, message: "\(field.header) looks garbled (é shows as Ã©, ’ as â€™), as when a spreadsheet opens a UTF-8 file as Windows-1252 and saves it: retype it, or export again and open the file as UTF-8 (Excel: Data, From Text/CSV, File Origin 65001: Unicode (UTF-8))"))
                 continue
             }
-            // With Country empty, a State still says which country a Postal Code must fit.
+            // With Country empty, a State still says which country a Postal Code must fit
+            // (not asked of a merge row that keeps a stored address as it is: see below).
             let stateCountry = field == .postalCode && values[.country] == nil
+                && !keepsStoredAddress(base, values, postalCode: trimmed)
                 ? values[.state].flatMap { Regions.countryOfCode[$0]?.rawValue } : nil
             let outcome = rule(field, trimmed, country: values[.country] ?? stateCountry)
             switch outcome {
@@ -133,7 +135,8 @@ public struct RowNormaliser: Sendable {
             }
         }
         if values[.phase] == nil { values[.phase] = Phase.none }
-        if let code = values[.postalCode], let state = values[.state], let mismatch = PostalCode.provinceMismatch(code: code, state: state) {
+        if let code = values[.postalCode], let state = values[.state], !keepsStoredAddress(base, values, postalCode: code),
+           let mismatch = PostalCode.provinceMismatch(code: code, state: state) {
             result.problems.append(Problem(field: TemplateField.postalCode.header, message: "Postal Code \(mismatch)"))
         }
 
@@ -167,6 +170,15 @@ public struct RowNormaliser: Sendable {
         }
         result.values = values
         return result
+    }
+
+    /// A merge row whose State, Country and Postal Code are the stored ones (an exported row
+    /// merged back, or a file without those columns): the rules that weigh them together
+    /// were added after some contacts were stored, and a merge that does not touch the
+    /// address must not fail on it (SPEC 5: the round trip changes nothing).
+    func keepsStoredAddress(_ base: ContactValues?, _ values: ContactValues, postalCode: String) -> Bool {
+        guard let base else { return false }
+        return base[.postalCode] == postalCode && base[.state] == values[.state] && base[.country] == values[.country]
     }
 
     func rule(_ field: TemplateField, _ trimmed: String, country: String?) -> FieldOutcome {

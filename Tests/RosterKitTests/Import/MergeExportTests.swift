@@ -315,6 +315,27 @@ import Testing
         #expect(r.corrections.first { $0.field == "State" }.map { ($0.from, $0.to) } ?? ("", "") == ("Massachusetts", "MA"))
     }
 
+    /// A contact stored before the rules that weigh State and Postal Code together (a code of
+    /// another province; a ZIP under a Canadian province, Country empty) still merges: a file
+    /// that leaves the address alone, and its own export merged back, are not refused for it.
+    @Test func aStoredAddressTheNewerRulesWouldRefuseStillMerges() throws {
+        let f = try Fixture()
+        try f.importCSV("First Name,Last Name,Email\nAnn,Lee,ann@example.com\nBo,Ray,bo@example.com\n")
+        try f.store.write(commit: true) { tx in
+            let db = try #require(tx as? SQLTransaction).db
+            _ = try db.run("UPDATE contact SET state = 'QC', postal_code = 'K1A 0B1', country = 'CA' WHERE first_name = 'Ann'", [])
+            _ = try db.run("UPDATE contact SET state = 'ON', postal_code = '03060' WHERE first_name = 'Bo'", [])
+        }
+        let ann = try f.contact(named: "Ann").id
+        let r = try merge(f, "Contact ID,Email\n\(ann),ann.lee@example.com\n")
+        #expect(r.updated == 1, "\(r.failures)")
+        let roundTrip = try merge(f, try export(f))
+        #expect(roundTrip.unchanged == 2, "\(roundTrip.failures)")
+        // Changing the address is checked as any new one is.
+        let moved = try merge(f, "Contact ID,State\n\(ann),BC\n")
+        #expect(moved.failures.map(\.field) == ["Postal Code"])
+    }
+
     @Test func nonEmptyCellsReplaceAndEmptyCellsKeep() throws {
         let f = try Fixture()
         try f.importCSV(header + seed)

@@ -33,6 +33,40 @@ import Testing
         #expect(attributes[.posixPermissions] as? Int == 0o600)
     }
 
+    /// Schemas 011 and 013 on a database that an undo had shrunk before them: the next
+    /// welcome email and status change are numbered above any number handed out before
+    /// (an outbox number never passes the contacts ever numbered; a status change never
+    /// passes the operations' marks), not above the highest left.
+    @Test func numbersAnUndoFreedBeforeTheUpgradeAreNotHandedOutAgain() throws {
+        let scratch = Scratch()
+        let path = scratch.path("old.sqlite")
+        do {
+            let db = try SQLiteConnection(path: path)
+            try Migrator.migrate(db, migrations: Array(embeddedMigrations.prefix(10)))
+            try db.execute("""
+                INSERT INTO practice (id, name, name_key, created_at) VALUES (1, 'Old PT', 'old pt', 't');
+                INSERT INTO location (id, practice_id, name, name_key, created_at) VALUES (1, 1, 'Main', 'main', 't');
+                INSERT INTO contact (id, practice_id, first_name, email, email_key, first_key, last_key, created_at, updated_at)
+                    VALUES (1, 1, 'Ann', 'ann@example.com', 'ann@example.com', 'ann', '', 't', 't');
+                INSERT INTO sqlite_sequence (name, seq) SELECT 'contact', 50 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'contact');
+                UPDATE sqlite_sequence SET seq = 50 WHERE name = 'contact';
+                INSERT INTO operation (id, kind, practice_id, location_id, at, status_start, status_mark) VALUES (7, 'import', 1, 1, 't', 30, 40);
+                INSERT INTO outbox (id, contact_id, to_address, queued_at) VALUES (3, 1, 'ann@example.com', 't');
+                INSERT INTO status_change (id, contact_id, location_id, channel, to_status, reason, at) VALUES (12, 1, 1, 'text', 'subscribed', 'r', 't');
+                """)
+        }
+        let store = try SQLiteStore(path: path)
+        #expect(try store.appliedMigrations() == embeddedMigrations.map(\.name))
+        #expect(try store.integrityCheck() == "ok")
+        try store.write(commit: true) { tx in
+            let db = try #require(tx as? SQLTransaction).db
+            let outbox = try db.insert("INSERT INTO outbox (contact_id, to_address, queued_at) VALUES (1, 'ann@example.com', 't')", [])
+            let status = try db.insert("INSERT INTO status_change (contact_id, location_id, channel, to_status, reason, at) VALUES (1, 1, 'email', 'subscribed', 'r', 't')", [])
+            #expect(outbox > 50 && status > 40, "outbox #\(outbox), status change #\(status)")
+        }
+        #expect(try store.outbox().map(\.id).contains(3))
+    }
+
     /// A new database has 16 KiB pages; one made with 4 KiB pages keeps them, and works.
     @Test func newDatabasesHaveSixteenKiBPagesAndOldOnesKeepTheirs() throws {
         let scratch = Scratch()
