@@ -49,7 +49,7 @@ struct CopyCommand: ParsableCommand {
             if dryRun { print("Dry run, nothing changed:", terminator: " ") }
             print("\(dryRun ? (move ? "would move" : "would copy") : (move ? "Moved" : "Copied")) \(counted(readout.copied + (move ? readout.alreadyThere : 0))) from \(readout.from) to \(readout.to)"
                   + (readout.alreadyThere == 0 ? "." : " (\(counted(readout.alreadyThere)) already in \(readout.to)"
-                     + (readout.optOutsCarried == 0 ? ", left as they were)." : ").")))
+                     + (readout.optOutsCarried == 0 ? (readout.alreadyThere == 1 ? ", left as it was)." : ", left as they were).") : ").")))
             if readout.optOutsCarried > 0 {
                 // Not "left as they were": their opt-out at A now holds at B.
                 print("\(counted(readout.optOutsCarried)) already in \(readout.to) \(dryRun ? "would now be" : readout.optOutsCarried == 1 ? "is now" : "are now") opted out there as at \(readout.from): an opt-out is the person's choice, and moving does not drop it (`roster show ID` lists the change).")

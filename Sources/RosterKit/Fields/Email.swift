@@ -19,11 +19,13 @@ public enum Email {
     /// The whole check, with the reason; `problem` skips it for plain valid addresses.
     static func fullProblem(_ address: String) -> String? {
         if Text.length(address) > maxLength { return "is longer than \(maxLength) characters; enter one address" }
+        // `a@x.com; b@x.com` holds a space too: the two addresses are what to fix.
+        if address.utf8.contains(UInt8(ascii: ",")) || address.utf8.contains(UInt8(ascii: ";"))
+            || address.utf8.filter({ $0 == UInt8(ascii: "@") }).count > 1 && address.contains(where: { $0.isWhitespace }) {
+            return "holds more than one address; keep one (put others in Notes)"
+        }
         if address.contains(where: { $0.isWhitespace }) {
             return "contains a space; enter one address such as name@example.com"
-        }
-        if address.utf8.contains(UInt8(ascii: ",")) || address.utf8.contains(UInt8(ascii: ";")) {
-            return "holds more than one address; keep one (put others in Notes)"
         }
         let parts = address.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2 else {

@@ -418,8 +418,10 @@ private struct Run {
             try tx.contactsUsingPhone(practiceID: practice.id, phone: phone, firstKey: firstKey, among: $0)
         })?.first {
             let reason: FailureReason = emailKey == nil ? .alreadyExistsPhone : .duplicatePhone
-            return try fail(record, parsed, reason, field: TemplateField.phone.header,
-                            message: "Phone is already used by \(try who(other)), with the same first name: to update that contact, merge by Contact ID; family members sharing a phone need different first names", into: &readout)
+            // The phone may be the row's Home Phone, used as its phone: name the cell it is in.
+            let cell = values[.homePhone] == phone && Text.trim(normaliser.cell(record, .field(.phone))).isEmpty ? TemplateField.homePhone : .phone
+            return try fail(record, parsed, reason, field: cell.header,
+                            message: "\(cell.header) is already used by \(try who(other)), with the same first name: to update that contact, merge by Contact ID; family members sharing a phone need different first names", into: &readout)
         }
         // 4. A new contact.
         let wantsWelcome = request.consent.email && values[.email] != nil
@@ -583,7 +585,9 @@ private struct Run {
         }
         if !changed.isEmpty {
             readout.updated += 1
-            plan(&readout, record.row, "updated", id, changed.map(\.header).joined(separator: ", "))
+            if added.added { readout.updatedAndAdded += 1 }
+            plan(&readout, record.row, "updated", id, changed.map(\.header).joined(separator: ", ")
+                 + (added.added ? "; added to \(location.name)" : ""))
         } else if added.added {
             readout.copied += 1
             plan(&readout, record.row, "copied", id, "added to \(location.name)")

@@ -127,6 +127,9 @@ public struct Readout: Equatable, Sendable, Encodable {
     public var warnings: [String] = []
     public var welcomeEmailsQueued = 0
     public var textsMoved = 0
+    /// Merge rows counted `updated` (SPEC 5: a changed value counts first) that also added
+    /// their contact to the location: said, since the count alone hides it.
+    public var updatedAndAdded = 0
     public var dryRun: Bool
     public var historyID: Int64?
     public var plan: [PlannedRow]?
@@ -138,6 +141,7 @@ public struct Readout: Equatable, Sendable, Encodable {
              skipped, failed, failures, corrections, changes, warnings, plan
         case welcomeEmailsQueued = "welcome_emails_queued"
         case textsMoved = "texts_moved"
+        case updatedAndAdded = "updated_and_added"
         case dryRun = "dry_run"
         case historyID = "history_id"
         case copiedFrom = "copied_from"

@@ -90,6 +90,11 @@ public struct ReadoutText {
             lines.append(r.dryRun ? "Would queue " + Self.count(r.welcomeEmailsQueued, "welcome email") + "."
                                   : Self.count(r.welcomeEmailsQueued, "welcome email") + " queued (`roster outbox` lists them).")
         }
+        if r.updatedAndAdded > 0 {
+            lines.append(Self.count(r.updatedAndAdded, "updated contact") + (r.updatedAndAdded == 1 ? " was" : " were") + " not in \(r.location)"
+                         + (r.dryRun ? " and would be added to it" : " and " + (r.updatedAndAdded == 1 ? "was" : "were") + " added to it")
+                         + " (a merge adds every contact in its file to the location; `roster show ID` lists where each one is).")
+        }
         if r.textsMoved > 0 {
             lines.append(Self.count(r.textsMoved, "person", "people") + (r.dryRun ? " would now get" : r.textsMoved == 1 ? " now gets" : " now get") + " texts from \(r.location) only: a person gets texts from one location, so texts elsewhere \(r.dryRun ? "would be" : "were") turned off.")
         }

@@ -567,6 +567,12 @@ import Testing
         #expect(try f.membership("Mary", "Hudson")?.text == .subscribed)
         #expect(try f.membership("Mary", "Nashua")?.text == .unsubscribed)
         #expect(try f.count("outbox") == queued)
+        // A row that changes a value counts as updated (SPEC 5), and the readout still says
+        // it added the contact to the location.
+        let ann = try f.contact(named: "Ann").id
+        let both = try merge(f, "Contact ID,First Name,Last Name\n\(ann),Ann,Leigh\n", into: "Hudson", consent: "none")
+        #expect((both.updated, both.copied, both.updatedAndAdded) == (1, 0, 1))
+        #expect(ReadoutText().render(both).contains("1 updated contact was not in Hudson and was added to it"))
     }
 
     @Test func mergeRefusesFilesWithoutContactIDAndRowsWithout() throws {

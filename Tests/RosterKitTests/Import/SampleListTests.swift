@@ -42,7 +42,8 @@ import Testing
         let expected: [Int: (FailureReason, String?)] = [
             53: (.alreadyExistsEmail, email), 58: (.alreadyExistsEmail, email),
             63: (.duplicateEmail, email), 66: (.duplicateEmail, email),
-            76: (.alreadyExistsPhone, phone), 85: (.alreadyExistsPhone, phone),
+            // Row 85's phone is its Home Phone (no Phone (Mobile)): the failure names that cell.
+            76: (.alreadyExistsPhone, phone), 85: (.alreadyExistsPhone, TemplateField.homePhone.header),
             115: (.duplicatePhone, phone), 128: (.duplicatePhone, phone),
             50: (.invalid, "First Name"),        // DNU Smith
             51: (.invalid, "First Name"),        // Cash Pay
