@@ -109,7 +109,9 @@ struct OutboxCommand: ParsableCommand {
             abstract: "Mark queued messages sent, by their # from `roster outbox`, or all with --all.",
             discussion: "Example:\n  roster outbox mark-sent 1 2 3\n  roster outbox mark-sent --all"
         )
-        @Argument(help: "Message numbers.") var ids: [Int64] = []
+        @Argument(help: "Message numbers, the # column of `roster outbox` (12 or #12); not Contact IDs.",
+                  transform: { try shownNumber($0, listedBy: "roster outbox") })
+        var ids: [Int64] = []
         @Flag(help: "Mark every waiting message sent.") var all = false
         @OptionGroup var database: DatabaseOptions
 

@@ -17,7 +17,9 @@ struct UndoCommand: ParsableCommand {
               roster undo 12
             """
     )
-    @Argument(help: "The operation's number, from `roster history`.") var id: Int64
+    @Argument(help: "The operation's number, from `roster history` (12 or #12).",
+              transform: { try shownNumber($0, listedBy: "roster history") })
+    var id: Int64
     @Flag(name: .customLong("dry-run"), help: "Say what would be reverted; change nothing.") var dryRun = false
     @Flag(help: "Print the result as JSON.") var json = false
     @OptionGroup var database: DatabaseOptions

@@ -35,12 +35,27 @@ func refuseMisspeltOption(_ arguments: [String]) {
 /// A misspelt command (`roster exprot --location Nashua`) is named as such, with the command
 /// meant: the argument parser would complain of its first option instead.
 func refuseUnknownCommand(_ arguments: [String]) {
-    guard let first = arguments.first, !first.hasPrefix("-"), first != "help" else { return }
-    let commands = Roster.configuration.subcommands.compactMap { $0.configuration.commandName }
-    guard !commands.contains(first) else { return }
-    let meant = Spelling.closest(to: first, among: commands).map { ". Did you mean \"\($0)\"?" } ?? ""
-    FileHandle.standardError.write(Data("roster: error: there is no command \"\(first)\"\(meant) (`roster --help` lists them)\n".utf8))
-    exit(64)
+    var command: any ParsableCommand.Type = Roster.self
+    var path: [String] = []
+    for argument in arguments {
+        let subcommands = command.configuration.subcommands
+        guard !subcommands.isEmpty, !argument.hasPrefix("-"), argument != "help" else { return }
+        if let sub = subcommands.first(where: { $0.configuration.commandName == argument }) {
+            command = sub
+            path.append(argument)
+            continue
+        }
+        // `roster practice ad`, `roster location ls`: a group's command misspelt. A group
+        // with a default command (`outbox` lists) passes on what is not near one of its own.
+        let names = subcommands.compactMap { $0.configuration.commandName }
+        let meant = Spelling.closest(to: argument, among: names)
+        guard meant != nil || command.configuration.defaultSubcommand == nil else { return }
+        let group = (["roster"] + path).joined(separator: " ")
+        let hint = meant.map { ". Did you mean \"\($0)\"?" } ?? ""
+        let place = path.isEmpty ? "" : " in `\(group)`"
+        FileHandle.standardError.write(Data("roster: error: there is no command \"\(argument)\"\(place)\(hint) (`\(group) --help` lists them)\n".utf8))
+        exit(64)
+    }
 }
 
 /// SPEC 10: "every command takes `--db PATH`", and scripts put it first as often as last

@@ -24,8 +24,13 @@ import Testing
         let file = cli.file("one.csv", "First Name,Email\nMary,mary@example.com\n")
         try cli.ok(["import", file, "--location", "Nashua", "--consent", "email"])
         #expect(try cli.ok(["export", "--location", "Nashua", "--out", cli.path("one-out.csv")]).stderr.contains("Exported 1 contact to"))
-        let undone = try cli.ok(["undo", "1"]).stdout
-        #expect(undone.contains("1 contact removed, 0 memberships removed, 0 contacts restored, 0 statuses restored, 1 unsent welcome email removed."), "\(undone)")
+        // Numbers are typed as `history` and `outbox` show them, with or without the `#`.
+        let sent = try cli.ok(["outbox", "mark-sent", "#1"]).stdout
+        #expect(sent.contains("1"), "\(sent)")
+        let contactID = try cli.run(["outbox", "mark-sent", "CJPW81F6AA"])
+        #expect(contactID.status == 64 && contactID.stderr.contains("looks like a Contact ID"), "\(contactID.stderr)")
+        let undone = try cli.ok(["undo", "#1"]).stdout
+        #expect(undone.contains("1 contact removed, 0 memberships removed, 0 contacts restored, 0 statuses restored"), "\(undone)")
     }
 
     @Test func theWholeWorkflow() throws {
@@ -383,6 +388,13 @@ import Testing
         #expect(typo.status == 64 && typo.stderr.contains("there is no command \"exprot\". Did you mean \"export\"?"))
         let unknown = try cli.run(["frobnicate"])
         #expect(unknown.status == 64 && unknown.stderr.contains("there is no command \"frobnicate\" (`roster --help` lists them)"))
+        // A group's command misspelt too (`practice ad`); a group with a default command
+        // still runs it bare.
+        let inGroup = try cli.run(["practice", "ad", "Phil's PT"])
+        #expect(inGroup.status == 64 && inGroup.stderr.contains("there is no command \"ad\" in `roster practice`. Did you mean \"add\"?"), "\(inGroup.stderr)")
+        let list = try cli.run(["location", "ls"])
+        #expect(list.status == 64 && list.stderr.contains("Did you mean \"list\"?"), "\(list.stderr)")
+        try cli.ok(["outbox"])
         try cli.ok(["help", "import"])
         // An option a typo away from the command's own is named, with the one meant (the
         // parser would say `--consent` is missing).
