@@ -96,6 +96,11 @@ import Testing
         let after = try cli.json(["show", id, "--json"])["locations"] as? [[String: String]] ?? []
         #expect(after.contains(["location": "Nashua", "text": "subscribed", "email": "opted-out"]))
         #expect(after.contains(["location": "Hudson", "text": "unsubscribed", "email": "unsubscribed"]))
+        // Subscribing email at Hudson, where it was only unsubscribed: the opt-out at Nashua
+        // stays, and is named.
+        let renewed = try cli.ok(["subscribe", id, "--location", "Hudson", "--channel", "email"]).stdout
+        #expect(renewed.contains("Note: they opted out of emails at Nashua, which stays"), "\(renewed)")
+        try cli.ok(["unsubscribe", id, "--location", "Hudson", "--channel", "email"])
 
         try cli.ok(["location", "add", "Salem", "--practice", "Phil's Physical Therapy"])
         try cli.ok(["copy", "--from", "Nashua", "--to", "Salem", "--contact", id])

@@ -59,7 +59,7 @@ public struct ReadoutText {
     }
 
     /// "a", "a and b", "a, b and c".
-    static func list(_ items: [String]) -> String {
+    public static func list(_ items: [String]) -> String {
         items.count < 2 ? items.joined() : items.dropLast().joined(separator: ", ") + " and " + items.last!
     }
 
