@@ -16,15 +16,27 @@ struct LocationCommand: ParsableCommand {
             discussion: "Example:\n  roster location add Nashua --practice \"Phil's Physical Therapy\""
         )
         @Argument(help: "The location's name, unique in its practice.") var name: String
-        @Option(help: "The practice it belongs to.") var practice: String
+        @Option(help: "The practice it belongs to (may be left out while the database holds one practice).") var practice: String?
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
             try runReporting {
-                let location = try database.open().addLocation(name: name, practice: practice, at: Clock.timestamp(Date()))
+                let store = try database.open()
+                let location = try store.addLocation(name: name, practice: practice ?? LocationCommand.onlyPractice(store), at: Clock.timestamp(Date()))
                 print("Added location \(location.name) to \(location.practiceName).")
             }
         }
+    }
+
+    /// The one practice there is; with none or several, which to name.
+    static func onlyPractice(_ store: any ContactStore) throws -> String {
+        let practices = try store.practices().map(\.name)
+        guard practices.count == 1 else {
+            throw ValidationError(practices.isEmpty
+                ? "there is no practice yet: add one with `roster practice add NAME`, then `roster location add NAME --practice NAME`"
+                : "name the practice with --practice: the database holds \(ReadoutText.list(practices.map { "\"\($0)\"" }))")
+        }
+        return practices[0]
     }
 
     struct List: ParsableCommand {

@@ -160,6 +160,10 @@ public struct RowNormaliser: Sendable {
             && !result.problems.contains(where: { $0.field == TemplateField.country.header }) {
             result.problems.append(Problem(field: TemplateField.country.header, message: "Country is required when Address is given: write US or CA, or import with --default-country US"))
         }
+        // An invalid Phone (Mobile) beside a valid Home Phone: emptying it is a fix too.
+        if base == nil, values[.homePhone] != nil, let i = result.problems.firstIndex(where: { $0.field == TemplateField.phone.header }) {
+            result.problems[i].message += " (or leave Phone (Mobile) empty, and the valid Home Phone is used)"
+        }
         if values[.phone] == nil, let home = values[.homePhone], !result.problems.contains(where: { $0.field == TemplateField.homePhone.header }) {
             values[.phone] = home
             result.corrections.append(Correction(row: record.row, field: TemplateField.phone.header, from: "", to: home, kind: .homePhoneAsPhone))

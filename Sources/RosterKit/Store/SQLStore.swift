@@ -68,8 +68,9 @@ public class SQLStore: ContactStore {
         guard !name.isEmpty else { throw StoreError.emptyName("practice") }
         try details.validate()
         return try writeSimple {
-            if try db.exists("SELECT 1 FROM practice WHERE name_key = ?", [.text(name.lowercased())]) {
-                throw StoreError.practiceExists(name)
+            // Names are unique ignoring case: the error names the practice as stored.
+            if let stored = try db.first("SELECT name FROM practice WHERE name_key = ?", [.text(name.lowercased())], { $0.string(0) }) {
+                throw StoreError.practiceExists(stored)
             }
             do {
                 try db.run("""

@@ -49,6 +49,13 @@ import Testing
         #expect(!result.corrections.contains { $0.kind == .homePhoneAsPhone })
     }
 
+    /// A spreadsheet-mangled Phone (Mobile) beside a valid Home Phone: the fix names both ways.
+    @Test func invalidPhoneBesideAValidHomePhoneSaysEmptyingItIsAFix() throws {
+        let result = try normalise([.firstName: "Timoteo", .phone: "6.04E+09", .homePhone: "(603) 555-0142"])
+        #expect(problemFields(result) == ["Phone (Mobile)"])
+        #expect(result.problems.first?.message.hasSuffix("(or leave Phone (Mobile) empty, and the valid Home Phone is used)") == true)
+    }
+
     @Test func invalidHomePhoneIsNotUsedAsPhone() throws {
         let result = try normalise([.firstName: "Mary", .email: "mary@example.com", .homePhone: "603-555-01234 x5"])
         #expect(!result.isValid)

@@ -39,7 +39,7 @@ import Testing
         #expect(try store.practices().map(\.name) == ["North PT", "South PT"])
         #expect(try store.practice(named: "  north pt ") == north)
         #expect(north.ownerFullName == "Ann Owner")
-        #expect(throws: StoreError.practiceExists("north pt")) { try store.addPractice(name: "north pt", details: PracticeDetails(), at: Self.at) }
+        #expect(throws: StoreError.practiceExists("North PT")) { try store.addPractice(name: "north pt", details: PracticeDetails(), at: Self.at) }
         #expect(throws: StoreError.locationExists("A", practice: "North PT")) { try store.addLocation(name: "a", practice: "North PT", at: Self.at) }
         #expect(throws: StoreError.practiceRequired(location: "A", practices: ["North PT", "South PT"])) { try store.location(named: "A", practice: nil) }
         #expect(try store.location(named: "b", practice: nil).name == "B")

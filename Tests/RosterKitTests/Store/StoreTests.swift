@@ -418,7 +418,7 @@ import Testing
         #expect(throws: StoreError.locationExists("Nashua", practice: f.practice)) {
             try f.store.addLocation(name: "NASHUA", practice: f.practice, at: "x")
         }
-        #expect(throws: StoreError.practiceExists("phil's physical therapy")) {
+        #expect(throws: StoreError.practiceExists(f.practice)) {   // named as stored
             try f.store.addPractice(name: "phil's physical therapy", details: PracticeDetails(), at: "x")
         }
         _ = try f.store.addPractice(name: "Other", details: PracticeDetails(), at: "x")
