@@ -119,8 +119,14 @@ public struct RowNormaliser: Sendable {
             let outcome = rule(field, trimmed, country: values[.country] ?? stateCountry)
             switch outcome {
             case .invalid(let message):
-                let why = stateCountry.map { " (State \(values[.state] ?? "") is in \($0 == Country.ca.rawValue ? "Canada" : "the US"))" } ?? ""
-                result.problems.append(Problem(field: field.header, message: "\(field.header) \(message)\(why)"))
+                if let stateCountry, let state = values[.state], rule(field, trimmed, country: nil).value != nil {
+                    // A good code of the other country: the State or the code is the mistake.
+                    let (code, place) = stateCountry == Country.ca.rawValue ? ("a US ZIP code", "Canada") : ("a Canadian postal code", "the US")
+                    result.problems.append(Problem(field: field.header, message: "\(field.header) is \(code), but State \(state) is in \(place): fix the State, or the Postal Code"))
+                } else {
+                    let why = stateCountry.map { " (State \(values[.state] ?? "") is in \($0 == Country.ca.rawValue ? "Canada" : "the US"))" } ?? ""
+                    result.problems.append(Problem(field: field.header, message: "\(field.header) \(message)\(why)"))
+                }
             case .accepted(let value):
                 values[field] = value
                 // SPEC 3: every change is a correction, the `'` FormulaGuard reads away too.
