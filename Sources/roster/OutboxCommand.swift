@@ -35,6 +35,11 @@ struct OutboxCommand: ParsableCommand {
                         ?? (m.attempts > 0 ? "waiting (\(ReadoutText.count(m.attempts, "failed attempt")): \(m.lastError ?? ""))" : "waiting")
                     print("  #\(m.id)  \(m.contactID)  \(m.to)  \(state)  \(m.subject)")
                 }
+                // Said here, not first at `send`: what keeps waiting messages from going.
+                let unsendable = messages.filter { !$0.sent && $0.dropReason == nil && ($0.from == nil || $0.preferencesURL == nil) }
+                if !unsendable.isEmpty {
+                    print("\(ReadoutText.count(unsendable.count, "waiting message")) cannot be sent yet: the practice needs a From address and a preferences URL (`roster practice set NAME --email ADDRESS --preferences-url URL`).")
+                }
             }
         }
     }

@@ -340,7 +340,12 @@ import Testing
         #expect(unsent.count == 1 && unsent.first?.contains("bo@example.com") == true)
         let all = try cli.ok(["outbox", "--json"]).stdout.split(separator: "\n")
         #expect(all.count == 2 && all.contains { $0.contains("\"drop_reason\":\"the contact opted out of email\"") })
-        #expect(try cli.ok(["outbox"]).stdout.contains("2 welcome emails: 1 waiting, 0 sent, 1 dropped."))
+        let listing = try cli.ok(["outbox"]).stdout
+        #expect(listing.contains("2 welcome emails: 1 waiting, 0 sent, 1 dropped."))
+        // The practice has no From address or preferences URL yet: the listing says so.
+        #expect(listing.contains("1 waiting message cannot be sent yet"), "\(listing)")
+        try cli.ok(["practice", "set", "Phil's Physical Therapy", "--email", "phil@example.com", "--preferences-url", "https://example.com/p"])
+        #expect(try cli.ok(["outbox"]).stdout.contains("cannot be sent yet") == false)
         #expect(try cli.ok(["outbox", "mark-sent", "--all"]).stdout.contains("Marked 1 message sent."))
         #expect(try cli.ok(["outbox", "--json", "--unsent"]).stdout.isEmpty)
         #expect(try cli.ok(["outbox"]).stdout.contains("1 waiting") == false)
