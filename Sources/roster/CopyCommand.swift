@@ -92,20 +92,15 @@ struct SubscribeCommand: ParsableCommand {
 
     func run() throws {
         try runReporting {
-            let contacts = Contacts(store: try options.database.open())
-            let result = try contacts.setStatus(options.id, location: options.location, practice: options.practice,
-                                                channel: options.channel, status: .subscribed)
+            let result = try Contacts(store: options.database.open()).setStatus(options.id, location: options.location, practice: options.practice,
+                                                                                channel: options.channel, status: .subscribed)
             print(result.from == .subscribed ? "\(options.id): \(options.channel.rawValue) at \(options.location) was already subscribed."
                                              : "\(options.id): \(options.channel.rawValue) at \(options.location) is now subscribed (was \(result.from.rawValue)).")
             if !result.movedFrom.isEmpty {
                 print("Texts from \(result.movedFrom.joined(separator: ", ")) turned off: a person gets texts from one location.")
             }
-            // Subscribing is the person's renewed consent here; an opt-out elsewhere stays, and
-            // is worth a second look before they get messages.
-            let optedOut = try contacts.show(options.id).memberships
-                .filter { $0.status(options.channel) == .optedOut }.map(\.locationName)
-            if !optedOut.isEmpty {
-                print("Note: they opted out of \(options.channel == .text ? "texts" : "emails") at \(ReadoutText.list(optedOut)), which stays: subscribe only with their consent for \(options.location).")
+            if !result.optedOutElsewhere.isEmpty {
+                print("Note: they opted out of \(options.channel == .text ? "texts" : "emails") at \(ReadoutText.list(result.optedOutElsewhere)), which stays: subscribe only with their consent for \(options.location).")
             }
         }
     }

@@ -174,7 +174,7 @@ public struct Contacts {
 
     /// Sets one status by hand. `subscribe` is the person's renewed consent: the only
     /// thing that lifts an opt-out (SPEC 1).
-    public func setStatus(_ id: String, location: String, practice: String?, channel: Channel, status: Status) throws -> (from: Status, movedFrom: [String]) {
+    public func setStatus(_ id: String, location: String, practice: String?, channel: Channel, status: Status) throws -> TextRule.StatusSet {
         let loc = try store.location(named: location, practice: practice)
         let at = Clock.timestamp(clock.now())
         return try store.write(commit: true) { tx in

@@ -52,14 +52,16 @@ public enum TextRule {
     /// Sets one status by hand (`subscribe` / `unsubscribe`). Subscribing is the person's
     /// renewed consent, so it lifts an opt-out; subscribing texts moves them here.
     public static func setStatus(_ tx: any ContactTransaction, contact: Int64, location: Location, channel: Channel,
-                                 status: Status, reason: String, operation: Int64?, at: String) throws -> (from: Status, movedFrom: [String]) {
+                                 status: Status, reason: String, operation: Int64?, at: String) throws -> StatusSet {
         let memberships = try tx.memberships(contact: contact)
         guard let current = memberships.first(where: { $0.locationID == location.id }) else {
             throw StoreError.unsupportedDatabase("not a member")
         }
         let from = current.status(channel)
         // Only renewed consent (subscribe) lifts an opt-out; a plain unsubscribe leaves it.
-        if from == .optedOut && status == .unsubscribed { return (from, []) }
+        // An opt-out elsewhere stays: said, so a subscribe by hand gets a second look.
+        let optedOutElsewhere = memberships.filter { $0.locationID != location.id && $0.status(channel) == .optedOut }.map(\.locationName)
+        if from == .optedOut && status == .unsubscribed { return (from, [], optedOutElsewhere) }
         if from != status {
             try tx.setStatus(contact: contact, location: location.id, channel: channel, status: status, at: at)
             try tx.recordStatusChange(contact: contact, location: location.id, channel: channel, from: from, to: status,
@@ -70,8 +72,12 @@ public enum TextRule {
             moved = try unsubscribeTextsElsewhere(tx, contact: contact, keeping: location, memberships: memberships,
                                                   operation: operation, at: at)
         }
-        return (from, moved)
+        return (from, moved, optedOutElsewhere)
     }
+
+    /// What setting a status by hand did: the status before, the locations whose texts
+    /// moved here, and those where the person opted out of the channel.
+    public typealias StatusSet = (from: Status, movedFrom: [String], optedOutElsewhere: [String])
 
     /// A contact an edit left without a phone (or an email) cannot be texted (emailed): its
     /// `subscribed` statuses on that channel, in every location, become `unsubscribed`
