@@ -41,7 +41,7 @@ struct CopyCommand: ParsableCommand {
     }
 
     func run() throws {
-        try runReporting {
+        try runReporting(json: json) {
             let readout = try Contacts(store: database.open()).copy(from: from, to: to, practice: practice,
                                                                      ids: all ? nil : contactIDs, move: move, dryRun: dryRun)
             if json { return try printJSON(readout) }

@@ -50,7 +50,7 @@ struct LocationCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            try runReporting {
+            try runReporting(json: json) {
                 let locations = try database.open().locations(practice: practice)
                 if json {
                     try printJSONObject(locations.map { ["name": $0.name, "practice": $0.practiceName] })

@@ -21,7 +21,7 @@ struct OutboxCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            try runReporting {
+            try runReporting(json: json) {
                 let messages = try Outbox(store: database.open()).messages().filter { !unsent || (!$0.sent && $0.dropReason == nil) }
                 if json {
                     for m in messages { try printJSON(m) }
@@ -73,7 +73,7 @@ struct OutboxCommand: ParsableCommand {
         }
 
         func run() throws {
-            try runReporting {
+            try runReporting(json: json) {
                 let path = Sender.sendmailPath(explicit: sendmail, environment: ProcessInfo.processInfo.environment)
                 let readout = try Sender(store: database.open()).send(sendmail: path, limit: limit, dryRun: dryRun)
                 // A run with failed hand-offs exits 1 (after its readout), so cron or a
@@ -149,7 +149,7 @@ struct HistoryCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
-        try runReporting {
+        try runReporting(json: json) {
             let records = try database.open().history(practice: practice, location: location)
             if json { return try printJSON(records) }
             if records.isEmpty { print("No imports or merges yet."); return }

@@ -75,7 +75,7 @@ struct PracticeCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            try runReporting {
+            try runReporting(json: json) {
                 let store = try database.open()
                 let practices = try store.practices()
                 if json {

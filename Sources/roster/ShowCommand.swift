@@ -14,7 +14,7 @@ struct ShowCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
-        try runReporting {
+        try runReporting(json: json) {
             let view = try Contacts(store: database.open()).show(id, practice: practice)
             if json { return try printJSONObject(view.jsonObject) }
             print(ContactText.render(view, withHistory: true), terminator: "")
@@ -34,7 +34,7 @@ struct FindCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
-        try runReporting {
+        try runReporting(json: json) {
             let found = try Contacts(store: database.open()).find(text, practice: practice)
             if json { return try printJSONObject(found.map(\.jsonObject)) }
             if found.isEmpty { print("No contact matches.") }

@@ -25,7 +25,7 @@ struct UndoCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
-        try runReporting {
+        try runReporting(json: json) {
             let r = try Undoer(store: database.open()).undo(id, dryRun: dryRun)
             if json { return try printJSON(r) }
             print("\(dryRun ? "Dry run (nothing changed): would undo" : "Undid") #\(r.undone) (\(r.kind)): "

@@ -182,6 +182,15 @@ import Testing
         #expect(r.stderr.contains("Favourite Colour"))
         #expect(r.stderr.contains("--ignore-unknown-columns"))
         #expect(!r.stderr.contains("blue") && !r.stderr.contains("m@example.com"))
+        // Under --json a script reads the refusal on stdout too, as one object.
+        let refusedJSON = try cli.run(["import", unknown, "--location", "Nashua", "--consent", "email", "--json"])
+        #expect(refusedJSON.status != 0)
+        let refusal = try JSONSerialization.jsonObject(with: Data(refusedJSON.stdout.utf8)) as? [String: Any]
+        #expect((refusal?["error"] as? String)?.contains("Favourite Colour") == true, "\(refusedJSON.stdout)")
+        #expect(!refusedJSON.stdout.contains("blue"))
+        let unknownContact = try cli.run(["show", "C-NOPE", "--json"])
+        #expect(unknownContact.status != 0)
+        #expect((try JSONSerialization.jsonObject(with: Data(unknownContact.stdout.utf8)) as? [String: Any])?["error"] is String)
         let ignored = try cli.json(["import", unknown, "--location", "Nashua", "--consent", "email", "--ignore-unknown-columns", "--json"])
         #expect(ignored["created"] as? Int == 1)
         // A file that cannot be written says so (not "cannot read"), and what to check.

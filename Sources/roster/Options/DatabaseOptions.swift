@@ -27,7 +27,9 @@ struct DatabaseOptions: ParsableArguments {
 
 /// Runs a command body, turning the library's errors into a message on stderr and a
 /// non-zero exit (SPEC 8): the message says what to do; it never holds contact values.
-func runReporting(_ body: () throws -> Void) throws {
+/// Under `--json` the message is also printed on stdout as `{"error": …}`, so a script that
+/// parses stdout reads why the run wrote nothing instead of failing on empty output.
+func runReporting(json: Bool = false, _ body: () throws -> Void) throws {
     do {
         try body()
     } catch let error as ExitCode {
@@ -44,6 +46,7 @@ func runReporting(_ body: () throws -> Void) throws {
             }
         }
         FileHandle.standardError.write(Data("roster: error: \(message)\n".utf8))
+        if json { try? printJSONObject(["error": message]) }
         throw ExitCode(1)
     }
 }

@@ -26,7 +26,7 @@ struct RunOptions: ParsableArguments {
     }
 
     func run(_ request: ImportRequest) throws {
-        try runReporting {
+        try runReporting(json: json) {
             let store = try database.open()
             let progress = ProgressLine(quiet: quiet || json)
             var request = request

@@ -79,6 +79,14 @@ import Testing
         #expect(checked > 1_600)
     }
 
+    /// Federal offices in Gatineau, QC carry Ottawa's `K1A` codes; other K codes stay Ontario's.
+    @Test func federalAreaFitsOntarioAndQuebec() {
+        #expect(PostalCode.provinceMismatch(code: "K1A 0M5", state: "QC") == nil)
+        #expect(PostalCode.provinceMismatch(code: "K1A 0M5", state: "ON") == nil)
+        #expect(PostalCode.provinceMismatch(code: "K1A 0M5", state: "BC") != nil)
+        #expect(PostalCode.provinceMismatch(code: "K1P 1J1", state: "QC") != nil)
+    }
+
     @Test(arguments: ["1A1 A1A", "ABCDE", "K1A 0B", "N/A", "none", "SW1A 1AA"])
     func codeOfNeitherCountryIsInvalidWithoutACountry(code: String) {
         fieldsExpectInvalid(PostalCode.normalise(code, country: nil), code, "neither a US ZIP code")
