@@ -308,3 +308,57 @@ enum MixedEncoding {
         return false
     }
 }
+
+/// Characters a conversion could not hold. Excel saving "CSV" (Windows-1252) writes `?` for
+/// each one (`??` for an emoji, one per UTF-16 half) or, by Windows' best fit, the bare
+/// letter (`ś` → `s`); a lossy UTF-8 conversion writes U+FFFD (`�`). Read back and merged,
+/// such a cell would overwrite `Łódź` with `?ód?`.
+enum LostCharacters {
+    static let replacement: Unicode.Scalar = "\u{FFFD}"
+
+    /// Whether `text` holds U+FFFD: a character already lost before roster read the file.
+    static func hasReplacement(_ text: String) -> Bool {
+        let ascii = text.utf8.withContiguousStorageIfAvailable { $0.allSatisfy { $0 < 0x80 } } ?? text.utf8.allSatisfy { $0 < 0x80 }
+        return !ascii && text.unicodeScalars.contains(replacement)
+    }
+
+    /// Whether `cell` is `stored` with one or more characters lost as above, and otherwise
+    /// the same: the stored value as a spreadsheet wrote it back, not an edit. `?` and best-
+    /// fit letters count only in a file read as Windows-1252, and only for characters that
+    /// encoding cannot hold; U+FFFD counts in any file.
+    static func isLossyCopy(_ cell: String, of stored: String, windows1252: Bool) -> Bool {
+        guard cell != stored else { return false }
+        let lost = Array(cell.unicodeScalars), kept = Array(stored.unicodeScalars)
+        var i = 0, substituted = false
+        for s in kept {
+            guard i < lost.count else { return false }
+            let c = lost[i]
+            if c == s { i += 1; continue }
+            let unencodable = windows1252 && !isWindows1252(s)
+            if c == replacement || (unencodable && c == "?") {
+                i += 1
+                // One character outside the Basic Multilingual Plane is two UTF-16 halves.
+                if s.value > 0xFFFF, i < lost.count, lost[i] == c { i += 1 }
+            } else if unencodable, let base = bareLetter(s), c == base {
+                i += 1
+            } else {
+                return false
+            }
+            substituted = true
+        }
+        return substituted && i == lost.count
+    }
+
+    static func isWindows1252(_ s: Unicode.Scalar) -> Bool {
+        s.value < 0x80 || (0xA0...0xFF).contains(s.value) || windows1252Extra.contains(s.value)
+    }
+    /// The characters of Windows-1252's 0x80–0x9F (not its five undefined bytes).
+    private static let windows1252Extra: Set<UInt32> = Set(Transcoder.cp1252.filter { $0 > 0xFF })
+
+    /// `ś` → `s`: the letter without its marks, as Windows' best fit writes it.
+    private static func bareLetter(_ s: Unicode.Scalar) -> Unicode.Scalar? {
+        guard let first = String(s).decomposedStringWithCanonicalMapping.unicodeScalars.first, first.isASCII,
+              first != s else { return nil }
+        return first
+    }
+}

@@ -123,7 +123,8 @@ public struct Importer {
         let report = try request.reportPath.map { try ReportWriter(path: $0, header: headerRecord.fields) }
         // The hash and the reading of rows run beside the store's work (Background.swift).
         let hash = BackgroundFileHash(path: request.path)
-        let normaliser = RowNormaliser(header: header, today: Clock.today(now), defaultCountry: request.defaultCountry)
+        let normaliser = RowNormaliser(header: header, today: Clock.today(now), defaultCountry: request.defaultCountry,
+                                       readAsWindows1252: fingerprint.encoding == .windows1252)
         let (maxRows, importing) = (request.maxRows, request.mode == .importRows && normalisesAhead)
         let feed = RecordFeed<PreparedRow>(reader: reader) { record, count in
             // An import row's values need no store; a merge row's start from the stored contact.
@@ -230,6 +231,12 @@ public struct Importer {
                     let (n, one) = (run.rowsKeepingStoredValues, run.rowsKeepingStoredValues == 1)
                     readout.warnings.append("\(ReadoutText.count(n, "row")) with a Contact ID \(one ? "has" : "have") empty cells where the contact has a value; an empty cell keeps the stored value. To clear those values, \(request.mode == .merge ? "merge" : "import") the file again with --clear-empty (add --dry-run to see what it would change)")
                 }
+                if !run.rowsWithLostCharacters.isEmpty {
+                    let rows = run.rowsWithLostCharacters
+                    let shown = rows.prefix(10).map { "\($0.row) (\($0.fields.joined(separator: ", ")))" }.joined(separator: ", ")
+                        + (rows.count > 10 ? " and \(rows.count - 10) more" : "")
+                    readout.warnings.append("\(rows.count == 1 ? "row" : "rows") \(shown): the stored value was kept, as the file has ? or \u{FFFD} where it has letters the file could not hold (Excel writes them so when it saves \"CSV\" rather than \"CSV UTF-8\"). To change such a value, save the file as \"CSV UTF-8\" and \(request.mode == .merge ? "merge" : "import") it again")
+                }
                 if !run.welcomedThoughDeceased.isEmpty {
                     let rows = run.welcomedThoughDeceased
                     // Each row with its new Contact ID (none in a dry run), for `unsubscribe`.
@@ -317,6 +324,9 @@ private struct Run {
     var duplicatesMatched = 0
     /// Merge rows whose empty cells kept stored values (`--clear-empty` clears them).
     var rowsKeepingStoredValues = 0
+    /// Merge rows with cells that are stored values with characters the file lost
+    /// (`LostCharacters`): the stored values were kept.
+    var rowsWithLostCharacters: [(row: Int, fields: [String])] = []
     /// Contacts a merge row left without a phone or an email that had a status subscribed
     /// on that channel (`TextRule.unsubscribeUnreachable`): the readout says how many.
     var leftUnreachable = 0
@@ -547,6 +557,7 @@ private struct Run {
                             message: "Phone is already used by \(try who(other)), with the same first name: family members sharing a phone need different first names", into: &readout)
         }
         if parsed.keptStoredForEmptyCell { rowsKeepingStoredValues += 1 }
+        if !parsed.keptStoredForLostCharacters.isEmpty { rowsWithLostCharacters.append((record.row, parsed.keptStoredForLostCharacters)) }
         if !changed.isEmpty {
             try tx.updateContact(number: number, values: values, at: at, operation: operation, before: stored.values)
             // Kept keys are in the index already; an index not read yet will read these.

@@ -4,11 +4,14 @@ public struct RowNormaliser: Sendable {
     public var header: HeaderMap
     public var today: DateOfBirth.Day
     public var defaultCountry: Country?
+    /// The file was read as Windows-1252: a `?` may stand for a letter it cannot hold.
+    public var readAsWindows1252: Bool
 
-    public init(header: HeaderMap, today: DateOfBirth.Day, defaultCountry: Country? = nil) {
+    public init(header: HeaderMap, today: DateOfBirth.Day, defaultCountry: Country? = nil, readAsWindows1252: Bool = false) {
         self.header = header
         self.today = today
         self.defaultCountry = defaultCountry
+        self.readAsWindows1252 = readAsWindows1252
     }
 
     /// A row's problem: the field (nil for the row as a whole) and what to fix.
@@ -29,6 +32,9 @@ public struct RowNormaliser: Sendable {
         /// A merge row (without `clearEmpty`) with an empty cell where the contact has a
         /// value, which that value keeps: the readout says how to clear such values.
         public var keptStoredForEmptyCell = false
+        /// A merge row's fields whose cells are the stored value with characters lost by the
+        /// file's encoding (`LostCharacters`): the stored value is kept, and the readout says so.
+        public var keptStoredForLostCharacters: [String] = []
         public var isValid: Bool { problems.isEmpty }
     }
 
@@ -96,6 +102,17 @@ public struct RowNormaliser: Sendable {
                 if let stored = base?[field], !clearEmpty, field != .firstName, field != .phase || stored != Phase.none {
                     result.keptStoredForEmptyCell = true
                 }
+                continue
+            }
+            // A stored `Łódź` that Excel saved as "CSV" reads `?ód?`: that cell is the stored
+            // value as the file could hold it, not an edit, and never replaces it.
+            if let stored = base?[field], LostCharacters.isLossyCopy(trimmed, of: stored, windows1252: readAsWindows1252) {
+                values[field] = stored
+                result.keptStoredForLostCharacters.append(field.header)
+                continue
+            }
+            if LostCharacters.hasReplacement(trimmed) {
+                result.problems.append(Problem(field: field.header, message: "\(field.header) has \u{FFFD} where a character was lost when the file was converted: retype it, or export the file again as CSV UTF-8"))
                 continue
             }
             // A spreadsheet shows a stored date with a two-digit year (03/01/62): in a merge, a

@@ -339,4 +339,23 @@ import Testing
         #expect(binaryFormat([0xFF, 0xFE] + text.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }) == nil)
         #expect(binaryFormat(Array(("Mary,x\u{0}y," + String(repeating: "z", count: 60)).utf8)) == nil, "a stray NUL is a cell's problem")
     }
+
+    /// A cell is the stored value with lost letters only where each difference is a letter
+    /// Windows-1252 lacks, written `?` (`??` for an emoji) or bare, or any letter as U+FFFD.
+    @Test func aLossyCopyIsTheStoredValueWithOnlyLostLetters() {
+        #expect(LostCharacters.isLossyCopy("?ukasz", of: "Łukasz", windows1252: true))
+        #expect(LostCharacters.isLossyCopy("12 ?ód? St", of: "12 Łódź St", windows1252: true))
+        #expect(LostCharacters.isLossyCopy("after 5pm ??", of: "after 5pm 😊", windows1252: true))
+        #expect(LostCharacters.isLossyCopy("after 5pm ?", of: "after 5pm 😊", windows1252: true))
+        #expect(LostCharacters.isLossyCopy("Krakow", of: "Kraków", windows1252: true) == false)   // ó is Windows-1252's
+        #expect(LostCharacters.isLossyCopy("Wisniewski", of: "Wiśniewski", windows1252: true))      // best fit
+        #expect(LostCharacters.isLossyCopy("\u{FFFD}ngela", of: "Ángela", windows1252: false))
+        #expect(!LostCharacters.isLossyCopy("?ukasz", of: "Łukasz", windows1252: false))            // a UTF-8 file's ? is typed
+        #expect(!LostCharacters.isLossyCopy("Łukasz", of: "Łukasz", windows1252: true))
+        #expect(!LostCharacters.isLossyCopy("?ukasz!", of: "Łukasz", windows1252: true))
+        #expect(!LostCharacters.isLossyCopy("?ukas", of: "Łukasz", windows1252: true))
+        #expect(!LostCharacters.isLossyCopy("call me?", of: "call me!", windows1252: true))
+        #expect(!LostCharacters.isLossyCopy("Jos?", of: "José", windows1252: true))                 // é was writable: an edit
+        #expect(LostCharacters.hasReplacement("Jo\u{FFFD}o") && !LostCharacters.hasReplacement("João") && !LostCharacters.hasReplacement("Jo?o"))
+    }
 }

@@ -47,6 +47,63 @@ import Testing
         #expect(try f.snapshot()["contact"] == before)
     }
 
+    /// An export saved by Excel as "CSV" (Windows-1252) holds `?` for each letter that
+    /// encoding lacks (`??` for an emoji): merged back, those cells keep the stored values
+    /// and the readout names them, while the file's real edits apply.
+    @Test func anExcelCSVSaveKeepsTheLettersItCouldNotHold() throws {
+        let f = try Fixture()
+        try f.importCSV("""
+            First Name,Last Name,Nickname,Email,Address,City,Country,Notes
+            Łukasz,Wójcik,Łuki,lukasz@example.com,12 Łódź St,Kraków,US,Prefers texts → after 5pm 😊
+            José,Juárez,,jose@example.com,,,,
+            Ann,Lee,,ann@example.com,,Nashua,US,
+            """ + "\n", consent: "none")
+        let before = try f.snapshot()["contact"]
+        let exported = try export(f).replacingOccurrences(of: ",Nashua,", with: ",Hudson,")
+        var bytes: [UInt8] = []
+        for scalar in exported.unicodeScalars {
+            if LostCharacters.isWindows1252(scalar) {
+                bytes.append(scalar.value < 0x100 ? UInt8(scalar.value)
+                             : UInt8(0x80 + Transcoder.cp1252.firstIndex(of: scalar.value)!))
+            } else {
+                bytes += Array(repeating: UInt8(ascii: "?"), count: scalar.value > 0xFFFF ? 2 : 1)
+            }
+        }
+        #expect(String(decoding: bytes, as: UTF8.self).contains("?ukasz"))
+        let path = f.scratch.path("excel-\(UUID().uuidString).csv")
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        var request = ImportRequest(path: path, location: "Nashua", consent: Consent(parsing: "none")!)
+        request.mode = .merge
+        let r = try f.importer.run(request)
+        #expect((r.updated, r.unchanged, r.failed) == (1, 2, 0), "\(r.failures)")
+        #expect(r.changes.map(\.field) == ["City"])
+        let warning = try #require(r.warnings.first { $0.contains("the stored value was kept") })
+        #expect(warning.contains("row 2 (First Name, Nickname, Address, Notes)"), "\(warning)")   // ó is Windows-1252's
+        #expect(!warning.contains("row 3") && warning.contains("CSV UTF-8"))
+        let after = try f.snapshot()["contact"] ?? []
+        #expect(after.count == before?.count)
+        #expect(after.joined().contains("Łukasz") && after.joined().contains("😊") && after.joined().contains("Hudson"))
+        #expect(!after.joined().contains("?"))
+    }
+
+    /// U+FFFD marks a character lost before roster read the file: a new value holding it is
+    /// Invalid; a merge cell that is the stored value with it keeps the stored value.
+    @Test func aReplacementCharacterIsNeverStored() throws {
+        let f = try Fixture()
+        let r = try f.importCSV("First Name,Last Name,Email,Notes\nJo\u{FFFD}o,Silva,joao@example.com,\nÁngela,Ruiz,angela@example.com,\nBo,Ray,bo@example.com,caf\u{FFFD}\n", consent: "none")
+        #expect((r.created, r.failed) == (1, 2))
+        #expect(r.failures.map(\.field) == ["First Name", "Notes"])
+        #expect(r.failures.allSatisfy { $0.message.contains("a character was lost") })
+        let exported = try export(f)
+        // A lossy converter writes Á (C3 81) read as Windows-1252 as Ã and U+FFFD.
+        let m = try merge(f, exported.replacingOccurrences(of: "Ángela", with: "\u{FFFD}ngela"))
+        #expect((m.unchanged, m.failed) == (1, 0))
+        #expect(m.warnings.contains { $0.contains("row 2 (First Name)") })
+        let garbled = try merge(f, exported.replacingOccurrences(of: "Ángela", with: "Ã\u{FFFD}ngela"))
+        #expect(garbled.failed == 1 && garbled.failures.first?.field == "First Name")
+        #expect(try f.contact(named: "Ángela").values[.firstName] == "Ángela")
+    }
+
     /// Without every detail (the text readout's run), a merge keeps the first 1,000 changed
     /// values and counts them all: a whole exported list merged back with an edit in every
     /// row reads as the full readout does, and the database ends the same.
