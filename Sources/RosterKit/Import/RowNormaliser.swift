@@ -98,6 +98,9 @@ public struct RowNormaliser: Sendable {
                     if base == nil || clearEmpty { values[.phase] = Phase.none }
                 } else if base != nil && clearEmpty && field != .firstName {
                     values[field] = nil
+                } else if base != nil && clearEmpty {
+                    // Asked to clear what every contact must have: said, not passed over.
+                    result.problems.append(Problem(field: field.header, message: "First Name is empty, and a contact's first name cannot be cleared: type the name, or leave --clear-empty out to keep the stored one"))
                 }
                 if let stored = base?[field], !clearEmpty, field != .firstName, field != .phase || stored != Phase.none {
                     result.keptStoredForEmptyCell = true

@@ -448,7 +448,11 @@ import Testing
         let f = try Fixture()
         try f.importCSV(header + seed)
         let id = try f.contact(named: "Mary").id
-        let r = try merge(f, "Contact ID,First Name,Last Name,Email,Phone (Mobile)\n\(id),,,mary@example.com,\n") { $0.clearEmpty = true }
+        // An empty First Name under --clear-empty asks for what cannot be: the row says so.
+        let refused = try merge(f, "Contact ID,First Name,Last Name,Email,Phone (Mobile)\n\(id),,,mary@example.com,\n") { $0.clearEmpty = true }
+        #expect(refused.failures.map(\.field) == ["First Name"] && refused.failures.first?.message.contains("cannot be cleared") == true)
+        #expect(try f.contacts.show(id).values[.lastName] == "Smith")
+        let r = try merge(f, "Contact ID,First Name,Last Name,Email,Phone (Mobile)\n\(id),Mary,,mary@example.com,\n") { $0.clearEmpty = true }
         #expect(r.updated == 1)
         let mary = try f.contacts.show(id)
         #expect(mary.values[.firstName] == "Mary")
