@@ -12,6 +12,8 @@ public struct HeaderMap: Equatable, Sendable {
     /// cell of every row, so an array rather than a dictionary lookup.
     public private(set) var fieldPositions: [Int?] = []
     public var hasContactID: Bool { index[.contactID] != nil }
+    /// `export --with-status` columns: read-only, but an edit of them is named.
+    public var hasStatusColumns: Bool { index[.textStatus] != nil || index[.emailStatus] != nil }
 
     public struct Options: Equatable, Sendable {
         public var ignoreUnknownColumns = false

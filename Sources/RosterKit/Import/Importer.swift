@@ -231,6 +231,12 @@ public struct Importer {
                     let (n, one) = (run.rowsKeepingStoredValues, run.rowsKeepingStoredValues == 1)
                     readout.warnings.append("\(ReadoutText.count(n, "row")) with a Contact ID \(one ? "has" : "have") empty cells where the contact has a value; an empty cell keeps the stored value. To clear those values, \(request.mode == .merge ? "merge" : "import") the file again with --clear-empty (add --dry-run to see what it would change)")
                 }
+                if !run.statusEditsNotApplied.isEmpty {
+                    let rows = run.statusEditsNotApplied
+                    let shown = rows.prefix(10).map { "\($0.row) (\($0.id): \($0.edits.joined(separator: "; ")))" }.joined(separator: ", ")
+                        + (rows.count > 10 ? " and \(rows.count - 10) more" : "")
+                    readout.warnings.append("\(rows.count == 1 ? "row" : "rows") \(shown): the status cells were edited, but statuses are not merged. If the person asked, set each by hand: `roster unsubscribe ID --location \(location.name) --channel text|email --opt-out` for an opt-out, `roster subscribe ID --location \(location.name) --channel text|email` for renewed consent")
+                }
                 if !run.rowsWithLostCharacters.isEmpty {
                     let rows = run.rowsWithLostCharacters
                     let shown = rows.prefix(10).map { "\($0.row) (\($0.fields.joined(separator: ", ")))" }.joined(separator: ", ")
@@ -324,6 +330,8 @@ private struct Run {
     var duplicatesMatched = 0
     /// Merge rows whose empty cells kept stored values (`--clear-empty` clears them).
     var rowsKeepingStoredValues = 0
+    /// Merge rows whose Text Status or Email Status cells differ from the stored statuses.
+    var statusEditsNotApplied: [(row: Int, id: String, edits: [String])] = []
     /// Merge rows with cells that are stored values with characters the file lost
     /// (`LostCharacters`): the stored values were kept.
     var rowsWithLostCharacters: [(row: Int, fields: [String])] = []
@@ -558,6 +566,7 @@ private struct Run {
         }
         if parsed.keptStoredForEmptyCell { rowsKeepingStoredValues += 1 }
         if !parsed.keptStoredForLostCharacters.isEmpty { rowsWithLostCharacters.append((record.row, parsed.keptStoredForLostCharacters)) }
+        if normaliser.header.hasStatusColumns { try noteStatusEdits(record, contact: number, id: id) }
         if !changed.isEmpty {
             try tx.updateContact(number: number, values: values, at: at, operation: operation, before: stored.values)
             // Kept keys are in the index already; an index not read yet will read these.
@@ -606,6 +615,20 @@ private struct Run {
             readout.unchanged += 1
             plan(&readout, record.row, "unchanged", id, nil)
         }
+    }
+
+    /// An `export --with-status` file's Text Status or Email Status cell that differs from
+    /// the contact's status here: not applied (statuses change by consent, copy and by
+    /// hand), but named, as it may be a person's opt-out typed into the sheet.
+    mutating func noteStatusEdits(_ record: CSVRecord, contact: Int64, id: String) throws {
+        let cells = [(Channel.text, Column.textStatus), (.email, .emailStatus)].compactMap { channel, column in
+            let cell = Text.trim(normaliser.cell(record, column))
+            return cell.isEmpty ? nil : (channel, column, cell)
+        }
+        guard !cells.isEmpty, let here = try tx.memberships(contact: contact).first(where: { $0.locationID == location.id }) else { return }
+        let edits = cells.filter { channel, _, cell in cell.lowercased() != here.status(channel).rawValue }
+            .map { channel, column, cell in "\(column.header) \(cell), stored \(here.status(channel).rawValue)" }
+        if !edits.isEmpty { statusEditsNotApplied.append((record.row, id, edits)) }
     }
 
     /// "Dan Carter (CK930K7CBP)": the other contact, for the readout on the user's own terminal.

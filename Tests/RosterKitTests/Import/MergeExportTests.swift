@@ -672,6 +672,14 @@ import Testing
         #expect(r.unchanged == 3)
         #expect(r.warnings.contains { $0.contains("read-only") })
         #expect(try f.membership("Mary", "Nashua")?.text == .subscribed)
+        // Each edited status is named with its row, its contact and how to set it by hand;
+        // an export merged back as it is names none.
+        let mary = try f.contact(named: "Mary").id
+        let edit = try #require(r.warnings.first { $0.contains("statuses are not merged") })
+        #expect(edit.contains("rows 2 (\(mary): Text Status opted-out, stored subscribed; Email Status opted-out, stored subscribed)"), "\(edit)")
+        #expect(edit.contains("roster unsubscribe ID --location Nashua --channel text|email --opt-out"))
+        let asIs = try merge(f, text) { $0.again = true }
+        #expect(!asIs.warnings.contains { $0.contains("statuses are not merged") })
     }
 
     @Test func filters() throws {
