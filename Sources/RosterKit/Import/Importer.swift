@@ -667,7 +667,7 @@ private struct Run {
 }
 
 /// `--report FILE`: the failed rows with the file's own header and cells as given, plus a
-/// Reason column (the reason, then what to fix), so a person can fix and import it.
+/// Reason column (one of the six reasons), so a person can fix and import it.
 final class ReportWriter {
     private let writer: CSVWriter
     private let path: String
@@ -690,8 +690,9 @@ final class ReportWriter {
         while cells.count < width { cells.append("") }
         var extra = Array(record.fields.dropFirst(width))
         while extra.last?.isEmpty == true { extra.removeLast() }
-        var reason = "\(failure.reason.rawValue): \(failure.message)"
-        if !extra.isEmpty { reason += " (the row's extra cells are kept to the right of this column)" }
+        // SPEC 8: the Reason column holds the reason, one of the six, as `failures[].reason`
+        // does; what to fix is in the readout, by row.
+        let reason = failure.reason.rawValue
         if let reasonColumn { cells[reasonColumn] = reason } else { cells.append(reason) }
         try writer.write(row: cells + extra)
     }

@@ -170,7 +170,7 @@ public struct ReadoutText {
                     lines.append("  … \(Self.number(rest)) more: add --report FILE to write all \(Self.number(r.failed)) to a CSV you can fix and \(verb)")
                 }
             } else if let reportPath {
-                lines.append("  Written to \(reportPath) with a Reason column: fix the rows there and \(verb) that file.")
+                lines.append("  Written to \(reportPath) with a Reason column: fix the rows there (what to fix is above, by row) and \(verb) that file.")
             } else {
                 lines.append("  Add --report FILE to write " + (r.failed == 1 ? "this row" : "these \(r.failed) rows") + " to a CSV you can fix and \(verb).")
             }

@@ -682,7 +682,8 @@ import Testing
         let lines = report.split(separator: "\n")
         #expect(lines.first == "First Name,Last Name,Email,Date Of Birth,Reason")
         #expect(lines.count == 3)
-        #expect(lines[1].hasPrefix("Bad1,Lee,ann@example.com,,\"Invalid: First Name"))
+        #expect(lines[1] == "Bad1,Lee,ann@example.com,,Invalid")
+        #expect(lines[2] == "Cy,Oz,cy@example,13/13/1990,Invalid")
         let fixed = report.replacingOccurrences(of: "Bad1", with: "Ann").replacingOccurrences(of: "cy@example,13/13/1990", with: "cy@example.com,12/13/1990")
         let second = try f.importCSV(fixed)
         #expect((second.created, second.failed) == (2, 0))
@@ -709,8 +710,7 @@ import Testing
         #expect(r.failed == 1)
         let lines = try String(contentsOfFile: reportPath, encoding: .utf8).split(separator: "\n")
         #expect(lines.first == "First Name,Email,Notes,Reason")
-        #expect(lines.last?.hasPrefix("Ann,ann@example.com,allergic to penicillin,Invalid: ") == true)
-        #expect(lines.last?.hasSuffix("(the row's extra cells are kept to the right of this column),\" latex\"") == true)
+        #expect(lines.last == "Ann,ann@example.com,allergic to penicillin,Invalid,\" latex\"")
     }
 
     @Test func jsonReadoutHasTheSpecKeys() throws {

@@ -146,7 +146,7 @@ import Testing
                    fix: Contact ID C1 is not a contact
               Reasons:
                 Unknown Contact ID  the Contact ID is not one of this practice's contacts
-              Written to failed.csv with a Reason column: fix the rows there and merge that file.
+              Written to failed.csv with a Reason column: fix the rows there (what to fix is above, by row) and merge that file.
 
             """)
         let coloured = ReadoutText(colour: true).render(r)
