@@ -94,13 +94,13 @@ struct SubscribeCommand: ParsableCommand {
         try runReporting {
             let result = try Contacts(store: options.database.open()).setStatus(options.id, location: options.location, practice: options.practice,
                                                                                 channel: options.channel, status: .subscribed)
-            print(result.from == .subscribed ? "\(options.id): \(options.channel.rawValue) at \(options.location) was already subscribed."
-                                             : "\(options.id): \(options.channel.rawValue) at \(options.location) is now subscribed (was \(result.from.rawValue)).")
+            let what = "\(result.contactID): \(options.channel.rawValue) at \(result.location)"
+            print(result.from == .subscribed ? "\(what) was already subscribed." : "\(what) is now subscribed (was \(result.from.rawValue)).")
             if !result.movedFrom.isEmpty {
                 print("Texts from \(result.movedFrom.joined(separator: ", ")) turned off: a person gets texts from one location.")
             }
             if !result.optedOutElsewhere.isEmpty {
-                print("Note: they opted out of \(options.channel == .text ? "texts" : "emails") at \(ReadoutText.list(result.optedOutElsewhere)), which stays: subscribe only with their consent for \(options.location).")
+                print("Note: they opted out of \(options.channel == .text ? "texts" : "emails") at \(ReadoutText.list(result.optedOutElsewhere)), which stays: subscribe only with their consent for \(result.location).")
             }
         }
     }
@@ -126,7 +126,7 @@ struct UnsubscribeCommand: ParsableCommand {
             let status: Status = optOut ? .optedOut : .unsubscribed
             let result = try Contacts(store: options.database.open()).setStatus(options.id, location: options.location, practice: options.practice,
                                                                                 channel: options.channel, status: status)
-            let what = "\(options.id): \(options.channel.rawValue) at \(options.location)"
+            let what = "\(result.contactID): \(options.channel.rawValue) at \(result.location)"
             if result.from == .optedOut && status == .unsubscribed {
                 print("\(what) stays opted-out: that was the person's own choice, and only `roster subscribe` (their renewed consent) changes it.")
             } else if result.from == status {

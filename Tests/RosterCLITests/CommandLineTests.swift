@@ -91,7 +91,9 @@ import Testing
         #expect(locations.contains(["location": "Hudson", "text": "subscribed", "email": "unsubscribed"]))
         #expect(locations.contains(["location": "Nashua", "text": "unsubscribed", "email": "subscribed"]))
 
-        try cli.ok(["unsubscribe", id, "--location", "Nashua", "--channel", "email", "--opt-out"])
+        // The ID and location as typed (lower case) are answered as stored.
+        let optedOut = try cli.ok(["unsubscribe", id.lowercased(), "--location", "nashua", "--channel", "email", "--opt-out"]).stdout
+        #expect(optedOut == "\(id): email at Nashua is now opted-out (was subscribed).\n", "\(optedOut)")
         try cli.ok(["subscribe", id, "--location", "Nashua", "--channel", "text"])
         let after = try cli.json(["show", id, "--json"])["locations"] as? [[String: String]] ?? []
         #expect(after.contains(["location": "Nashua", "text": "subscribed", "email": "opted-out"]))
@@ -124,20 +126,33 @@ import Testing
 
         let history = try cli.ok(["history"]).stdout
         #expect(history.contains("import") && history.contains("merge"))
-        // Nashua's history: its imports, the merge, and the copy and the move out of it.
+        // Nashua's history: its imports and the merge (SPEC 9); --all adds the copy and the
+        // move out of it.
         let nashua = try cli.ok(["history", "--location", "Nashua"]).stdout.split(separator: "\n")
-        #expect(nashua.count == 6)  // header + 5
-        #expect(nashua.filter { $0.contains("Nashua → Salem") }.count == 2)
-        // Every entry has every key of SPEC 10, null when it has no value (a copy has no file).
-        let entries = try JSONSerialization.jsonObject(with: Data(try cli.ok(["history", "--json"]).stdout.utf8)) as? [[String: Any]] ?? []
-        #expect(entries.count == 6)
-        for entry in entries {
+        #expect(nashua.count == 4)  // header + 3
+        #expect(!nashua.contains { $0.contains("Nashua → Salem") })
+        let nashuaAll = try cli.ok(["history", "--location", "Nashua", "--all"]).stdout.split(separator: "\n")
+        #expect(nashuaAll.count == 6)  // header + 5
+        #expect(nashuaAll.filter { $0.contains("Nashua → Salem") }.count == 2)
+        // Every entry has every key of SPEC 10, null when it has no value (a copy has no file),
+        // and its counts once more as one object.
+        func entries(_ arguments: [String]) throws -> [[String: Any]] {
+            try JSONSerialization.jsonObject(with: Data(try cli.ok(["history", "--json"] + arguments).stdout.utf8)) as? [[String: Any]] ?? []
+        }
+        let all = try entries(["--all"])
+        let importsAndMerges = try entries([])
+        #expect(importsAndMerges.map { $0["id"] as? Int } == all.filter { ["import", "merge"].contains($0["kind"] as? String) }.map { $0["id"] as? Int })
+        #expect(importsAndMerges.count == 4 && Set(importsAndMerges.map { $0["kind"] as? String }) == ["import", "merge"])
+        #expect(all.count == 6)
+        for entry in all {
             for key in ["id", "kind", "file", "sha256", "location", "at", "consent", "rows", "created", "updated", "copied",
-                        "unchanged", "skipped", "failed"] {
+                        "unchanged", "skipped", "failed", "counts"] {
                 #expect(entry[key] != nil, "\(key) in \(entry["kind"] ?? "?")")
             }
+            let counts = entry["counts"] as? [String: Int]
+            #expect(counts?["rows"] == entry["rows"] as? Int && counts?["created"] == entry["created"] as? Int && counts?.count == 7)
         }
-        #expect(entries.last?["file"] is NSNull && entries.last?["from"] as? String == "Nashua")
+        #expect(all.last?["file"] is NSNull && all.last?["from"] as? String == "Nashua")
         if sqlite3Available { #expect(try cli.integrity() == "ok") }
     }
 

@@ -174,7 +174,11 @@ public struct Contacts {
 
     /// Sets one status by hand. `subscribe` is the person's renewed consent: the only
     /// thing that lifts an opt-out (SPEC 1).
-    public func setStatus(_ id: String, location: String, practice: String?, channel: Channel, status: Status) throws -> TextRule.StatusSet {
+    /// What `setStatus` did, with the contact's ID and the location's name as stored (the
+    /// user may have typed `c7km…` and `nashua`).
+    public typealias StatusSetByHand = (from: Status, movedFrom: [String], optedOutElsewhere: [String], contactID: String, location: String)
+
+    public func setStatus(_ id: String, location: String, practice: String?, channel: Channel, status: Status) throws -> StatusSetByHand {
         let loc = try store.location(named: location, practice: practice)
         let at = Clock.timestamp(clock.now())
         return try store.write(commit: true) { tx in
@@ -194,8 +198,9 @@ public struct Contacts {
             case .unsubscribed: "unsubscribed by hand"
             case .optedOut: "opted out by the person's choice"
             }
-            return try TextRule.setStatus(tx, contact: number, location: loc, channel: channel, status: status,
-                                          reason: reason, operation: nil, at: at)
+            let set = try TextRule.setStatus(tx, contact: number, location: loc, channel: channel, status: status,
+                                             reason: reason, operation: nil, at: at)
+            return (set.from, set.movedFrom, set.optedOutElsewhere, canonical, loc.name)
         }
     }
 }

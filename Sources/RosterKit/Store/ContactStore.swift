@@ -54,7 +54,16 @@ public struct OperationRecord: Equatable, Sendable, Codable {
             try c.encode(value, forKey: key)
         }
         try c.encode(undoneBy, forKey: .undoneBy)
+        // SPEC 10 lists "counts" among the keys: the same counts again, as one object.
+        var outer = encoder.container(keyedBy: CountsKey.self)
+        var counts = outer.nestedContainer(keyedBy: CodingKeys.self, forKey: .counts)
+        for (key, value) in [(CodingKeys.rows, rows), (.created, created), (.updated, updated), (.copied, copied),
+                             (.unchanged, unchanged), (.skipped, skipped), (.failed, failed)] {
+            try counts.encode(value, forKey: key)
+        }
     }
+
+    private enum CountsKey: String, CodingKey { case counts }
 }
 
 /// Counts of one finished operation, recorded in history.
@@ -147,7 +156,7 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         case .diskFull:
             "the disk is full: nothing was written. Free some space and run the command again"
         case .sameFile(let at, let location, let file, let history, let kind):
-            "a file with exactly the same contents (\(file), history #\(history)) was already \(kind == "merge" ? "merged" : "imported") into \(location) on \(Clock.local(at)): its people are in \(location) already, so importing it again would create no one (its rows would be skipped, or fail as before, unless contacts changed since). Add --again to import it anyway"
+            "a file with exactly the same contents (\(file), history #\(history)) was already \(kind == "merge" ? "merged" : "imported") into \(location) on \(Clock.local(at)): running it again would decide its rows as before (those now in \(location) are skipped, and failed rows fail again) unless contacts changed since. `roster history` shows what that run did; add --again to import it anyway"
         case .unsupportedDatabase(let what):
             what
         }
