@@ -12,6 +12,9 @@ public struct CSVRecord: Equatable, Sendable {
     /// Fields beyond those kept (`maxFields`) that were not empty. The reader throws
     /// `FileError.tooManyColumns` at the first such field, so a record it returns has 0.
     public var droppedNonEmptyFields = 0
+    /// Indexes of quoted fields with a line break inside: a note over several lines, or a
+    /// stray opening quote that took in the rows after it (`RowNormaliser` tells them apart).
+    public var multilineFields: Set<Int> = []
 
     public var isBlank: Bool {
         droppedNonEmptyFields == 0 && overlongFields.isEmpty
@@ -88,6 +91,9 @@ public final class CSVReader {
         /// Where the field's quoted text ended (-1: not yet).
         var closedAt = -1
         var textAfterQuote: Set<Int> = []
+        /// The field being read has a line break inside its quotes.
+        var lineBreakInQuotes = false
+        var multiline: Set<Int> = []
 
         mutating func closeQuote() {
             inQuotes = false
@@ -113,6 +119,10 @@ public final class CSVReader {
         /// Ends the field whose last bytes are `run`.
         mutating func endField(_ run: UnsafeBufferPointer<UInt8>) throws {
             if fieldWasQuoted && hasTextAfterQuote(run) { textAfterQuote.insert(fields.count) }
+            if lineBreakInQuotes {
+                multiline.insert(fields.count)
+                lineBreakInQuotes = false
+            }
             closedAt = -1
             if fields.count < maxFields {
                 if field.isEmpty {
@@ -151,7 +161,7 @@ public final class CSVReader {
             nextRow += 1
             lastFieldCount = r.fields.count
             return CSVRecord(row: startRow, fields: r.fields, overlongFields: r.overlong, textAfterClosingQuote: r.textAfterQuote,
-                             droppedNonEmptyFields: r.dropped)
+                             droppedNonEmptyFields: r.dropped, multilineFields: r.multiline)
         }
 
         while true {
@@ -172,7 +182,14 @@ public final class CSVReader {
                     if r.inQuotes {
                         // Up to the next quote: the cell's text, line breaks included.
                         let start = i
-                        while i < end && buffer[i] != quote { i += 1 }
+                        var lineBreak = false
+                        while i < end {
+                            let b = buffer[i]
+                            if b == quote { break }
+                            if b == lf || b == cr { lineBreak = true }
+                            i += 1
+                        }
+                        if lineBreak { r.lineBreakInQuotes = true }
                         r.append(UnsafeBufferPointer(rebasing: buffer[start..<i]))
                         if i == end { return .needMore }
                         i += 1

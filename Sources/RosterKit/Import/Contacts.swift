@@ -99,10 +99,13 @@ public struct Contacts {
 
     /// Resolves IDs to contact numbers of `practiceID`, refusing any other (never saying
     /// whether it exists elsewhere).
-    private func numbers(_ ids: [String], practiceID: Int64, _ tx: any ContactTransaction) throws -> [(String, Int64)] {
+    /// `practice` (the name of `practiceID`'s practice, where the database holds several) is
+    /// named when an ID is not found: it tells a user who gave a location of another practice
+    /// where the mistake is, and says nothing of other practices' contacts.
+    private func numbers(_ ids: [String], practiceID: Int64, named practice: String?, _ tx: any ContactTransaction) throws -> [(String, Int64)] {
         try ids.map { id in
             guard let n = store.idCodec.decode(id), try tx.contact(number: n, practiceID: practiceID) != nil else {
-                throw StoreError.contactNotFound(Text.trim(id))
+                throw StoreError.contactNotFound(Text.trim(id), practice: practice)
             }
             return (store.idCodec.encode(n), n)
         }
@@ -119,6 +122,7 @@ public struct Contacts {
         guard source.id != target.id else {
             throw ImportError.invalidOption("--from and --to name the same location (\(source.name)): name two locations")
         }
+        let practiceNamed = try store.practices().count > 1 ? source.practiceName : nil
         let at = Clock.timestamp(clock.now())
         return try store.write(commit: !dryRun) { tx in
             let operation = try tx.beginOperation(kind: move ? "move" : "copy", practiceID: source.practiceID, location: target.id,
@@ -126,7 +130,7 @@ public struct Contacts {
             // An ID given twice (or spelt two ways) is one contact, copied once: a second
             // pass would count them as already there, or, moved, as not in A any more.
             var seen = Set<Int64>()
-            let chosen: [(String, Int64)] = try (ids.map { try numbers($0, practiceID: source.practiceID, tx) }
+            let chosen: [(String, Int64)] = try (ids.map { try numbers($0, practiceID: source.practiceID, named: practiceNamed, tx) }
                 ?? tx.contactNumbers(location: source.id).map { (store.idCodec.encode($0), $0) })
                 .filter { seen.insert($0.1).inserted }
             var readout = CopyReadout(from: source.name, to: target.name)
@@ -172,17 +176,18 @@ public struct Contacts {
         }
     }
 
-    /// Sets one status by hand. `subscribe` is the person's renewed consent: the only
-    /// thing that lifts an opt-out (SPEC 1).
     /// What `setStatus` did, with the contact's ID and the location's name as stored (the
     /// user may have typed `c7km…` and `nashua`).
     public typealias StatusSetByHand = (from: Status, movedFrom: [String], optedOutElsewhere: [String], contactID: String, location: String)
 
+    /// Sets one status by hand. `subscribe` is the person's renewed consent: the only
+    /// thing that lifts an opt-out (SPEC 1).
     public func setStatus(_ id: String, location: String, practice: String?, channel: Channel, status: Status) throws -> StatusSetByHand {
         let loc = try store.location(named: location, practice: practice)
+        let practiceNamed = try store.practices().count > 1 ? loc.practiceName : nil
         let at = Clock.timestamp(clock.now())
         return try store.write(commit: true) { tx in
-            let (canonical, number) = try numbers([id], practiceID: loc.practiceID, tx)[0]
+            let (canonical, number) = try numbers([id], practiceID: loc.practiceID, named: practiceNamed, tx)[0]
             guard try tx.memberships(contact: number).contains(where: { $0.locationID == loc.id }) else {
                 throw StoreError.notInLocation(contact: canonical, location: loc.name)
             }

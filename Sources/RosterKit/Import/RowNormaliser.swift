@@ -64,6 +64,16 @@ public struct RowNormaliser: Sendable {
             result.problems.append(Problem(field: nil, message: "has a value in column \(position + 1), which has no header: name the column or clear it"))
         }
 
+        // A stray opening quote (`"Said she would call`) runs on to the next quote in the
+        // file, taking in the rows between as one cell: said, never stored as a note.
+        for position in record.multilineFields.sorted() where position < record.fields.count {
+            let taken = Self.linesReadingLikeRows(record.fields[position], columns: header.columns.count)
+            guard taken.rowLike > 0 else { continue }
+            let name = position < header.headers.count && !Text.trim(header.headers[position]).isEmpty
+                ? Text.trim(header.headers[position]) : "column \(position + 1)"
+            result.problems.append(Problem(field: name, message: "\(name) opens a quote (\") that runs over \(taken.lines) lines, \(taken.rowLike) of which read like rows of this file: a quote at the start of the cell that was never closed took in the rows after it (they were not imported). Remove that quote, or close it where the cell ends, and import the file again"))
+        }
+
         var values = base ?? ContactValues()
         /// The field's cell as given, nil when the file has no such column (or the cell is
         /// far too long, which is a problem of its own).
@@ -200,6 +210,27 @@ public struct RowNormaliser: Sendable {
         }
         result.values = values
         return result
+    }
+
+    /// The lines of a quoted cell, and how many after its first have a separator (comma,
+    /// semicolon or tab) for every column of a header of four or more: other rows of the
+    /// file, not a note's lines.
+    static func linesReadingLikeRows(_ cell: String, columns: Int) -> (lines: Int, rowLike: Int) {
+        let lines = cell.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "\r\n" })
+        guard columns >= 4 else { return (lines.count, 0) }
+        let rowLike = lines.dropFirst().filter { line in
+            var commas = 0, semicolons = 0, tabs = 0
+            for b in line.utf8 {
+                switch b {
+                case UInt8(ascii: ","): commas += 1
+                case UInt8(ascii: ";"): semicolons += 1
+                case UInt8(ascii: "\t"): tabs += 1
+                default: break
+                }
+            }
+            return max(commas, semicolons, tabs) >= columns - 1
+        }.count
+        return (lines.count, rowLike)
     }
 
     /// A merge row whose State, Country and Postal Code are the stored ones (an exported row

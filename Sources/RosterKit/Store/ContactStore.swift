@@ -115,7 +115,12 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case locationExists(String, practice: String)
     case unknownLocation(String, known: [String])
     case noPractices
-    case contactNotFound(String)
+    /// `practice`: where it was looked for, when only one practice was (never where else
+    /// it exists, SPEC 5).
+    case contactNotFound(String, practice: String? = nil)
+    /// A location of another practice named where one of this practice was meant (`copy`
+    /// into it): contacts never cross practices. Place names are not PHI.
+    case locationOfAnotherPractice(String, practice: String, meant: String)
     case notInLocation(contact: String, location: String)
     /// `subscribe` on a channel the contact has no phone (email) for.
     case cannotReach(contact: String, channel: Channel)
@@ -141,8 +146,10 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
                 + (known.isEmpty ? "; add one with `roster location add NAME --practice P`" : "")
         case .noPractices:
             "there are no practices yet: add one with `roster practice add NAME --owner \"FULL NAME\"`"
-        case .contactNotFound(let id):
-            "Unknown Contact ID \(id): no contact has this ID; check it for a mistyped or missing character (`roster find` looks contacts up by name, email or phone)"
+        case .contactNotFound(let id, let practice):
+            "Unknown Contact ID \(id): no contact \(practice.map { "of \($0) " } ?? "")has this ID; check it for a mistyped or missing character (`roster find` looks contacts up by name, email or phone)"
+        case .locationOfAnotherPractice(let name, let practice, let meant):
+            "\(name) is a location of \(practice), not of \(meant): contacts never cross practices (`roster location list` lists each practice's locations)"
         case .notInLocation(let id, let location):
             "contact \(id) is not in \(location): `roster show \(id)` lists its locations"
         case .cannotReach(let id, let channel):

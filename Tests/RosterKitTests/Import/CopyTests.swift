@@ -144,12 +144,15 @@ import Testing
         _ = try f.store.addPractice(name: "Other PT", details: PracticeDetails(), at: "2026-11-25T12:00:00Z")
         _ = try f.store.addLocation(name: "Elsewhere", practice: "Other PT", at: "2026-11-25T12:00:00Z")
         let mary = try f.contact(named: "Mary").id
-        #expect(throws: StoreError.contactNotFound(mary)) {
+        // Looked for in the practice of Elsewhere, which is named; where Mary is, is not.
+        #expect(throws: StoreError.contactNotFound(mary, practice: "Other PT")) {
             try f.contacts.setStatus(mary, location: "Elsewhere", practice: nil, channel: .text, status: .subscribed)
         }
-        #expect(throws: (any Error).self) {
+        #expect(throws: StoreError.locationOfAnotherPractice("Elsewhere", practice: "Other PT", meant: f.practice)) {
             try f.contacts.copy(from: "Nashua", to: "Elsewhere", practice: nil, ids: [mary], move: false)
         }
+        #expect(StoreError.locationOfAnotherPractice("Elsewhere", practice: "Other PT", meant: f.practice).description
+            .contains("contacts never cross practices"))
         #expect(try f.contact(named: "Mary").memberships.count == 1)
         #expect(throws: StoreError.contactNotFound(mary)) { try f.contacts.show(mary, practice: "Other PT") }
         #expect(try f.contacts.find("mary", practice: "Other PT").isEmpty)

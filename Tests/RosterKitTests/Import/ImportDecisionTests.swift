@@ -701,6 +701,25 @@ import Testing
         #expect(ann.values[.insuranceCarrier] == "=x" && ann.values[.notes] == "'tis fine")
     }
 
+    /// A stray opening quote runs to the next quote in the file, taking in the rows between
+    /// as one Notes cell: that row is Invalid and says so, and no one's details are stored
+    /// in another's Notes. A note over several lines, commas and all, is a note.
+    @Test func aStrayQuoteThatTakesInRowsIsInvalid() throws {
+        let f = try Fixture()
+        var rows = [TemplateField.headerLine, "Ann,Lee,,ann@example.com,,,,,,,,,,,,,\"Said she would call"]
+        for name in ["Bo", "Cy", "Di", "Ed"] { rows.append("\(name),Lee,,\(name.lowercased())@example.com,,,,,,,,,,,,,") }
+        rows.append("Flo,Lee,,flo@example.com,,,,,,,,,,,,,height 5'10\"")
+        rows.append("Gus,Lee,,gus@example.com,,,,,,,,,,,,,\"Knee, hip and back pain,\nworse, mornings, after runs\"")
+        rows.append("Hal,Lee,,hal@example.com,,,,,,,,,,,,,")
+        let r = try f.importCSV(rows.joined(separator: "\n") + "\n")
+        #expect((r.rows, r.created, r.failed) == (3, 2, 1))
+        let failure = try #require(r.failures.first)
+        #expect(failure.row == 2 && failure.field == "Notes" && failure.reason == .invalid)
+        #expect(failure.message.contains("runs over 6 lines, 5 of which read like rows"), "\(failure.message)")
+        #expect(!(try f.snapshot()["contact"] ?? []).joined().contains("bo@example.com"))
+        #expect(try f.contact(named: "Gus").values[.notes] == "Knee, hip and back pain,\nworse, mornings, after runs")
+    }
+
     /// A row split by an unquoted comma keeps every cell in the report: the extra ones
     /// after the Reason, so fixing the row loses nothing of what the file held.
     @Test func theReportKeepsARowsExtraCells() throws {
