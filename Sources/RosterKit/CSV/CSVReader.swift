@@ -9,8 +9,8 @@ public struct CSVRecord: Equatable, Sendable {
     /// Indexes of quoted fields with text after their closing quote (`"Carol"x`): not RFC
     /// 4180, and read as one cell (`Carolx`) only to say which cell to fix.
     public var textAfterClosingQuote: Set<Int> = []
-    /// Fields beyond those kept (`maxFields`) that were not empty. The reader throws
-    /// `FileError.tooManyColumns` at the first such field, so a record it returns has 0.
+    /// Non-empty fields past those kept (`CSVReader.keptFields`): counted, not kept. Past
+    /// `maxFields` the reader throws `FileError.tooManyColumns` instead.
     public var droppedNonEmptyFields = 0
     /// Indexes of quoted fields with a line break inside: a note over several lines, or a
     /// stray opening quote that took in the rows after it (`RowNormaliser` tells them apart).
@@ -43,6 +43,10 @@ public final class CSVReader {
     private var lastFieldCount = 0
 
     public static let defaultFieldByteLimit = 256 * 1024
+    /// How many fields of a record are kept; the rest are counted (`droppedNonEmptyFields`).
+    /// Once the header is read, its width and a margin: a row of 100,000 cells of 20 KB
+    /// then costs what its first cells do, not 2 GB.
+    public var keptFields = Int.max
 
     public init(path: String, encoding: SourceEncoding, delimiter: UInt8 = UInt8(ascii: ","),
                 fieldByteLimit: Int = CSVReader.defaultFieldByteLimit, maxFields: Int = 200_000) throws {
@@ -54,6 +58,10 @@ public final class CSVReader {
         self.delimiter = delimiter
         decoded.reserveCapacity(ChunkedFile.chunkSize * 2)
     }
+
+    /// The record just read is not a row a spreadsheet shows (Excel's `sep=` line): the
+    /// rows after it are numbered as if it were not there.
+    public func uncountRow() { nextRow -= 1 }
 
     /// Opens `path` after scanning it for its encoding.
     public convenience init(path: String) throws {
@@ -81,11 +89,13 @@ public final class CSVReader {
     /// capturing local variables, so the compiler checks exclusive access statically (the
     /// captured-variable form costs a runtime check per access: half the reader's time).
     private struct Builder {
-        let limit: Int, maxFields: Int
+        let limit: Int, maxFields: Int, keptFields: Int
         var fields: [String] = []
         var field: [UInt8] = []
         var overlong: Set<Int> = []
         var dropped = 0
+        /// Fields past `keptFields`, empty or not: counted, never kept.
+        var skipped = 0
         var inQuotes = false
         var fieldWasQuoted = false
         /// Where the field's quoted text ended (-1: not yet).
@@ -124,7 +134,8 @@ public final class CSVReader {
                 lineBreakInQuotes = false
             }
             closedAt = -1
-            if fields.count < maxFields {
+            let position = fields.count + skipped
+            if position < maxFields && fields.count < keptFields {
                 if field.isEmpty {
                     if run.count > limit { overlong.insert(fields.count) }
                     fields.append(String(decoding: UnsafeBufferPointer(rebasing: run.prefix(limit)), as: UTF8.self))
@@ -134,10 +145,15 @@ public final class CSVReader {
                     fields.append(String(decoding: field.prefix(limit), as: UTF8.self))
                     field.removeAll(keepingCapacity: true)
                 }
-            } else if !field.isEmpty || !run.isEmpty {
-                // Refused at once, wherever the row ends: no reading the rest of a huge line.
-                dropped += 1
-                throw FileError.tooManyColumns(count: fields.count + dropped, limit: maxFields)
+            } else {
+                let empty = field.isEmpty && run.isEmpty
+                field.removeAll(keepingCapacity: true)
+                skipped += 1
+                if !empty {
+                    dropped += 1
+                    // Refused at once, wherever the row ends: no reading the rest of a huge line.
+                    if position >= maxFields { throw FileError.tooManyColumns(count: position + 1, limit: maxFields) }
+                }
             }
             fieldWasQuoted = false
         }
@@ -150,7 +166,7 @@ public final class CSVReader {
     /// field that is one run becomes its String straight from the buffer. One pass over the
     /// buffer runs until the record ends or the buffer does.
     public func next() throws -> CSVRecord? {
-        var r = Builder(limit: fieldByteLimit, maxFields: maxFields)
+        var r = Builder(limit: fieldByteLimit, maxFields: maxFields, keptFields: keptFields)
         r.fields.reserveCapacity(lastFieldCount)
         var sawAnything = false
         let startRow = nextRow

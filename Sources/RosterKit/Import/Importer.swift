@@ -83,15 +83,23 @@ public struct Importer {
         // Text" and "Text (Tab delimited)" put tabs there. A header of one cell holding one
         // of them is read again with it.
         var separator: (byte: UInt8, what: String)?
-        if headerRecord.fields.count == 1 {
+        // Excel's `sep=;` first line names the separator, and Excel shows it as no row.
+        if let byte = Self.excelSeparator(headerRecord) {
+            separator = (byte, "\(byte == UInt8(ascii: "\t") ? "tabs" : "\"\(UnicodeScalar(byte))\""), as its first line (sep=) says")
+            reader = try CSVReader(path: request.path, encoding: fingerprint.encoding, delimiter: byte)
+            _ = try firstNonBlank(reader)
+            reader.uncountRow()
+            guard let record = try firstNonBlank(reader) else { throw ImportError.noHeader }
+            headerRecord = record
+        } else if headerRecord.fields.count == 1 {
             separator = [(UInt8(ascii: "\t"), "tabs (as a spreadsheet saves \"Unicode Text\" or \"Text (Tab delimited)\")"),
                          (UInt8(ascii: ";"), "semicolons (as a European-locale spreadsheet saves CSV)")]
                 .first { headerRecord.fields[0].utf8.contains($0.0) }.map { (byte: $0.0, what: $0.1) }
-        }
-        if let separator {
-            reader = try CSVReader(path: request.path, encoding: fingerprint.encoding, delimiter: separator.byte)
-            guard let record = try firstNonBlank(reader) else { throw ImportError.noHeader }
-            headerRecord = record
+            if let separator {
+                reader = try CSVReader(path: request.path, encoding: fingerprint.encoding, delimiter: separator.byte)
+                guard let record = try firstNonBlank(reader) else { throw ImportError.noHeader }
+                headerRecord = record
+            }
         }
         var headerOptions = request.headerOptions
         headerOptions.updatesOnly = request.mode == .merge
@@ -126,6 +134,8 @@ public struct Importer {
         let normaliser = RowNormaliser(header: header, today: Clock.today(now), defaultCountry: request.defaultCountry,
                                        readAsWindows1252: fingerprint.encoding == .windows1252)
         let (maxRows, importing) = (request.maxRows, request.mode == .importRows && normalisesAhead)
+        // A row's cells past the header are kept only for the report, and only so many.
+        reader.keptFields = headerRecord.fields.count + 64
         let feed = RecordFeed<PreparedRow>(reader: reader) { record, count in
             // An import row's values need no store; a merge row's start from the stored contact.
             guard importing, count <= maxRows, Text.trim(normaliser.cell(record, .contactID)).isEmpty else { return nil }
@@ -273,6 +283,15 @@ public struct Importer {
         var sa = stat(), sb = stat()
         guard stat(a, &sa) == 0, stat(b, &sb) == 0 else { return false }
         return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino
+    }
+
+    /// The separator a first line `sep=;` (or `sep=,`, `sep=<tab>`) names, as Excel writes
+    /// and reads it; nil for any other first line.
+    static func excelSeparator(_ record: CSVRecord) -> UInt8? {
+        let line = record.fields.joined(separator: ",")
+        guard line.utf8.count == 5, line.lowercased().hasPrefix("sep="), let byte = line.utf8.last,
+              [UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "\t"), UInt8(ascii: "|")].contains(byte) else { return nil }
+        return byte
     }
 
     private func firstNonBlank(_ reader: CSVReader) throws -> CSVRecord? {

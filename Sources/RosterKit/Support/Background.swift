@@ -82,6 +82,8 @@ final class RecordFeed<Prepared: Sendable>: @unchecked Sendable {
     private var cancelled = false
     private static var batchSize: Int { 256 }
     private static var batchesAhead: Int { 8 }
+    /// At most this much of the file per batch (a batch of a typical list is some 40 KB).
+    private static var batchBytes: Int { 4 << 20 }
 
     /// `prepare` is given each non-blank record and its count among them (1 for the first).
     init(reader: CSVReader, prepare: @escaping @Sendable (CSVRecord, Int) -> Prepared?) {
@@ -89,15 +91,18 @@ final class RecordFeed<Prepared: Sendable>: @unchecked Sendable {
         let thread = Thread { [self] in
             var batch = Batch()
             var count = 0
+            var batchStart = reader.bytesRead
             do {
                 while let record = try reader.next() {
                     if record.isBlank { continue }
                     count += 1
                     batch.items.append(Item(record: record, count: count, prepared: prepare(record, count)))
-                    if batch.items.count == Self.batchSize {
+                    // Rows of huge cells end a batch early: read-ahead is bounded in bytes too.
+                    if batch.items.count == Self.batchSize || reader.bytesRead - batchStart >= Self.batchBytes {
                         batch.bytesRead = reader.bytesRead
                         guard put(batch) else { return }
                         batch = Batch()
+                        batchStart = reader.bytesRead
                         freeSpent()
                     }
                 }

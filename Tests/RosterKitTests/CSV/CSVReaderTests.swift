@@ -241,6 +241,27 @@ import Testing
         #expect(csvFields(records) == [["a", "b", "c", "d", "e"], ["f"]])
     }
 
+    /// Past `keptFields` a record's cells are counted, not kept: a row of 100,000 wide cells
+    /// costs what its kept cells do. `maxFields` still refuses the file.
+    @Test func fieldsPastThoseKeptAreCountedNotKept() throws {
+        let scratch = Scratch()
+        let wide = String(repeating: "x", count: 1000)
+        let row = (0..<5_000).map { $0 % 2 == 0 ? wide : "" }.joined(separator: ",")
+        let path = scratch.file("in.csv", bytes: Array("a,b,c\n\(row)\nd,e\n".utf8))
+        let reader = try CSVReader(path: path, encoding: .utf8)
+        reader.keptFields = 4
+        var records: [CSVRecord] = []
+        while let record = try reader.next() { records.append(record) }
+        #expect(records.map(\.fields.count) == [3, 4, 2])
+        #expect(records[1].fields == [wide, "", wide, ""])
+        #expect(records[1].droppedNonEmptyFields == 2_498)
+        #expect(records[2].fields == ["d", "e"] && records[2].droppedNonEmptyFields == 0)
+        let capped = try CSVReader(path: path, encoding: .utf8, maxFields: 100)
+        capped.keptFields = 4
+        _ = try capped.next()
+        #expect(throws: FileError.self) { try capped.next() }
+    }
+
     @Test func blankMeansSpacesAndTabsOnly() throws {
         let records = try csvRead(text: "a,b\n \t, \n\u{A0},\n\"\",\"  \"\n")
         #expect(records.map { $0.isBlank } == [false, true, false, true])

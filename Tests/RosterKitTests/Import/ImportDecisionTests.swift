@@ -619,6 +619,19 @@ import Testing
 }
 
 @Suite struct ImportFileShapeTests {
+    /// Excel's `sep=` first line names the separator and is no row of the sheet: the header
+    /// after it is row 1, as Excel shows the file.
+    @Test(arguments: ["sep=;\nFirst Name;Email\nAnn;ann@example.com\nBad1;b@example.com\n",
+                      "sep=,\r\nFirst Name,Email\r\nAnn,ann@example.com\r\nBad1,b@example.com\r\n",
+                      "SEP=\t\nFirst Name\tEmail\nAnn\tann@example.com\nBad1\tb@example.com\n"])
+    func anExcelSeparatorLineIsHonoured(file: String) throws {
+        let f = try Fixture()
+        let r = try f.importCSV(file)
+        #expect((r.created, r.failed) == (1, 1))
+        #expect(r.failures.first?.row == 3 && r.failures.first?.field == "First Name")
+        #expect(r.warnings.contains { $0.contains("as its first line (sep=) says") })
+    }
+
     @Test func semicolonSeparatedFilesAreRead() throws {
         let f = try Fixture()
         let r = try f.importCSV("First Name;Last Name;Email\nMary;Smith;mary@example.com\n\"Ann, Jr\";Lee;ann@example.com\n")
