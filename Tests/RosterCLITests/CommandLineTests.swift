@@ -94,7 +94,7 @@ import Testing
         // The ID and location as typed (lower case) are answered as stored.
         let optedOut = try cli.ok(["unsubscribe", id.lowercased(), "--location", "nashua", "--channel", "email", "--opt-out"]).stdout
         #expect(optedOut == "\(id): email at Nashua is now opted-out (was subscribed).\n", "\(optedOut)")
-        try cli.ok(["subscribe", id, "--location", "Nashua", "--channel", "text"])
+        try cli.ok(["subscribe", id, "--location", "Nashua", "--channel", "TEXT"])   // option values in any case
         let after = try cli.json(["show", id, "--json"])["locations"] as? [[String: String]] ?? []
         #expect(after.contains(["location": "Nashua", "text": "subscribed", "email": "opted-out"]))
         #expect(after.contains(["location": "Hudson", "text": "unsubscribed", "email": "unsubscribed"]))
@@ -186,6 +186,18 @@ import Testing
         for path in [db, db + "-wal", db + "-shm", cli.path("r.csv"), cli.path("e.csv")] where FileManager.default.fileExists(atPath: path) {
             #expect(cli.mode(path) == 0o600, "\(path)")
         }
+    }
+
+    /// A country option takes what a Country cell takes.
+    @Test func defaultCountryTakesAnySpellingOfTheCountry() throws {
+        let cli = CLI()
+        try cli.setUpPractice()
+        let file = cli.file("c.csv", "First Name,Email\nAnn,ann@example.com\n")
+        for spelling in ["Canada", "ca", "CA"] {
+            let r = try cli.json(["import", file, "--location", "Nashua", "--consent", "email", "--default-country", spelling, "--dry-run", "--json"])
+            #expect((r["corrections"] as? [[String: Any]])?.first?["to"] as? String == "CA", "\(spelling)")
+        }
+        #expect(try cli.run(["import", file, "--location", "Nashua", "--consent", "email", "--default-country", "Mexico"]).status != 0)
     }
 
     @Test func fileLevelErrorsExitNonZeroAndWriteNothing() throws {

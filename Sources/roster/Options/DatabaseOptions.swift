@@ -70,11 +70,17 @@ func parseConsent(_ raw: String) throws -> Consent {
     return consent
 }
 
-extension Channel: ExpressibleByArgument {}
-extension Status: ExpressibleByArgument {}
+// Option values in any case (`--channel TEXT`), as `--consent EMAIL` is; a country in any
+// spelling a Country cell takes (`--default-country USA`, `Canada`).
+extension Channel: ExpressibleByArgument {
+    public init?(argument: String) { self.init(rawValue: argument.trimmingCharacters(in: .whitespaces).lowercased()) }
+}
+extension Status: ExpressibleByArgument {
+    public init?(argument: String) { self.init(rawValue: argument.trimmingCharacters(in: .whitespaces).lowercased()) }
+}
 extension Country: ExpressibleByArgument {
     public init?(argument: String) {
-        guard let value = Country(rawValue: argument.uppercased()) else { return nil }
+        guard let code = Country.normalise(argument.trimmingCharacters(in: .whitespaces)).value, let value = Country(rawValue: code) else { return nil }
         self = value
     }
 }
