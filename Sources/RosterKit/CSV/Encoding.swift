@@ -36,7 +36,7 @@ public enum FileError: Error, Equatable, CustomStringConvertible {
         case .invalidUTF16(let row):
             "the file says it is UTF-16 but row \(row) is not valid UTF-16: export it again as CSV UTF-8"
         case .unbalancedQuote(let row):
-            "row \(row) opens a quoted cell that is never closed, so the rest of the file would be read into one cell: fix the quote in row \(row) and import again"
+            "row \(row) opens a quoted cell that is never closed, so the rest of the file would be read into one cell: fix the quote in row \(row) and try again"
         case .notText(let format?):
             "this is \(format), not a CSV file: open it in its program, save or export it as CSV UTF-8, and import that file"
         case .notText(nil):

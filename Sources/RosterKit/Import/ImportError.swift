@@ -25,18 +25,18 @@ public enum ImportError: Error, Equatable, CustomStringConvertible {
             return "the file has no header row: the first row must name the columns (`roster template` prints them)"
         case .sensitiveColumns(let names, let unknown):
             let also = unknown.isEmpty ? "" : ". It also has column(s) roster does not know: \(Self.quote(unknown)); rename them to template names (`roster template` prints them), delete them, or add --ignore-unknown-columns to drop their data"
-            return "the file has column(s) \(Self.quote(names)) that look like sensitive data roster never stores (SSN, member, record, licence or card numbers): delete these columns from the file and import again" + also
+            return "the file has column(s) \(Self.quote(names)) that look like sensitive data roster never stores (SSN, member, record, licence or card numbers): delete these columns from the file and try again" + also
         case .unknownColumns(let names):
             return "the file has column(s) roster does not know: \(Self.quote(names))\(Self.meant(names)). Rename them to template names (`roster template` prints them), delete them, or add --ignore-unknown-columns to drop their data"
         case .headerLooksLikeAContact(let columns):
             let shown = columns.prefix(5).map(String.init)
             let named = columns.count == 1 ? "column \(shown[0]) holds"
                 : "columns " + shown.dropLast().joined(separator: ", ") + (columns.count > 5 ? ", \(shown.last!) and more" : " and \(shown.last!)") + " hold"
-            return "the first row looks like a person, not a header: its \(named) what reads like an email address, a phone number or a date. Put the template's header row first (`roster template` prints it; the names of your EMR's columns work too) and import again"
+            return "the first row looks like a person, not a header: its \(named) what reads like an email address, a phone number or a date. Put the template's header row first (`roster template` prints it; the names of your EMR's columns work too) and try again"
         case .noKnownColumns(let count):
-            return "\(count == 1 ? "the file's one column name is not" : "none of the file's \(count) column names is") one roster knows, so its first row may be a person, not a header (its cells are not shown, in case they are): put the template's header row first (`roster template` prints it; the names of your EMR's columns work too) and import again"
+            return "\(count == 1 ? "the file's one column name is not" : "none of the file's \(count) column names is") one roster knows, so its first row may be a person, not a header (its cells are not shown, in case they are): put the template's header row first (`roster template` prints it; the names of your EMR's columns work too) and try again"
         case .duplicateColumns(let field, let headers):
-            return "columns \(Self.quote(headers)) both mean \(field): keep one of them and import again"
+            return "columns \(Self.quote(headers)) both mean \(field): keep one of them and try again"
         case .missingFirstNameColumn(let hasContactID):
             return "the file has no First Name column: every contact needs one (`roster template` prints the header)"
                 + (hasContactID ? Self.partialMergeHint : "")

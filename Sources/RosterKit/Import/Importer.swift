@@ -539,7 +539,7 @@ private struct Run {
             let shown = id.count > 24 ? id.prefix(24) + "…" : id   // a cell of garbage is not quoted whole
             let message = looksLikeOurs
                 ? "Contact ID \(id) is not a contact of \(practice.name): check the ID, or export the location again for current IDs"
-                : "Contact ID \(shown) is not a roster Contact ID (those look like C7KM29PXQ4): if this column holds another system's IDs, delete or rename it and import again"
+                : "Contact ID \(shown) is not a roster Contact ID (those look like C7KM29PXQ4): if this column holds another system's IDs, delete or rename it and try again"
             parsed.problems = [.init(field: Column.contactID.header, message: message)]
             return try fail(record, parsed, .unknownContactID, into: &readout)
         }

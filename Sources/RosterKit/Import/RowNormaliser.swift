@@ -71,7 +71,7 @@ public struct RowNormaliser: Sendable {
             guard taken.rowLike > 0 else { continue }
             let name = position < header.headers.count && !Text.trim(header.headers[position]).isEmpty
                 ? Text.trim(header.headers[position]) : "column \(position + 1)"
-            result.problems.append(Problem(field: name, message: "\(name) opens a quote (\") that runs over \(taken.lines) lines, \(taken.rowLike) of which read like rows of this file: a quote at the start of the cell that was never closed took in the rows after it (they were not imported). Remove that quote, or close it where the cell ends, and import the file again"))
+            result.problems.append(Problem(field: name, message: "\(name) opens a quote (\") that runs over \(taken.lines) lines, \(taken.rowLike) of which read like rows of this file: a quote at the start of the cell that was never closed took in the rows after it (they were not imported). Remove that quote, or close it where the cell ends, and try again"))
         }
 
         var values = base ?? ContactValues()
@@ -155,7 +155,10 @@ public struct RowNormaliser: Sendable {
                     result.problems.append(Problem(field: field.header, message: "\(field.header) is \(code), but State \(state) is in \(place): fix the State, or the Postal Code"))
                 } else {
                     let why = stateCountry.map { " (State \(values[.state] ?? "") is in \($0 == Country.ca.rawValue ? "Canada" : "the US"))" } ?? ""
-                    result.problems.append(Problem(field: field.header, message: "\(field.header) \(message)\(why)"))
+                    // In a merge, emptying the cell keeps the stored value: often the fix
+                    // (a phone a spreadsheet turned into 6.04E+09 need not be retyped).
+                    let keep = base?[field] != nil && !clearEmpty ? " (or empty the cell to keep the stored value)" : ""
+                    result.problems.append(Problem(field: field.header, message: "\(field.header) \(message)\(why)\(keep)"))
                 }
             case .accepted(let value):
                 values[field] = value

@@ -662,6 +662,19 @@ import Testing
         #expect(try f.contact(named: "Mary").values[.phase] == "Lead-New")
     }
 
+    /// A merge cell that cannot be read says that emptying it keeps the stored value; an
+    /// import row, or a cell over no stored value, does not.
+    @Test func anInvalidMergeCellSaysEmptyingItKeepsTheStoredValue() throws {
+        let f = try Fixture()
+        try f.importCSV(header + seed)
+        let mary = try f.contact(named: "Mary").id
+        let r = try merge(f, "Contact ID,Phone (Mobile),Sex\n\(mary),6.04E+09,Robot\n")
+        #expect(r.failures.first?.message.contains("scientific notation") == true)
+        #expect(r.failures.first?.message.components(separatedBy: "(or empty the cell to keep the stored value)").count == 2, "\(r.failures)")
+        let imported = try f.importCSV("First Name,Email,Phone (Mobile)\nZed,zed@example.com,6.04E+09\n")
+        #expect(imported.failures.first.map { !$0.message.contains("keep the stored value") } == true)
+    }
+
     @Test func statusColumnsAreReadButNeverApplied() throws {
         let f = try Fixture()
         try f.importCSV(header + seed)
