@@ -28,10 +28,17 @@ struct UndoCommand: ParsableCommand {
         try runReporting(json: json) {
             let r = try Undoer(store: database.open()).undo(id, dryRun: dryRun)
             if json { return try printJSON(r) }
+            // What it did, each part once and only when it happened: a contact removed takes
+            // its memberships with it, so those are not counted again.
+            let parts = [
+                r.contactsRemoved > 0 ? "\(ReadoutText.count(r.contactsRemoved, "contact")) it created removed, with their memberships" : nil,
+                r.membershipsRemoved > 0 ? "\(ReadoutText.count(r.membershipsRemoved, "membership")) it added removed" : nil,
+                r.contactsRestored > 0 ? "\(ReadoutText.count(r.contactsRestored, "contact")) given back the values it changed" : nil,
+                r.statusesRestored > 0 ? "\(ReadoutText.count(r.statusesRestored, "status", "statuses")) it changed set back" : nil,
+                r.welcomeEmailsRemoved > 0 ? "\(ReadoutText.count(r.welcomeEmailsRemoved, "unsent welcome email")) removed" : nil,
+            ].compactMap { $0 }
             print("\(dryRun ? "Dry run (nothing changed): would undo" : "Undid") #\(r.undone) (\(r.kind)): "
-                  + "\(ReadoutText.count(r.contactsRemoved, "contact")) removed, \(ReadoutText.count(r.membershipsRemoved, "membership")) removed, "
-                  + "\(ReadoutText.count(r.contactsRestored, "contact")) restored, \(ReadoutText.count(r.statusesRestored, "status", "statuses")) restored, "
-                  + "\(ReadoutText.count(r.welcomeEmailsRemoved, "unsent welcome email")) removed.")
+                  + (parts.isEmpty ? "it had changed nothing." : parts.joined(separator: "; ") + "."))
             if r.welcomeEmailsAlreadySent > 0 {
                 print("\(ReadoutText.count(r.welcomeEmailsAlreadySent, "welcome email")) had already been sent to contacts this undo "
                       + "\(dryRun ? "would remove" : "removed"): those people have them, and the records of sending go with the contacts.")
