@@ -237,9 +237,11 @@ public struct Importer {
                     let (n, one) = (run.duplicatesMatched, run.duplicatesMatched == 1)
                     readout.warnings.append("\(ReadoutText.count(n, "row")) matched \(one ? "a contact" : "contacts") already stored or an earlier row of this file (same name, and same email or phone), so \(one ? "its" : "their") other cells were not applied: an import never changes a stored contact. If the list has newer details (a phone, an address, notes), export the location (`roster export`), edit that file and merge it back by Contact ID (`roster merge`)")
                 }
-                if run.rowsKeepingStoredValues > 0 {
-                    let (n, one) = (run.rowsKeepingStoredValues, run.rowsKeepingStoredValues == 1)
-                    readout.warnings.append("\(ReadoutText.count(n, "row")) with a Contact ID \(one ? "has" : "have") empty cells where the contact has a value; an empty cell keeps the stored value. To clear those values, \(request.mode == .merge ? "merge" : "import") the file again with --clear-empty (add --dry-run to see what it would change)")
+                if !run.rowsKeepingStoredValues.isEmpty {
+                    let rows = run.rowsKeepingStoredValues
+                    let (n, one) = (rows.count, rows.count == 1)
+                    let shown = rows.prefix(10).map(String.init).joined(separator: ", ") + (n > 10 ? " and \(n - 10) more" : "")
+                    readout.warnings.append("\(ReadoutText.count(n, "row")) with a Contact ID (\(one ? "row" : "rows") \(shown)) \(one ? "has" : "have") empty cells where the contact has a value; an empty cell keeps the stored value. To clear those values, \(request.mode == .merge ? "merge" : "import") the file again with --clear-empty (add --dry-run to see what it would change)")
                 }
                 if !run.statusEditsNotApplied.isEmpty {
                     let rows = run.statusEditsNotApplied
@@ -348,7 +350,7 @@ private struct Run {
     /// Import rows that were true duplicates (skipped or copied): their other cells were not applied.
     var duplicatesMatched = 0
     /// Merge rows whose empty cells kept stored values (`--clear-empty` clears them).
-    var rowsKeepingStoredValues = 0
+    var rowsKeepingStoredValues: [Int] = []
     /// Merge rows whose Text Status or Email Status cells differ from the stored statuses.
     var statusEditsNotApplied: [(row: Int, id: String, edits: [String])] = []
     /// Merge rows with cells that are stored values with characters the file lost
@@ -550,7 +552,7 @@ private struct Run {
         }
         seenIDs[number] = record.row
         let parsed = ahead?.parsed ?? normaliser.normalise(record, base: stored.values, clearEmpty: request.clearEmpty)
-        guard parsed.isValid else { return try fail(record, parsed, .invalid, into: &readout) }
+        guard parsed.isValid else { return try fail(record, parsed, .invalid, stored: stored.values, into: &readout) }
         let values = parsed.values
         let changed = TemplateField.allCases.filter { values[$0] != stored.values[$0] }
         // The identity rules ask whether a new email, or a new phone with this first name, is
@@ -574,16 +576,16 @@ private struct Run {
         }) {
             let reason: FailureReason = values[.phone] == nil ? .alreadyExistsEmail : .duplicateEmail
             return try fail(record, parsed, reason, field: TemplateField.email.header,
-                            message: "Email is already used by \(try who(other)): each contact needs its own email", into: &readout)
+                            message: "Email is already used by \(try who(other)): each contact needs its own email", stored: stored.values, into: &readout)
         }
         if !phoneKept, let keys, let phone = keys.phone, let other = try ask({ $0.phoneUsers($1) }, {
             try tx.contactsUsingPhone(practiceID: practice.id, phone: phone, firstKey: keys.first, among: $0)
         }) {
             let reason: FailureReason = values[.email] == nil ? .alreadyExistsPhone : .duplicatePhone
             return try fail(record, parsed, reason, field: TemplateField.phone.header,
-                            message: "Phone is already used by \(try who(other)), with the same first name: family members sharing a phone need different first names", into: &readout)
+                            message: "Phone is already used by \(try who(other)), with the same first name: family members sharing a phone need different first names", stored: stored.values, into: &readout)
         }
-        if parsed.keptStoredForEmptyCell { rowsKeepingStoredValues += 1 }
+        if parsed.keptStoredForEmptyCell { rowsKeepingStoredValues.append(record.row) }
         if !parsed.keptStoredForLostCharacters.isEmpty { rowsWithLostCharacters.append((record.row, parsed.keptStoredForLostCharacters)) }
         if normaliser.header.hasStatusColumns { try noteStatusEdits(record, contact: number, id: id) }
         if !changed.isEmpty {
@@ -660,10 +662,15 @@ private struct Run {
 
     // MARK: failures
 
+    /// `stored`: a merge row's contact, whose name is shown where the row's name cells are
+    /// empty or absent (a file of just an ID and the column being changed).
     mutating func fail(_ record: CSVRecord, _ parsed: RowNormaliser.Result, _ reason: FailureReason,
-                       field: String? = nil, message: String? = nil, into readout: inout Readout) throws {
-        let first = Text.trim(normaliser.cell(record, .field(.firstName)))
-        let last = Text.trim(normaliser.cell(record, .field(.lastName)))
+                       field: String? = nil, message: String? = nil, stored: ContactValues? = nil, into readout: inout Readout) throws {
+        var first = Text.trim(normaliser.cell(record, .field(.firstName)))
+        var last = Text.trim(normaliser.cell(record, .field(.lastName)))
+        if first.isEmpty && last.isEmpty, let stored {
+            (first, last) = (stored[.firstName] ?? "", stored[.lastName] ?? "")
+        }
         var text = message ?? parsed.problems.map(\.message).joined(separator: "; ")
         if readout.encoding == SourceEncoding.windows1252.rawValue, message == nil,
            let problem = parsed.problems.first(where: { $0.message.contains("contains \"?\"") }), let field = problem.field {
