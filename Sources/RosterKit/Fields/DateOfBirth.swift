@@ -86,6 +86,11 @@ public enum DateOfBirth {
         endPart()
         let parsed: Day
         if dash {
+            // `08-05-91`, as spreadsheets write a short date: the two-digit year is the problem.
+            if parts == 3, numbers.0 != nil, numbers.1 != nil, numbers.2 != nil, (1...2).contains(counts.0),
+               (1...2).contains(counts.1), (1...2).contains(counts.2) {
+                return .invalid(shortYear(counts.2))
+            }
             guard parts == 3, counts.0 == 4, (1...2).contains(counts.1), (1...2).contains(counts.2),
                   let y = numbers.0, let m = numbers.1, let d = numbers.2 else { return .invalid(notADate) }
             parsed = Day(year: y, month: m, day: d)
@@ -105,6 +110,9 @@ public enum DateOfBirth {
         let parsed: Day
         if trimmed.utf8.contains(UInt8(ascii: "-")) {
             let parts = fields(trimmed, "-")
+            if parts.count == 3, parts.allSatisfy({ (1...2).contains($0.count) && number($0) != nil }) {
+                return .invalid(shortYear(parts[2].count))
+            }
             guard parts.count == 3, parts[0].count == 4, (1...2).contains(parts[1].count), (1...2).contains(parts[2].count),
                   let y = number(parts[0]), let m = number(parts[1]), let d = number(parts[2]) else {
                 return .invalid(notADate)

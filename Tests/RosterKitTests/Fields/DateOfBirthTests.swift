@@ -26,7 +26,7 @@ import Testing
         #expect(DateOfBirth.normalise("", today: today) == .accepted(nil))
     }
 
-    @Test(arguments: ["8/15/91", "08/15/91", "1/1/00", "12/18/62", "8/15/991", "8/15/19910"])
+    @Test(arguments: ["8/15/91", "08/15/91", "1/1/00", "12/18/62", "8/15/991", "8/15/19910", "08-05-91", "8-5-91", "91-08-15"])
     func yearWithoutFourDigitsIsInvalid(date: String) {
         fieldsExpectInvalid(DateOfBirth.normalise(date, today: today), date, "full year")
     }
@@ -55,7 +55,7 @@ import Testing
     @Test(arguments: [
         "Aug 15, 1991", "15 August 1991", "19910815", "1991/08/15", "15-08-1991", "08-15-1991", "08.15.1991",
         "8/16", "8/15/1991/2", "8//1991", "/8/15/1991", "1991-08", "1991-08-15T00:00:00", "8/15/1991 0:00",
-        "91-08-15", "1991-008-15", "٨/١٥/١٩٩١", "unknown", "8/1a/1991", "+8/15/1991", "1991-08-1 5",
+        "1991-008-15", "٨/١٥/١٩٩١", "unknown", "8/1a/1991", "+8/15/1991", "1991-08-1 5",
     ])
     func anythingElseIsInvalid(date: String) {
         fieldsExpectInvalid(DateOfBirth.normalise(date, today: today), date, "not a date")
@@ -112,6 +112,9 @@ import Testing
             let parsed: DateOfBirth.Day
             if trimmed.utf8.contains(UInt8(ascii: "-")) {
                 let parts = trimmed.split(separator: "-", omittingEmptySubsequences: false)
+                if parts.count == 3, parts.allSatisfy({ (1...2).contains($0.count) && number($0) != nil }) {
+                    return .invalid("has a \(parts[2].count)-digit year; write the full year, as mm/dd/yyyy (08/15/1991)")
+                }
                 guard parts.count == 3, parts[0].count == 4, (1...2).contains(parts[1].count), (1...2).contains(parts[2].count),
                       let y = number(parts[0]), let m = number(parts[1]), let d = number(parts[2]) else {
                     return .invalid("is not a date; write it as mm/dd/yyyy (08/15/1991) or yyyy-mm-dd")
