@@ -23,6 +23,14 @@ struct PracticeCommand: ParsableCommand {
                             email: email.map { $0.trimmingCharacters(in: .whitespaces) },
                             preferencesURL: preferencesURL.map { $0.trimmingCharacters(in: .whitespaces) })
         }
+
+        /// A phone that is no phone number (`--phone "call me"`) is stored as given, since a
+        /// practice may list an extension or a toll-free line, but said: it goes into every
+        /// welcome email.
+        func warnAboutPhone() {
+            guard let phone = details.phone, !phone.isEmpty, Phone.normalise(phone).value == nil else { return }
+            FileHandle.standardError.write(Data("roster: note: --phone \"\(phone)\" is not a phone number roster can read (such as (603) 555-0100); it goes into every welcome email as it is\n".utf8))
+        }
     }
 
     struct Add: ParsableCommand {
@@ -39,6 +47,7 @@ struct PracticeCommand: ParsableCommand {
             try runReporting {
                 let practice = try database.open().addPractice(name: name, details: details.details, at: Clock.timestamp(Date()))
                 print("Added practice \(practice.name).")
+                details.warnAboutPhone()
                 let missing = (try? WelcomeEmail.missingPracticeValues(practice)) ?? []
                 if !missing.isEmpty {
                     print("Welcome emails need its \(missing.map(\.field).joined(separator: ", ")): set with `roster practice set \"\(practice.name)\" \(missing.map { $0.option + " ..." }.joined(separator: " "))`.")
@@ -61,6 +70,7 @@ struct PracticeCommand: ParsableCommand {
             try runReporting {
                 let practice = try database.open().updatePractice(name: name, details: details.details)
                 print("Updated practice \(practice.name).")
+                details.warnAboutPhone()
             }
         }
     }
@@ -95,6 +105,7 @@ struct PracticeCommand: ParsableCommand {
                     let locations = (try? store.locations(practice: p.name).map(\.name)) ?? []
                     print("\(p.name)")
                     print("  owner: \(p.ownerFullName ?? "-")  phone: \(p.phone ?? "-")  address: \(p.address ?? "-")")
+                    print("  email (welcome emails' From): \(p.email ?? "-")  preferences URL: \(p.preferencesURL ?? "-")")
                     print("  locations: \(locations.isEmpty ? "none" : locations.joined(separator: ", "))")
                 }
             }

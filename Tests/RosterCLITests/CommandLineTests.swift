@@ -38,6 +38,11 @@ import Testing
         try cli.setUpPractice()
         try cli.ok(["practice", "set", "Phil's Physical Therapy", "--owner", "Phil A. Jones"])
         #expect(try cli.ok(["practice", "list"]).stdout.contains("Phil A. Jones"))
+        #expect(try cli.ok(["practice", "list"]).stdout.contains("email (welcome emails' From): -  preferences URL: -"))
+        // A phone that is no phone number is kept (an extension, a vanity number) but said.
+        let odd = try cli.ok(["practice", "set", "Phil's Physical Therapy", "--phone", "call me"])
+        #expect(odd.stderr.contains("--phone \"call me\" is not a phone number"), "\(odd.stderr)")
+        #expect(try cli.ok(["practice", "set", "Phil's Physical Therapy", "--phone", "(603) 555-0100"]).stderr.isEmpty)
         #expect(try cli.ok(["location", "list"]).stdout.contains("Hudson"))
         #expect(try cli.ok(["location", "list", "--practice", "Phil's Physical Therapy"]).stdout.contains("Nashua"))
         let file = cli.file("list.csv", list)
