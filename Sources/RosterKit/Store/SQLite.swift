@@ -7,7 +7,18 @@ import Foundation
 public struct SQLiteError: Error, Equatable, CustomStringConvertible {
     public let code: Int32
     public let message: String
-    public var description: String { "database error \(code): \(message)" }
+    public var description: String {
+        switch code & 0xFF {
+        case SQLITE_READONLY:
+            "the database cannot be written: the file, or the folder it is in, is read-only for this user (roster writes the database and a -wal file beside it). Check their permissions, or use --db for a database in a folder you can write (database error \(code))"
+        case SQLITE_CORRUPT, SQLITE_NOTADB:
+            "the database file is damaged or is not a roster database (database error \(code): \(message)): check the --db path; restore the file from a backup if it is the right one"
+        case SQLITE_IOERR:
+            "the database could not be read or written (database error \(code): \(message)): check the disk and the file's permissions, then run the command again"
+        default:
+            "database error \(code): \(message)"
+        }
+    }
 
     var isBusy: Bool { code & 0xFF == SQLITE_BUSY || code & 0xFF == SQLITE_LOCKED }
     var isFull: Bool { code & 0xFF == SQLITE_FULL }

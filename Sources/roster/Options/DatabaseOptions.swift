@@ -44,6 +44,8 @@ func runReporting(json: Bool = false, _ body: () throws -> Void) throws {
                 message += " (database: \(opened))"
             default: break
             }
+        } else if let opened = DatabaseOptions.opened, error is SQLiteError {
+            message += " (database: \(opened))"
         }
         FileHandle.standardError.write(Data("roster: error: \(message)\n".utf8))
         if json { try? printJSONObject(["error": message]) }

@@ -659,4 +659,13 @@ import Testing
         _ = try store.addLocation(name: "M", practice: "P", at: "x")
         #expect(try store.locations(practice: "P").map(\.name) == ["L", "M"] && location.name == "L")
     }
+
+    /// SQLite's codes a person can act on are said in words: a read-only folder (as root
+    /// these tests cannot make one), a damaged file.
+    @Test func databaseErrorsSayWhatToCheck() {
+        let readOnly = SQLiteError(code: 1544, message: "attempt to write a readonly database").description
+        #expect(readOnly.contains("read-only for this user") && readOnly.contains("--db"))
+        #expect(SQLiteError(code: 26, message: "file is not a database").description.contains("not a roster database"))
+        #expect(SQLiteError(code: 1, message: "SQL logic error").description == "database error 1: SQL logic error")
+    }
 }
