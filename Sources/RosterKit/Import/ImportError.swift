@@ -85,7 +85,15 @@ public enum ImportError: Error, Equatable, CustomStringConvertible {
 
     /// A header as it can be shown on a terminal: control characters (binary garbage)
     /// become U+FFFD and a very long one is cut, so an error never garbles the screen.
+    /// A header that reads like a contact's value (an email, a phone, a date: a row pasted
+    /// above the header) is not shown, and digits in a header with five or more (`SSN
+    /// 123-45-6789`) are masked: errors go to stderr, which may be logged (SPEC 11).
     static func printable(_ name: String) -> String {
+        if HeaderMap.looksLikeAValue(Text.trim(name)) { return "(a value, not shown)" }
+        var name = name
+        if name.unicodeScalars.filter({ ("0"..."9").contains($0) }).count >= 5 {
+            name = String(String.UnicodeScalarView(name.unicodeScalars.map { ("0"..."9").contains($0) ? "#" : $0 }))
+        }
         let cut = name.unicodeScalars.count > 60
         return ReadoutText.terminalSafe(cut ? String(name.unicodeScalars.prefix(60)) : name, breaksAsSpaces: false) + (cut ? "…" : "")
     }

@@ -198,6 +198,13 @@ import Testing
         let message = error?.description ?? ""
         #expect(message.contains("\"Favourite Colour\"") && message.contains("\"Shoe Size\""))
         #expect(message.contains("--ignore-unknown-columns"))
+        // A header that is a value, or holds a number, is not put on stderr as it is.
+        let values = importError(["First Name", "Email", "mary@example.com", "SSN 123-45-6789"])?.description ?? ""
+        #expect(!values.contains("mary@example.com") && !values.contains("6789"), "\(values)")
+        #expect(values.contains("SSN ###-##-####"), "\(values)")
+        let numbered = importError(["First Name", "Email", "Ref 2024-000123"])?.description ?? ""
+        #expect(numbered.contains("\"Ref ####-######\"") && !numbered.contains("123"), "\(numbered)")
+        #expect(ImportError.printable("(603) 555-0123") == "(a value, not shown)")
     }
 
     @Test func ignoredUnknownColumnsAreDroppedWithAWarning() throws {
