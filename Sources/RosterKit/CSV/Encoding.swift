@@ -96,6 +96,10 @@ public struct FileFingerprint: Equatable, Sendable {
     public let byteCount: Int
     /// The first 4 KiB, for telling a workbook or binary data from text (`binaryFormat`).
     public let head: [UInt8]
+    /// A file read as Windows-1252 that had valid UTF-8 letters before its first byte that
+    /// is not UTF-8 (a UTF-8 export one cell of which a program saved in its own
+    /// encoding): the line of that byte, for the warning to name.
+    public var strayByteLine: Int? = nil
 
     public static func scan(path: String) throws -> FileFingerprint {
         let file = try ChunkedFile(path: path)
@@ -134,7 +138,25 @@ public struct FileFingerprint: Equatable, Sendable {
         if encoding == .utf8BOM, !validator.isValid {
             if validator.failedOnlyAtEnd { throw FileError.truncatedCharacter }
         }
-        return FileFingerprint(encoding: encoding, byteCount: total, head: head)
+        var fingerprint = FileFingerprint(encoding: encoding, byteCount: total, head: head)
+        if encoding == .windows1252, validator.sawMultibyte, let offset = validator.errorOffset {
+            fingerprint.strayByteLine = try lineOf(offset: offset, path: path)
+        }
+        return fingerprint
+    }
+
+    /// The line (1 for the first) that holds byte `offset`.
+    private static func lineOf(offset: Int, path: String) throws -> Int {
+        let file = try ChunkedFile(path: path)
+        var buffer: [UInt8] = []
+        var seen = 0, line = 1
+        while seen < offset {
+            let n = try file.next(into: &buffer)
+            if n == 0 { break }
+            line += buffer.prefix(min(n, offset - seen)).lazy.filter { $0 == 0x0A }.count
+            seen += n
+        }
+        return line
     }
 }
 
@@ -157,6 +179,11 @@ struct UTF8Validator {
     private var need = 0
     private var lower: UInt8 = 0x80, upper: UInt8 = 0xBF
     private(set) var sawError = false
+    /// Where the first byte that is not UTF-8 is, from the start of the file.
+    private(set) var errorOffset: Int?
+    /// A valid sequence of more than one byte came before any error.
+    private(set) var sawMultibyte = false
+    private var fed = 0
 
     var isValid: Bool { !sawError && need == 0 }
     /// The only problem is a sequence cut off by the end of the file.
@@ -164,6 +191,7 @@ struct UTF8Validator {
 
     mutating func feed(_ bytes: UnsafeRawBufferPointer) {
         if sawError { return }
+        defer { fed += bytes.count }
         var i = 0
         while i < bytes.count {
             if need == 0 {
@@ -185,12 +213,13 @@ struct UTF8Validator {
                 case 0xF0: need = 3; lower = 0x90; upper = 0xBF
                 case 0xF1...0xF3: need = 3; lower = 0x80; upper = 0xBF
                 case 0xF4: need = 3; lower = 0x80; upper = 0x8F
-                default: sawError = true; return
+                default: sawError = true; errorOffset = fed + i - 1; return
                 }
             } else {
-                guard b >= lower && b <= upper else { sawError = true; return }
+                guard b >= lower && b <= upper else { sawError = true; errorOffset = fed + i - 1; return }
                 need -= 1
                 lower = 0x80; upper = 0xBF
+                if need == 0 { sawMultibyte = true }
             }
         }
     }

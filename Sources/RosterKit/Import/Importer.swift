@@ -117,7 +117,9 @@ public struct Importer {
         if let separator {
             readout.warnings.append("the file separates cells with \(separator.what), so it was read that way")
         }
-        if fingerprint.encoding == .windows1252 {
+        if let line = fingerprint.strayByteLine {
+            readout.warnings.append("the file is UTF-8 but for a byte on line \(line) (a cell saved by a program in its own encoding), so it was read as Windows-1252, and its accented letters may read garbled (rows with them fail, naming the field): fix the cell on line \(line), or save the file as \"CSV UTF-8\", and try again")
+        } else if fingerprint.encoding == .windows1252 {
             readout.warnings.append("the file is not UTF-8, so it was read as Windows-1252 (what Excel saves as \"CSV\"): check accented names, or save as \"CSV UTF-8\" next time")
         }
         if header.index[.textStatus] != nil || header.index[.emailStatus] != nil {

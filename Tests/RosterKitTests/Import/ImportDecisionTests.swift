@@ -632,6 +632,25 @@ import Testing
         #expect(r.warnings.contains { $0.contains("as its first line (sep=) says") })
     }
 
+    /// A UTF-8 file with one byte that is not (a cell another program saved) is read as
+    /// Windows-1252 as SPEC 2 says, and the warning names the line of that byte; a file
+    /// that is Windows-1252 throughout gets the plain warning.
+    @Test func aStrayByteInAUTF8FileIsNamedByLine() throws {
+        let f = try Fixture()
+        let mixed = Array("First Name,Email\nJosé,jose@example.com\nBo,bo@example.com\nAnn".utf8) + [0x92] + Array("s,ann@example.com\n".utf8)
+        let path = f.scratch.path("mixed.csv")
+        try Data(mixed).write(to: URL(fileURLWithPath: path))
+        let r = try f.importer.run(ImportRequest(path: path, location: "Nashua", consent: Consent(parsing: "none")!))
+        #expect(r.warnings.contains { $0.contains("UTF-8 but for a byte on line 4") }, "\(r.warnings)")
+        #expect(r.failures.map(\.row) == [2] && r.failures.first?.message.contains("garbled") == true)
+        let plain = Array("First Name,Email\nAnn".utf8) + [0x92] + Array("s,ann.b@example.com\n".utf8)
+        let plainPath = f.scratch.path("plain.csv")
+        try Data(plain).write(to: URL(fileURLWithPath: plainPath))
+        let p = try f.importer.run(ImportRequest(path: plainPath, location: "Hudson", consent: Consent(parsing: "none")!))
+        #expect(p.warnings.contains { $0.hasPrefix("the file is not UTF-8, so it was read as Windows-1252") }, "\(p.warnings)")
+        #expect(p.created == 1)
+    }
+
     @Test func semicolonSeparatedFilesAreRead() throws {
         let f = try Fixture()
         let r = try f.importCSV("First Name;Last Name;Email\nMary;Smith;mary@example.com\n\"Ann, Jr\";Lee;ann@example.com\n")
