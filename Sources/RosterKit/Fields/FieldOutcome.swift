@@ -29,6 +29,7 @@ public enum CorrectionKind: String, Sendable, Codable, CaseIterable {
     case phaseName = "wrote phases by their names"
     case homePhoneAsPhone = "used home phones as Phone (Mobile)"
     case defaultCountry = "filled empty countries with --default-country"
+    case lineBreaks = "wrote vertical tabs (FileMaker's line breaks in a cell) as line breaks"
 }
 
 /// Helpers every rule shares. All values are trimmed (SPEC 3).
@@ -156,7 +157,14 @@ public enum FreeText {
     public static func normalise(_ trimmed: String, limit: Int = defaultLimit) -> FieldOutcome {
         if trimmed.isEmpty { return .accepted(nil) }
         if Text.hasForbiddenControl(trimmed) {
-            return .invalid("contains control characters (such as NUL bytes); retype the value or re-export the file")
+            // FileMaker (and Excel for Mac) exports write a line break inside a cell as a
+            // vertical tab: it is read as the line break it stands for, a correction.
+            let breaks = String(String.UnicodeScalarView(trimmed.unicodeScalars.map { $0 == "\u{0B}" ? "\n" : $0 }))
+            guard breaks != trimmed, !Text.hasForbiddenControl(breaks) else {
+                return .invalid("contains control characters (such as NUL bytes); retype the value or re-export the file")
+            }
+            if Text.exceeds(breaks, limit) { return .invalid("is \(breaks.count) characters long; the limit is \(limit)") }
+            return .corrected(breaks, kind: .lineBreaks)
         }
         if Text.exceeds(trimmed, limit) {
             return .invalid("is \(trimmed.count) characters long; the limit is \(limit)")

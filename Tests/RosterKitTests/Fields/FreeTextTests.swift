@@ -12,6 +12,14 @@ import Testing
         #expect(FreeText.normalise(text, limit: FreeText.notesLimit) == .accepted(text))
     }
 
+    /// FileMaker's in-cell line break (a vertical tab) is read as a line break; any other
+    /// control character still makes the value Invalid.
+    @Test func verticalTabsAreLineBreaks() {
+        #expect(FreeText.normalise("Call after 5\u{0B}Prefers text", limit: FreeText.notesLimit)
+                == .corrected("Call after 5\nPrefers text", kind: .lineBreaks))
+        fieldsExpectInvalid(FreeText.normalise("a\u{0B}b\u{0}c"), "a\u{0B}b\u{0}c", "control characters")
+    }
+
     @Test func emptyIsAcceptedAsNothing() {
         #expect(FreeText.normalise("") == .accepted(nil))
         #expect(FreeText.normalise("", limit: FreeText.notesLimit) == .accepted(nil))
