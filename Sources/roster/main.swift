@@ -4,7 +4,7 @@ import RosterKit
 
 // Every file roster creates (database, -wal, -shm, exports, reports) holds PHI: 0600.
 umask(0o077)
-let arguments = movingDatabaseOptionLast(Array(CommandLine.arguments.dropFirst()))
+let arguments = movingDatabaseOptionLast(joiningNegativeValues(Array(CommandLine.arguments.dropFirst())))
 refuseUnknownCommand(arguments)
 refuseMisspeltOption(arguments)
 Roster.main(arguments)
@@ -80,4 +80,19 @@ func movingDatabaseOptionLast(_ arguments: [String]) -> [String] {
         }
     }
     return rest + moved + arguments[end...]
+}
+
+/// `--max-rows -1`: the argument parser reads `-1` as an option and answers "missing value";
+/// joined (`--max-rows=-1`) it reaches the command, which says what values it takes.
+func joiningNegativeValues(_ arguments: [String]) -> [String] {
+    var result: [String] = []
+    for argument in arguments {
+        if let last = result.last, last.hasPrefix("--"), !last.contains("="), last != "--",
+           argument.count > 1, argument.hasPrefix("-"), argument.dropFirst().allSatisfy(\.isNumber) {
+            result[result.count - 1] = last + "=" + argument
+        } else {
+            result.append(argument)
+        }
+    }
+    return result
 }

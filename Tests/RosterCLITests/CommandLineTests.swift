@@ -237,6 +237,10 @@ import Testing
             #expect(s.stderr.contains("SSN"))
             #expect(!s.stderr.contains("999-00-1111"))
         }
+        for limit in ["-1", "0"] {
+            let negative = try cli.run(["import", unknown, "--location", "Nashua", "--consent", "email", "--max-rows", limit])
+            #expect(negative.status != 0 && negative.stderr.contains("--max-rows must be a positive number"), "\(negative.stderr)")
+        }
         let noConsent = try cli.run(["import", unknown, "--location", "Nashua"])
         #expect(noConsent.status != 0)
         let badConsent = try cli.run(["import", unknown, "--location", "Nashua", "--consent", "sms"])
