@@ -56,8 +56,15 @@ enum ContactText {
         var lines = ["Contact \(v.id) (\(v.practice))"]
         for field in TemplateField.allCases {
             guard let value = v.values[field] else { continue }
-            let shown = field == .phone || field == .homePhone ? Phone.national(value) : value
-            lines.append("  \(field.header): \(shown)")
+            // As an export writes them (phones national, dates mm/dd/yyyy); a value over
+            // several lines (Notes) keeps its lines under the field, indented.
+            let shown = switch field {
+            case .phone, .homePhone: Phone.national(value)
+            case .dateOfBirth: DateOfBirth.day(iso: value)?.us ?? value
+            default: value
+            }
+            let indent = "\n" + String(repeating: " ", count: field.header.count + 4)
+            lines.append("  \(field.header): \(shown.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).joined(separator: indent))")
         }
         lines.append("Locations:")
         if v.memberships.isEmpty { lines.append("  none") }

@@ -193,6 +193,20 @@ import Testing
         }
     }
 
+    /// `show` writes values as an export does (phones national, dates mm/dd/yyyy), and a
+    /// note over several lines stays under its field.
+    @Test func showWritesValuesAsAnExportDoes() throws {
+        let cli = CLI()
+        try cli.setUpPractice()
+        let file = cli.file("s.csv", "First Name,Email,Phone,Date Of Birth,Notes\nAnn,ann@example.com,603.555.0123,8/15/1991,\"two\nlines\"\n")
+        try cli.ok(["import", file, "--location", "Nashua", "--consent", "email"])
+        let found = try JSONSerialization.jsonObject(with: Data(try cli.ok(["find", "Ann", "--json"]).stdout.utf8)) as? [[String: Any]]
+        let id = try #require(found?.first?["id"] as? String)
+        let shown = try cli.ok(["show", id]).stdout
+        #expect(shown.contains("\n  Phone (Mobile): (603) 555-0123\n  Date Of Birth: 08/15/1991\n"), "\(shown)")
+        #expect(shown.contains("\n  Notes: two\n         lines\n"), "\(shown)")
+    }
+
     /// A country option takes what a Country cell takes.
     @Test func defaultCountryTakesAnySpellingOfTheCountry() throws {
         let cli = CLI()
