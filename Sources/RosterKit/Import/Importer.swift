@@ -242,26 +242,23 @@ public struct Importer {
                 if !run.rowsKeepingStoredValues.isEmpty {
                     let rows = run.rowsKeepingStoredValues
                     let (n, one) = (rows.count, rows.count == 1)
-                    let shown = rows.prefix(10).map(String.init).joined(separator: ", ") + (n > 10 ? " and \(n - 10) more" : "")
+                    let shown = Self.firstRows(rows.map(String.init))
                     readout.warnings.append("\(ReadoutText.count(n, "row")) with a Contact ID (\(one ? "row" : "rows") \(shown)) \(one ? "has" : "have") empty cells where the contact has a value; an empty cell keeps the stored value. To clear those values, \(request.mode == .merge ? "merge" : "import") the file again with --clear-empty (add --dry-run to see what it would change)")
                 }
                 if !run.statusEditsNotApplied.isEmpty {
                     let rows = run.statusEditsNotApplied
-                    let shown = rows.prefix(10).map { "\($0.row) (\($0.id): \($0.edits.joined(separator: "; ")))" }.joined(separator: ", ")
-                        + (rows.count > 10 ? " and \(rows.count - 10) more" : "")
+                    let shown = Self.firstRows(rows.map { "\($0.row) (\($0.id): \($0.edits.joined(separator: "; ")))" })
                     readout.warnings.append("\(rows.count == 1 ? "row" : "rows") \(shown): the status cells were edited, but statuses are not merged. If the person asked, set each by hand: `roster unsubscribe ID --location \(location.name) --channel text|email --opt-out` for an opt-out, `roster subscribe ID --location \(location.name) --channel text|email` for renewed consent")
                 }
                 if !run.rowsWithLostCharacters.isEmpty {
                     let rows = run.rowsWithLostCharacters
-                    let shown = rows.prefix(10).map { "\($0.row) (\($0.fields.joined(separator: ", ")))" }.joined(separator: ", ")
-                        + (rows.count > 10 ? " and \(rows.count - 10) more" : "")
+                    let shown = Self.firstRows(rows.map { "\($0.row) (\($0.fields.joined(separator: ", ")))" })
                     readout.warnings.append("\(rows.count == 1 ? "row" : "rows") \(shown): the stored value was kept, as the file has ? or \u{FFFD} where it has letters the file could not hold (Excel writes them so when it saves \"CSV\" rather than \"CSV UTF-8\"). To change such a value, save the file as \"CSV UTF-8\" and \(request.mode == .merge ? "merge" : "import") it again")
                 }
                 if !run.welcomedThoughDeceased.isEmpty {
                     let rows = run.welcomedThoughDeceased
                     // Each row with its new Contact ID (none in a dry run), for `unsubscribe`.
-                    let shown = rows.prefix(10).map { entry in entry.contact.map { "\(entry.row) (\($0))" } ?? String(entry.row) }.joined(separator: ", ")
-                        + (rows.count > 10 ? " and \(rows.count - 10) more" : "")
+                    let shown = Self.firstRows(rows.map { entry in entry.contact.map { "\(entry.row) (\($0))" } ?? String(entry.row) })
                     readout.warnings.append("\(rows.count == 1 ? "row" : "rows") \(shown): Notes say the person died, yet a welcome email \(request.dryRun ? "would be" : "was") queued for \(rows.count == 1 ? "them" : "each"). Check before `roster outbox send`: `roster unsubscribe ID --location \(location.name) --channel email --opt-out` stops one; for many, undo this import now, before another run touches its contacts (`roster history` gives its number), then delete those rows and import again")
                 }
                 if run.leftUnreachable > 0 {
@@ -287,6 +284,11 @@ public struct Importer {
         var sa = stat(), sb = stat()
         guard stat(a, &sa) == 0, stat(b, &sb) == 0 else { return false }
         return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino
+    }
+
+    /// The first ten rows a warning names, and how many more.
+    static func firstRows(_ rows: [String]) -> String {
+        rows.prefix(10).joined(separator: ", ") + (rows.count > 10 ? " and \(rows.count - 10) more" : "")
     }
 
     /// The separator a first line `sep=;` (or `sep=,`, `sep=<tab>`) names, as Excel writes
