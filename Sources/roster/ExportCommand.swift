@@ -56,8 +56,11 @@ struct ExportCommand: ParsableCommand {
         try runReporting {
             let store = try database.open()
             if let out { try OutputFile.refuseDatabaseFile(out, option: "--out", store: store) }
-            let writer = try out.map { try CSVWriter(path: $0) } ?? CSVWriter(descriptor: STDOUT_FILENO)
+            // The file is replaced only by a whole export: one that fails (a misspelt
+            // location, a full disk) leaves the file that was there.
+            let writer = try out.map { try CSVWriter.replacing(path: $0) } ?? CSVWriter(descriptor: STDOUT_FILENO)
             let count = try Exporter(store: store).export(request, to: writer)
+            try writer.commit()
             if let out { FileHandle.standardError.write(Data("Exported \(ReadoutText.count(count, "contact")) to \(out).\n".utf8)) }
         }
     }

@@ -193,6 +193,29 @@ import Testing
         }
     }
 
+    /// An export replaces its --out file only when it succeeds: a misspelt location leaves
+    /// the spreadsheet being edited as it was, and no partial file behind. Through a link,
+    /// the file linked to is replaced.
+    @Test func aFailedExportLeavesItsFileAsItWas() throws {
+        let cli = CLI()
+        try cli.setUpPractice()
+        try cli.ok(["import", cli.file("l.csv", list), "--location", "Nashua", "--consent", "email"])
+        let edits = cli.file("my-edits.csv", "Contact ID,First Name\nC1,edited by hand\n")
+        let failed = try cli.run(["export", "--location", "Nashau", "--out", edits])
+        #expect(failed.status != 0)
+        #expect(try String(contentsOfFile: edits, encoding: .utf8) == "Contact ID,First Name\nC1,edited by hand\n")
+        try cli.ok(["export", "--location", "Nashua", "--out", edits])
+        #expect(try String(contentsOfFile: edits, encoding: .utf8).hasPrefix("Contact ID,First Name,Last Name"))
+        #expect(cli.mode(edits) == 0o600)
+        let link = cli.path("link.csv")
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: edits)
+        try cli.ok(["export", "--location", "Hudson", "--out", link])
+        #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: link)) == edits)
+        #expect(try String(contentsOfFile: edits, encoding: .utf8) == "Contact ID," + (try cli.ok(["template"]).stdout))
+        let left = try FileManager.default.contentsOfDirectory(atPath: (edits as NSString).deletingLastPathComponent)
+        #expect(!left.contains { $0.hasSuffix(".partial") }, "\(left)")
+    }
+
     /// `show` writes values as an export does (phones national, dates mm/dd/yyyy), and a
     /// note over several lines stays under its field.
     @Test func showWritesValuesAsAnExportDoes() throws {

@@ -7,6 +7,8 @@ public final class CSVWriter {
     private let ownsDescriptor: Bool
     private var buffer: [UInt8] = []
     public let path: String?
+    /// For `replacing`: the file the rows are for, written only by `commit`.
+    private var replaces: String?
 
     /// Creates (or truncates) `path` with mode 0600: the files hold PHI (SPEC 5).
     public init(path: String) throws {
@@ -26,9 +28,34 @@ public final class CSVWriter {
         path = nil
     }
 
+    /// Writes `path` whole or not at all: the rows go to a new file beside it (mode 0600),
+    /// which `commit` renames over it. A run that fails leaves `path` as it was (an export
+    /// to the file a person is editing must not empty it). A symbolic link is followed, so
+    /// the file it points to is the one replaced.
+    public static func replacing(path: String) throws -> CSVWriter {
+        let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: path)).map { link in
+            link.hasPrefix("/") ? link : ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent(link)
+        } ?? path
+        let temporary = target + ".roster-\(getpid()).partial"
+        let writer = try CSVWriter(path: temporary)
+        writer.replaces = target
+        return writer
+    }
+
+    /// The rows written are the file now (`replacing`).
+    public func commit() throws {
+        guard let replaces, let path else { return try flush() }
+        try flush()
+        if rename(path, replaces) != 0 {
+            throw FileError.cannotWrite(path: replaces, reason: String(cString: strerror(errno)))
+        }
+        self.replaces = nil
+    }
+
     deinit {
         try? flush()
         if ownsDescriptor { close(descriptor) }
+        if replaces != nil, let path { unlink(path) }   // never committed: the partial file goes
     }
 
     public func write(row: [String]) throws {
