@@ -134,6 +134,9 @@ struct UnsubscribeCommand: ParsableCommand {
             } else {
                 print("\(what) is now \(status.rawValue) (was \(result.from.rawValue)).")
             }
+            if !result.samePhoneTexted.isEmpty {
+                print("Note: \(ReadoutText.list(result.samePhoneTexted)) \(result.samePhoneTexted.count == 1 ? "has" : "have") the same mobile phone and still \(result.samePhoneTexted.count == 1 ? "gets" : "get") texts: if the phone's owner asked to stop them, opt \(result.samePhoneTexted.count == 1 ? "that contact" : "each") out too (`roster unsubscribe ID --location L --channel text --opt-out`).")
+            }
         }
     }
 }

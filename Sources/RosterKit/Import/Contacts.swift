@@ -178,7 +178,11 @@ public struct Contacts {
 
     /// What `setStatus` did, with the contact's ID and the location's name as stored (the
     /// user may have typed `c7km…` and `nashua`).
-    public typealias StatusSetByHand = (from: Status, movedFrom: [String], optedOutElsewhere: [String], contactID: String, location: String)
+    /// `samePhoneTexted`: for a text opt-out, the other contacts with this Phone (Mobile)
+    /// who are still text-subscribed somewhere ("Owen Lee (C…) at Nashua"): a family's
+    /// shared phone gets their texts too, which the person may have meant to stop.
+    public typealias StatusSetByHand = (from: Status, movedFrom: [String], optedOutElsewhere: [String], contactID: String, location: String,
+                                        samePhoneTexted: [String])
 
     /// Sets one status by hand. `subscribe` is the person's renewed consent: the only
     /// thing that lifts an opt-out (SPEC 1).
@@ -205,7 +209,17 @@ public struct Contacts {
             }
             let set = try TextRule.setStatus(tx, contact: number, location: loc, channel: channel, status: status,
                                              reason: reason, operation: nil, at: at)
-            return (set.from, set.movedFrom, set.optedOutElsewhere, canonical, loc.name)
+            var samePhoneTexted: [String] = []
+            if channel == .text, status == .optedOut, let phone = try tx.contact(number: number, practiceID: loc.practiceID)?.values[.phone] {
+                for other in try tx.findContacts(practiceID: loc.practiceID, text: phone, phone: phone, limit: 50)
+                where other.number != number && other.values[.phone] == phone {
+                    let texted = try tx.memberships(contact: other.number).filter { $0.text == .subscribed }.map(\.locationName)
+                    guard !texted.isEmpty else { continue }
+                    let name = [other.values[.firstName], other.values[.lastName]].compactMap { $0 }.joined(separator: " ")
+                    samePhoneTexted.append("\(name) (\(store.idCodec.encode(other.number))) at \(texted.joined(separator: ", "))")
+                }
+            }
+            return (set.from, set.movedFrom, set.optedOutElsewhere, canonical, loc.name, samePhoneTexted)
         }
     }
 }

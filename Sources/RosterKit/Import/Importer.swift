@@ -134,7 +134,8 @@ public struct Importer {
         // The hash and the reading of rows run beside the store's work (Background.swift).
         let hash = BackgroundFileHash(path: request.path)
         let normaliser = RowNormaliser(header: header, today: Clock.today(now), defaultCountry: request.defaultCountry,
-                                       readAsWindows1252: fingerprint.encoding == .windows1252)
+                                       readAsWindows1252: fingerprint.encoding == .windows1252,
+                                       separator: separator?.byte ?? UInt8(ascii: ","))
         let (maxRows, importing) = (request.maxRows, request.mode == .importRows && normalisesAhead)
         // A row's cells past the header are kept only for the report, and only so many.
         reader.keptFields = headerRecord.fields.count + 64

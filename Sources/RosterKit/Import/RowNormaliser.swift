@@ -6,12 +6,16 @@ public struct RowNormaliser: Sendable {
     public var defaultCountry: Country?
     /// The file was read as Windows-1252: a `?` may stand for a letter it cannot hold.
     public var readAsWindows1252: Bool
+    /// The file's separator, for telling a row taken into a quoted cell from a note's line.
+    public var separator: UInt8
 
-    public init(header: HeaderMap, today: DateOfBirth.Day, defaultCountry: Country? = nil, readAsWindows1252: Bool = false) {
+    public init(header: HeaderMap, today: DateOfBirth.Day, defaultCountry: Country? = nil, readAsWindows1252: Bool = false,
+                separator: UInt8 = UInt8(ascii: ",")) {
         self.header = header
         self.today = today
         self.defaultCountry = defaultCountry
         self.readAsWindows1252 = readAsWindows1252
+        self.separator = separator
     }
 
     /// A row's problem: the field (nil for the row as a whole) and what to fix.
@@ -67,7 +71,7 @@ public struct RowNormaliser: Sendable {
         // A stray opening quote (`"Said she would call`) runs on to the next quote in the
         // file, taking in the rows between as one cell: said, never stored as a note.
         for position in record.multilineFields.sorted() where position < record.fields.count {
-            let taken = Self.linesReadingLikeRows(record.fields[position], columns: header.columns.count)
+            let taken = linesReadingLikeRows(record.fields[position])
             guard taken.rowLike > 0 else { continue }
             let name = position < header.headers.count && !Text.trim(header.headers[position]).isEmpty
                 ? Text.trim(header.headers[position]) : "column \(position + 1)"
@@ -124,7 +128,7 @@ public struct RowNormaliser: Sendable {
                 result.keptStoredForLostCharacters.append(field.header)
                 continue
             }
-            if LostCharacters.hasReplacement(trimmed) {
+            if LostCharacters.hasReplacement(trimmed) && trimmed != base?[field] {
                 result.problems.append(Problem(field: field.header, message: "\(field.header) has \u{FFFD} where a character was lost when the file was converted: retype it, or export the file again as CSV UTF-8"))
                 continue
             }
@@ -215,23 +219,21 @@ public struct RowNormaliser: Sendable {
         return result
     }
 
-    /// The lines of a quoted cell, and how many after its first have a separator (comma,
-    /// semicolon or tab) for every column of a header of four or more: other rows of the
-    /// file, not a note's lines.
-    static func linesReadingLikeRows(_ cell: String, columns: Int) -> (lines: Int, rowLike: Int) {
+    /// The lines of a quoted cell, and how many after its first read as rows of this file:
+    /// split at the file's separator, as many cells as the header has columns, a First Name
+    /// the name rule takes, and an Email or a phone the rules take. A note's line, commas
+    /// and all, is none of that.
+    func linesReadingLikeRows(_ cell: String) -> (lines: Int, rowLike: Int) {
         let lines = cell.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "\r\n" })
-        guard columns >= 4 else { return (lines.count, 0) }
+        guard let first = header.position(of: .firstName) else { return (lines.count, 0) }
+        let reach = [TemplateField.email, .phone, .homePhone].compactMap { field in header.position(of: field).map { (field, $0) } }
         let rowLike = lines.dropFirst().filter { line in
-            var commas = 0, semicolons = 0, tabs = 0
-            for b in line.utf8 {
-                switch b {
-                case UInt8(ascii: ","): commas += 1
-                case UInt8(ascii: ";"): semicolons += 1
-                case UInt8(ascii: "\t"): tabs += 1
-                default: break
-                }
+            let cells = line.utf8.split(separator: separator, omittingEmptySubsequences: false).map { Text.trim(String(decoding: $0, as: UTF8.self)) }
+            guard cells.count >= header.columns.count, first < cells.count,
+                  !cells[first].isEmpty, PersonName.normalise(cells[first], required: true).value != nil else { return false }
+            return reach.isEmpty || reach.contains { field, i in
+                i < cells.count && !cells[i].isEmpty && rule(field, cells[i], country: nil).value != nil
             }
-            return max(commas, semicolons, tabs) >= columns - 1
         }.count
         return (lines.count, rowLike)
     }

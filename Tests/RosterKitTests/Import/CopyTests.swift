@@ -138,6 +138,19 @@ import Testing
         #expect(try f.membership("Mary", "Nashua")?.text == .unsubscribed)
     }
 
+    /// A text opt-out names the others with the same mobile phone who still get texts: a
+    /// family's phone, which the person may have meant to stop. Nothing else changes.
+    @Test func aTextOptOutNamesTheOthersOnTheSamePhone() throws {
+        let f = try Fixture()
+        try f.importCSV("First Name,Last Name,Phone (Mobile)\nAmy,Pelletier,(603) 555-0101\nOwen,Pelletier,(603) 555-0101\nZed,Roy,(603) 555-0199\n")
+        let amy = try f.contact(named: "Amy").id, owen = try f.contact(named: "Owen").id
+        let result = try f.contacts.setStatus(amy, location: "Nashua", practice: nil, channel: .text, status: .optedOut)
+        #expect(result.samePhoneTexted == ["Owen Pelletier (\(owen)) at Nashua"])
+        #expect(try f.membership("Owen", "Nashua")?.text == .subscribed)
+        let email = try f.contacts.setStatus(owen, location: "Nashua", practice: nil, channel: .text, status: .unsubscribed)
+        #expect(email.samePhoneTexted.isEmpty)   // only an opt-out asks
+    }
+
     @Test func otherPracticesAreInvisible() throws {
         let f = try Fixture()
         try f.importCSV(header + seed)

@@ -99,6 +99,16 @@ import Testing
         let m = try merge(f, exported.replacingOccurrences(of: "Ángela", with: "\u{FFFD}ngela"))
         #expect((m.unchanged, m.failed) == (1, 0))
         #expect(m.warnings.contains { $0.contains("row 2 (First Name)") })
+        // A value stored with U+FFFD before this rule (older versions kept it) round-trips.
+        let angela = try f.contact(named: "Ángela")
+        let number = try #require(f.store.idCodec.decode(angela.id))
+        var older = angela.values
+        older[.notes] = "caf\u{FFFD} au lait"
+        try f.store.write(commit: true) { tx in
+            try tx.updateContact(number: number, values: older, at: "2026-11-25T12:00:00Z", operation: nil, before: angela.values)
+        }
+        let roundTrip = try merge(f, try export(f))
+        #expect((roundTrip.unchanged, roundTrip.failed) == (1, 0), "\(roundTrip.failures)")
         let garbled = try merge(f, exported.replacingOccurrences(of: "Ángela", with: "Ã\u{FFFD}ngela"))
         #expect(garbled.failed == 1 && garbled.failures.first?.field == "First Name")
         #expect(try f.contact(named: "Ángela").values[.firstName] == "Ángela")
