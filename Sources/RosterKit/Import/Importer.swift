@@ -652,7 +652,8 @@ private struct Run {
             return cell.isEmpty ? nil : (channel, column, cell)
         }
         guard !cells.isEmpty, let here = try tx.memberships(contact: contact).first(where: { $0.locationID == location.id }) else { return }
-        let edits = cells.filter { channel, _, cell in cell.lowercased() != here.status(channel).rawValue }
+        // `Opted Out` and `OPTED-OUT` are the stored `opted-out`, not an edit.
+        let edits = cells.filter { channel, _, cell in HeaderAliases.key(cell) != HeaderAliases.key(here.status(channel).rawValue) }
             .map { channel, column, cell in "\(column.header) \(cell), stored \(here.status(channel).rawValue)" }
         if !edits.isEmpty { statusEditsNotApplied.append((record.row, id, edits)) }
     }

@@ -124,7 +124,8 @@ public struct ReadoutText {
         if !r.warnings.isEmpty {
             lines.append("")
             lines.append("Warnings:")
-            for w in r.warnings { lines.append("  - " + w) }
+            // Some warnings quote a cell (an edited status): never raw to the terminal.
+            for w in r.warnings { lines.append("  - " + Self.terminalSafe(w)) }
         }
         if r.failed > 0 {
             lines.append("")

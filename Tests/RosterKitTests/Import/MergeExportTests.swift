@@ -704,6 +704,12 @@ import Testing
         #expect(edit.contains("roster unsubscribe ID --location Nashua --channel text|email --opt-out"))
         let asIs = try merge(f, text) { $0.again = true }
         #expect(!asIs.warnings.contains { $0.contains("statuses are not merged") })
+        let retyped = try merge(f, text.replacingOccurrences(of: ",subscribed", with: ",Subscribed")) { $0.again = true }
+        #expect(!retyped.warnings.contains { $0.contains("statuses are not merged") })
+        // A cell quoted in a warning reaches the terminal without its control characters.
+        let escaped = try merge(f, text.replacingOccurrences(of: ",subscribed,", with: ",\u{1B}[31mSTOP,")) { $0.again = true }
+        let shown = ReadoutText().render(escaped)
+        #expect(shown.contains("STOP") && !shown.contains("\u{1B}"))
     }
 
     @Test func filters() throws {
