@@ -384,8 +384,18 @@ enum LostCharacters {
     /// The characters of Windows-1252's 0x80–0x9F (not its five undefined bytes).
     private static let windows1252Extra: Set<UInt32> = Set(Transcoder.cp1252.filter { $0 > 0xFF })
 
+    /// Whether a file read as Windows-1252 can hold `stored` at all: a cell edited there
+    /// lost what it cannot (`Ł`, an emoji), whatever else the edit did.
+    static func windows1252Holds(_ stored: String) -> Bool {
+        stored.unicodeScalars.allSatisfy(isWindows1252)
+    }
+
+    /// Letters Windows' best fit writes bare that have no canonical decomposition.
+    private static let bestFit: [Unicode.Scalar: Unicode.Scalar] = ["Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "ı": "i", "Ħ": "H", "ħ": "h"]
+
     /// `ś` → `s`: the letter without its marks, as Windows' best fit writes it.
     private static func bareLetter(_ s: Unicode.Scalar) -> Unicode.Scalar? {
+        if let fit = bestFit[s] { return fit }
         guard let first = String(s).decomposedStringWithCanonicalMapping.unicodeScalars.first, first.isASCII,
               first != s else { return nil }
         return first

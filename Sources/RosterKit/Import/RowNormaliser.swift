@@ -128,6 +128,11 @@ public struct RowNormaliser: Sendable {
                 result.keptStoredForLostCharacters.append(field.header)
                 continue
             }
+            // Edited as well, such a cell would store the edit without those letters.
+            if readAsWindows1252, let stored = base?[field], trimmed != stored, !LostCharacters.windows1252Holds(stored) {
+                result.problems.append(Problem(field: field.header, message: "\(field.header) was changed in a file saved as Windows-1252 (Excel's \"CSV\"), which cannot hold some letters of the stored value (such as Ł or an emoji): merged, they would be lost. Save the file as \"CSV UTF-8\" and merge it again, or empty the cell to keep the stored value"))
+                continue
+            }
             if LostCharacters.hasReplacement(trimmed) && trimmed != base?[field] {
                 result.problems.append(Problem(field: field.header, message: "\(field.header) has \u{FFFD} where a character was lost when the file was converted: retype it, or export the file again as CSV UTF-8"))
                 continue

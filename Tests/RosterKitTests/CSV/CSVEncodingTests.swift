@@ -349,6 +349,8 @@ import Testing
         #expect(LostCharacters.isLossyCopy("after 5pm ?", of: "after 5pm 😊", windows1252: true))
         #expect(LostCharacters.isLossyCopy("Krakow", of: "Kraków", windows1252: true) == false)   // ó is Windows-1252's
         #expect(LostCharacters.isLossyCopy("Wisniewski", of: "Wiśniewski", windows1252: true))      // best fit
+        #expect(LostCharacters.isLossyCopy("Lodz", of: "Łódź", windows1252: true) == false)          // ó was writable
+        #expect(LostCharacters.isLossyCopy("Lódz", of: "Łódź", windows1252: true))                   // Ł has no decomposition
         #expect(LostCharacters.isLossyCopy("\u{FFFD}ngela", of: "Ángela", windows1252: false))
         #expect(!LostCharacters.isLossyCopy("?ukasz", of: "Łukasz", windows1252: false))            // a UTF-8 file's ? is typed
         #expect(!LostCharacters.isLossyCopy("Łukasz", of: "Łukasz", windows1252: true))
