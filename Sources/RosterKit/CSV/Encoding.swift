@@ -149,11 +149,15 @@ public struct FileFingerprint: Equatable, Sendable {
     private static func lineOf(offset: Int, path: String) throws -> Int {
         let file = try ChunkedFile(path: path)
         var buffer: [UInt8] = []
-        var seen = 0, line = 1
+        var seen = 0, line = 1, afterCR = false
         while seen < offset {
             let n = try file.next(into: &buffer)
             if n == 0 { break }
-            line += buffer.prefix(min(n, offset - seen)).lazy.filter { $0 == 0x0A }.count
+            // LF, CRLF and CR alone each end a line.
+            for b in buffer.prefix(min(n, offset - seen)) {
+                if b == 0x0A { if !afterCR { line += 1 } } else if b == 0x0D { line += 1 }
+                afterCR = b == 0x0D
+            }
             seen += n
         }
         return line

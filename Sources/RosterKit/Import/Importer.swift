@@ -118,7 +118,7 @@ public struct Importer {
             readout.warnings.append("the file separates cells with \(separator.what), so it was read that way")
         }
         if let line = fingerprint.strayByteLine {
-            readout.warnings.append("the file is UTF-8 but for a byte on line \(line) (a cell saved by a program in its own encoding), so it was read as Windows-1252, and its accented letters may read garbled (rows with them fail, naming the field): fix the cell on line \(line), or save the file as \"CSV UTF-8\", and try again")
+            readout.warnings.append("the file is UTF-8 up to line \(line) of the file, which has a byte that is not (a cell saved by a program in its own encoding), so the file was read as Windows-1252 and its accented letters may read garbled (rows with them fail, naming the field): fix that cell, or save the file as \"CSV UTF-8\", and try again")
         } else if fingerprint.encoding == .windows1252 {
             readout.warnings.append("the file is not UTF-8, so it was read as Windows-1252 (what Excel saves as \"CSV\"): check accented names, or save as \"CSV UTF-8\" next time")
         }
