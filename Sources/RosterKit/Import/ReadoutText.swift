@@ -130,7 +130,9 @@ public struct ReadoutText {
         if r.failed > 0 {
             lines.append("")
             lines.append(paint("Failed rows (\(Self.number(r.failed))):", "1"))
-            let shown = r.failures.prefix(maxFailedRows).map { failure in
+            // With --report every failed row is listed (up to the thousand a readout keeps):
+            // the report's Reason column holds only the reason, so what to fix is here.
+            let shown = r.failures.prefix(reportPath == nil ? maxFailedRows : max(maxFailedRows, Readout.failuresKeptBrief)).map { failure in
                 var safe = failure
                 safe.name = failure.name.map { Self.terminalSafe($0) }
                 return safe
@@ -166,12 +168,12 @@ public struct ReadoutText {
                 }
                 let rest = r.failed - shown.count
                 if let reportPath {
-                    lines.append("  … \(Self.number(rest)) more: all \(Self.number(r.failed)) are in \(reportPath)")
+                    lines.append("  … \(Self.number(rest)) more: all \(Self.number(r.failed)) are in \(reportPath), and `--json` says what to fix in each")
                 } else {
                     lines.append("  … \(Self.number(rest)) more: add --report FILE to write all \(Self.number(r.failed)) to a CSV you can fix and \(verb)")
                 }
             } else if let reportPath {
-                lines.append("  Written to \(reportPath) with a Reason column: fix the rows there (what to fix is above, by row) and \(verb) that file.")
+                lines.append("  Written to \(reportPath) with a Reason column: fix the rows there (what to fix is above, by the row of this file) and \(verb) that file.")
             } else {
                 lines.append("  Add --report FILE to write " + (r.failed == 1 ? "this row" : "these \(r.failed) rows") + " to a CSV you can fix and \(verb).")
             }

@@ -9,7 +9,7 @@ public struct SQLiteError: Error, Equatable, CustomStringConvertible {
     public let message: String
     public var description: String {
         switch code & 0xFF {
-        case SQLITE_READONLY:
+        case SQLITE_READONLY where code == SQLITE_READONLY || code == 1544:   // 1544: SQLITE_READONLY_DIRECTORY
             "the database cannot be written: the file, or the folder it is in, is read-only for this user (roster writes the database and a -wal file beside it). Check their permissions, or use --db for a database in a folder you can write (database error \(code))"
         case SQLITE_CORRUPT, SQLITE_NOTADB:
             "the database file is damaged or is not a roster database (database error \(code): \(message)): check the --db path; restore the file from a backup if it is the right one"

@@ -81,6 +81,18 @@ import Testing
         #expect(!ReadoutText(maxFailedRows: 100).render(r).contains("by reason"))
     }
 
+    /// With --report every failed row is listed with what to fix (the report's Reason column
+    /// holds only the reason); without, a screenful.
+    @Test func aReportRunListsEveryFailedRow() {
+        var r = sample()
+        r.failures = (2...46).map { Failure(row: $0, reason: .invalid, field: "First Name", message: "First Name contains a digit \($0)", name: "X\($0)") }
+        r.failed = 45
+        let withReport = ReadoutText(reportPath: "failed.csv").render(r)
+        #expect(withReport.contains("fix: First Name contains a digit 46\n") && !withReport.contains("more:"))
+        let without = ReadoutText().render(r)
+        #expect(!without.contains("digit 46") && without.contains("… 5 more: add --report FILE"))
+    }
+
     /// The changed values shown stop at `maxChangedValues`; the heading counts them all.
     @Test func changedValuesPastTheLimitAreCounted() {
         var r = sample()
@@ -146,7 +158,7 @@ import Testing
                    fix: Contact ID C1 is not a contact
               Reasons:
                 Unknown Contact ID  the Contact ID is not one of this practice's contacts
-              Written to failed.csv with a Reason column: fix the rows there (what to fix is above, by row) and merge that file.
+              Written to failed.csv with a Reason column: fix the rows there (what to fix is above, by the row of this file) and merge that file.
 
             """)
         let coloured = ReadoutText(colour: true).render(r)
