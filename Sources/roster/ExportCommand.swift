@@ -54,7 +54,7 @@ struct ExportCommand: ParsableCommand {
         request.emailStatuses = try Self.statuses(emailStatus, option: "--email-status")
         request.withStatus = withStatus
         try runReporting {
-            let store = try database.open()
+            let store = try database.open(reading: true)
             if let out { try OutputFile.refuseDatabaseFile(out, option: "--out", store: store) }
             // The file is replaced only by a whole export: one that fails (a misspelt
             // location, a full disk) leaves the file that was there.

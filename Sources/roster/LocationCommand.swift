@@ -51,7 +51,7 @@ struct LocationCommand: ParsableCommand {
 
         func run() throws {
             try runReporting(json: json) {
-                let locations = try database.open().locations(practice: practice)
+                let locations = try database.open(reading: true).locations(practice: practice)
                 if json {
                     try printJSONObject(locations.map { ["name": $0.name, "practice": $0.practiceName] })
                     return

@@ -22,7 +22,7 @@ struct OutboxCommand: ParsableCommand {
 
         func run() throws {
             try runReporting(json: json) {
-                let messages = try Outbox(store: database.open()).messages().filter { !unsent || (!$0.sent && $0.dropReason == nil) }
+                let messages = try Outbox(store: database.open(reading: true)).messages().filter { !unsent || (!$0.sent && $0.dropReason == nil) }
                 if json {
                     for m in messages { try printJSON(m) }
                     return
@@ -126,7 +126,7 @@ struct OutboxCommand: ParsableCommand {
 
         func run() throws {
             try runReporting {
-                let outbox = try Outbox(store: database.open())
+                let outbox = try Outbox(store: database.open(reading: true))
                 // --all: the waiting ones; a message to drop is never marked sent.
                 let chosen = all ? try outbox.messages().filter { !$0.sent && $0.dropReason == nil }.map(\.id) : ids
                 let marked = try outbox.markSent(ids: chosen)
@@ -152,7 +152,7 @@ struct HistoryCommand: ParsableCommand {
     func run() throws {
         try runReporting(json: json) {
             // SPEC 9: "history lists past imports and merges"; the rest is asked for by name.
-            let everything = try database.open().history(practice: practice, location: location)
+            let everything = try database.open(reading: true).history(practice: practice, location: location)
             let records = all ? everything : everything.filter { $0.kind == "import" || $0.kind == "merge" }
             if json { return try printJSON(records) }
             if records.isEmpty {
@@ -160,6 +160,9 @@ struct HistoryCommand: ParsableCommand {
                 return
             }
             let undoneOf = Dictionary(everything.compactMap { r in r.undoneBy.map { ($0, r.id) } }, uniquingKeysWith: { a, _ in a })
+            // Two practices may each have a Nashua: then each place names its practice.
+            let severalPractices = Set(records.map(\.practice)).count > 1
+            func place(_ name: String?, _ r: OperationRecord) -> String? { name.map { severalPractices ? "\($0) (\(r.practice))" : $0 } }
             var table = [["#", "when (\(Clock.localZoneName))", "what", "file", "location", "consent", "rows", "result"]]
             for r in records {
                 var what = r.kind
@@ -168,7 +171,7 @@ struct HistoryCommand: ParsableCommand {
                 let counts = [("created", r.created), ("updated", r.updated), (r.kind == "move" ? "moved" : "copied", r.copied), ("unchanged", r.unchanged),
                               ("skipped", r.skipped), ("failed", r.failed)].filter { $0.1 > 0 }.map { "\($0.1) \($0.0)" }
                 table.append(["#\(r.id)", Clock.local(r.at), what, r.file ?? "-",
-                              r.from.map { "\($0) → \(r.location ?? "-")" } ?? r.location ?? "-", r.consent ?? "-", "\(r.rows)", counts.isEmpty ? "-" : counts.joined(separator: ", ")])
+                              r.from.map { "\($0) → \(place(r.location, r) ?? "-")" } ?? place(r.location, r) ?? "-", r.consent ?? "-", "\(r.rows)", counts.isEmpty ? "-" : counts.joined(separator: ", ")])
             }
             let widths = (0..<table[0].count).map { c in table.map { $0[c].count }.max() ?? 0 }
             for row in table {

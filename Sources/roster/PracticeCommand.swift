@@ -86,7 +86,7 @@ struct PracticeCommand: ParsableCommand {
 
         func run() throws {
             try runReporting(json: json) {
-                let store = try database.open()
+                let store = try database.open(reading: true)
                 let practices = try store.practices()
                 if json {
                     try printJSONObject(practices.map { p -> [String: Any] in

@@ -15,7 +15,7 @@ struct ShowCommand: ParsableCommand {
 
     func run() throws {
         try runReporting(json: json) {
-            let view = try Contacts(store: database.open()).show(id, practice: practice)
+            let view = try Contacts(store: database.open(reading: true)).show(id, practice: practice)
             if json { return try printJSONObject(view.jsonObject) }
             print(ContactText.render(view, withHistory: true), terminator: "")
         }
@@ -35,7 +35,7 @@ struct FindCommand: ParsableCommand {
 
     func run() throws {
         try runReporting(json: json) {
-            let found = try Contacts(store: database.open()).find(text, practice: practice)
+            let found = try Contacts(store: database.open(reading: true)).find(text, practice: practice)
             if json { return try printJSONObject(found.map(\.jsonObject)) }
             if found.isEmpty { print("No contact matches.") }
             // Which practice, when the contacts found are of more than one.
@@ -49,7 +49,9 @@ enum ContactText {
     static func line(_ v: ContactView) -> String {
         let name = [v.values[.firstName], v.values[.lastName]].compactMap { $0 }.joined(separator: " ")
         let locations = v.memberships.map { "\($0.locationName) (text \($0.text.rawValue), email \($0.email.rawValue))" }
-        return "\(v.id)  \(name)  \(v.values[.email] ?? "-")  \(v.values[.phone].map(Phone.national) ?? "-")  \(locations.joined(separator: "; "))"
+        // A home phone other than the mobile is shown too: `find` matches it.
+        let home = v.values[.homePhone].flatMap { $0 == v.values[.phone] ? nil : "  home \(Phone.national($0))" } ?? ""
+        return "\(v.id)  \(name)  \(v.values[.email] ?? "-")  \(v.values[.phone].map(Phone.national) ?? "-")\(home)  \(locations.joined(separator: "; "))"
     }
 
     static func render(_ v: ContactView, withHistory: Bool) -> String {

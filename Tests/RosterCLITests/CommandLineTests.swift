@@ -230,6 +230,30 @@ import Testing
         #expect(shown.contains("\n  Notes: two\n         lines\n"), "\(shown)")
     }
 
+    /// A reading command that finds no database at its path (a misspelt --db) says the
+    /// one it answers from was just created, empty; a writing command, or a second run, not.
+    @Test func aMisspeltDatabaseIsSaid() throws {
+        let cli = CLI()
+        let typo = cli.path("roster.sqllite")
+        let first = try cli.ok(["find", "Nguyen", "--db", typo])
+        #expect(first.stdout.contains("No contact matches") && first.stderr.contains("there was no database at \(typo)"), "\(first.stderr)")
+        #expect(try cli.ok(["find", "Nguyen", "--db", typo]).stderr.isEmpty)
+        #expect(try cli.ok(["practice", "add", "P", "--db", cli.path("new.sqlite")]).stderr.isEmpty)
+    }
+
+    /// With two practices, history names each row's practice (both may have a Nashua).
+    @Test func historyNamesThePracticeWhenThereAreTwo() throws {
+        let cli = CLI()
+        for practice in ["North PT", "South PT"] {
+            try cli.ok(["practice", "add", practice, "--owner", "O N", "--phone", "(603) 555-0100", "--address", "1 Main St"])
+            try cli.ok(["location", "add", "Nashua", "--practice", practice])
+            try cli.ok(["import", cli.file("\(practice).csv", "First Name,Email\nAnn,ann@example.com\n"), "--location", "Nashua",
+                        "--practice", practice, "--consent", "none"])
+        }
+        let history = try cli.ok(["history"]).stdout
+        #expect(history.contains("Nashua (North PT)") && history.contains("Nashua (South PT)"), "\(history)")
+    }
+
     /// A country option takes what a Country cell takes.
     @Test func defaultCountryTakesAnySpellingOfTheCountry() throws {
         let cli = CLI()

@@ -246,6 +246,12 @@ public struct Importer {
                     let shown = Self.firstRows(rows.map(String.init))
                     readout.warnings.append("\(ReadoutText.count(n, "row")) with a Contact ID (\(one ? "row" : "rows") \(shown)) \(one ? "has" : "have") empty cells where the contact has a value; an empty cell keeps the stored value. To clear those values, \(request.mode == .merge ? "merge" : "import") the file again with --clear-empty (add --dry-run to see what it would change)")
                 }
+                // A merge that adds most of its rows' contacts to the location reads like a file
+                // exported from another location, merged into this one by mistake.
+                let added = readout.copied + readout.updatedAndAdded
+                if request.mode == .merge, added >= 10, added * 2 > readout.rows {
+                    readout.warnings.append("\(ReadoutText.count(added, "row")) of \(ReadoutText.number(readout.rows)) \(request.dryRun ? "would add their contacts" : "added their contacts") to \(location.name) (they were in other locations only): if this file was exported from another location, \(request.dryRun ? "merge it into that location instead" : "undo this merge (`roster undo \(operation)`) and merge it into that location")")
+                }
                 if !run.statusEditsNotApplied.isEmpty {
                     let rows = run.statusEditsNotApplied
                     let shown = Self.firstRows(rows.map { "\($0.row) (\($0.id): \($0.edits.joined(separator: "; ")))" })
@@ -588,7 +594,7 @@ private struct Run {
         }) {
             let reason: FailureReason = values[.email] == nil ? .alreadyExistsPhone : .duplicatePhone
             return try fail(record, parsed, reason, field: TemplateField.phone.header,
-                            message: "Phone is already used by \(try who(other)), with the same first name: family members sharing a phone need different first names", stored: stored.values, into: &readout)
+                            message: "Phone is already used by \(try who(other)), with the same first name: family members sharing a phone need different first names (if it is the same person, the two are duplicate records: keep one)", stored: stored.values, into: &readout)
         }
         if parsed.keptStoredForEmptyCell { rowsKeepingStoredValues.append(record.row) }
         if !parsed.keptStoredForLostCharacters.isEmpty { rowsWithLostCharacters.append((record.row, parsed.keptStoredForLostCharacters)) }

@@ -46,7 +46,7 @@ public enum UndoError: Error, Equatable, CustomStringConvertible {
         case .alreadyUndone(let id, let by):
             "#\(id) was already undone by #\(by)"
         case .changedLater(let id, let contacts, let by):
-            "#\(id) cannot be undone: later changes (\(by.joined(separator: ", ")); `roster history --all` lists them) touched \(contacts.count == 1 ? "1 of its contacts" : "\(contacts.count) of its contacts") (\(contacts.prefix(20).joined(separator: ", "))\(contacts.count > 20 ? ", …" : "")). Undo the later imports and merges first, newest first. A copy, a move or a status set by hand cannot be undone, and while one of them stands after this run, this run cannot be undone either: make the changes you need by hand instead (`roster show ID` lists what happened)"
+            "#\(id) cannot be undone: later changes (\(by.joined(separator: ", "))\(by.contains { $0.hasPrefix("#") } ? "; `roster history --all` lists them" : "")) touched \(contacts.count == 1 ? "1 of its contacts" : "\(contacts.count) of its contacts") (\(contacts.prefix(20).joined(separator: ", "))\(contacts.count > 20 ? ", …" : "")). Undo the later imports and merges first, newest first. A copy, a move or a status set by hand cannot be undone, and while one of them stands after this run, this run cannot be undone either: make the changes you need by hand instead (`roster show ID` lists what happened)"
         }
     }
 }

@@ -11,12 +11,19 @@ struct DatabaseOptions: ParsableArguments {
         DatabaseLocation.resolve(explicit: db, environment: ProcessInfo.processInfo.environment)
     }
 
-    func open() throws -> any ContactStore {
+    /// `reading`: the command only reads. Then a database that was not there (a misspelt
+    /// --db) is said: created empty, it would answer "No contact matches" of a patient on file.
+    func open(reading: Bool = false) throws -> any ContactStore {
         let location = self.location
         let environment = ProcessInfo.processInfo.environment["ROSTER_DB"].map { !$0.isEmpty } ?? false
         Self.opened = DatabaseLocation.isPostgreSQL(location) ? "the PostgreSQL database of --db or ROSTER_DB"
             : "\(location), \(db?.isEmpty == false ? "from --db" : environment ? "from ROSTER_DB" : "the default, as neither --db nor ROSTER_DB is set")"
-        return try DatabaseLocation.open(location)
+        let new = !DatabaseLocation.isPostgreSQL(location) && !FileManager.default.fileExists(atPath: location)
+        let store = try DatabaseLocation.open(location)
+        if reading && new {
+            FileHandle.standardError.write(Data("roster: note: there was no database at \(Self.opened ?? location), so an empty one was created: if you meant another, check --db or ROSTER_DB\n".utf8))
+        }
+        return store
     }
 
     /// The database this run opened, and what chose it (a PostgreSQL URL, which may hold a

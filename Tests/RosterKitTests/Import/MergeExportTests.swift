@@ -682,6 +682,21 @@ import Testing
         #expect(try f.contact(named: "Mary").values[.phase] == "Lead-New")
     }
 
+    /// A merge that adds most of its rows' contacts to the location says the file may be
+    /// another location's export, and how to undo; a merge of the location's own does not.
+    @Test func aMergeIntoTheWrongLocationIsSaid() throws {
+        let f = try Fixture()
+        var csv = "First Name,Email\n"
+        for i in 0..<12 { csv += "P\(["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l"][i]),p\(i)@example.com\n" }
+        try f.importCSV(csv, consent: "none")
+        let nashua = try export(f)
+        let wrong = try merge(f, nashua, into: "Hudson")
+        #expect(wrong.copied == 12)
+        let warning = try #require(wrong.warnings.first { $0.contains("exported from another location") })
+        #expect(warning.hasPrefix("12 rows of 12 added their contacts to Hudson") && warning.contains("roster undo \(wrong.historyID ?? 0)"), "\(warning)")
+        #expect(!(try merge(f, nashua) { $0.again = true }).warnings.contains { $0.contains("another location") })
+    }
+
     /// A merge cell that cannot be read says that emptying it keeps the stored value; an
     /// import row, or a cell over no stored value, does not.
     @Test func anInvalidMergeCellSaysEmptyingItKeepsTheStoredValue() throws {
