@@ -175,18 +175,18 @@ public struct Importer {
                 run.keepsCreationStatusesInMemberships = keepsCreationStatusesInMemberships
                 run.readsContactsByNumber = readsContactsByNumber
                 var dataRows = 0
-                var rowLimit = request.maxRows
+                // The row limit is `run.request.maxRows`: a merge's is raised, at its first row
+                // past it, to the practice's number of contacts (`maxRowsAtLeastThePracticesContacts`).
                 var limitRaised = !(request.mode == .merge && request.maxRowsAtLeastThePracticesContacts)
                 /// Decides a batch's rows, in file order.
                 func decide(_ batch: RecordFeed<PreparedRow>.Batch, merges: [Int: Run.MergeAhead]) throws {
                     for (i, item) in batch.items.enumerated() {
                         dataRows = item.count
-                        if dataRows > rowLimit && !limitRaised {
+                        if dataRows > run.request.maxRows && !limitRaised {
                             limitRaised = true
-                            rowLimit = max(rowLimit, try tx.contactCount(practiceID: practice.id))
-                            run.request.maxRows = rowLimit
+                            run.request.maxRows = max(run.request.maxRows, try tx.contactCount(practiceID: practice.id))
                         }
-                        if dataRows > rowLimit { continue }
+                        if dataRows > run.request.maxRows { continue }
                         try run.decide(item.record, prepared: item.prepared, merge: merges[i], into: &readout)
                         if let progress = request.progress, dataRows % 2_000 == 0 {
                             progress(dataRows, Double(batch.bytesRead) / Double(max(1, fingerprint.byteCount)))
@@ -233,7 +233,7 @@ public struct Importer {
                     try guardSameFile(wait: true)
                     throw error
                 }
-                if dataRows > rowLimit { throw ImportError.tooManyRows(count: dataRows, limit: rowLimit) }
+                if dataRows > run.request.maxRows { throw ImportError.tooManyRows(count: dataRows, limit: run.request.maxRows) }
                 if dataRows == 0 { readout.warnings.append("the file has a header but no rows") }
                 if let sameFileWarning, readout.updated > 0 { readout.warnings.append(sameFileWarning) }
                 if run.duplicatesMatched > 0 {
