@@ -120,7 +120,7 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case contactNotFound(String, practice: String? = nil)
     /// A location of another practice named where one of this practice was meant (`copy`
     /// into it): contacts never cross practices. Place names are not PHI.
-    case locationOfAnotherPractice(String, practice: String, meant: String)
+    case locationOfAnotherPractice(String, practice: String, meant: String, known: [String])
     case notInLocation(contact: String, location: String)
     /// `subscribe` on a channel the contact has no phone (email) for.
     case cannotReach(contact: String, channel: Channel)
@@ -148,8 +148,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
             "there are no practices yet: add one with `roster practice add NAME --owner \"FULL NAME\"`"
         case .contactNotFound(let id, let practice):
             "Unknown Contact ID \(id): no contact \(practice.map { "of \($0) " } ?? "")has this ID; check it for a mistyped or missing character (`roster find` looks contacts up by name, email or phone)"
-        case .locationOfAnotherPractice(let name, let practice, let meant):
-            "\(name) is a location of \(practice), not of \(meant): contacts never cross practices (`roster location list` lists each practice's locations)"
+        case .locationOfAnotherPractice(let name, let practice, let meant, let known):
+            "\(name) is a location of \(practice), not of \(meant): contacts never cross practices" + Self.list("known locations of \(meant)", known)
         case .notInLocation(let id, let location):
             "contact \(id) is not in \(location): `roster show \(id)` lists its locations"
         case .cannotReach(let id, let channel):

@@ -178,7 +178,8 @@ public class SQLStore: ContactStore {
                 return found
             }
             if let elsewhere = try db.first(Self.locationQuery + " WHERE l.name_key = ? ORDER BY p.name_key", [.text(key)], readLocation) {
-                throw StoreError.locationOfAnotherPractice(elsewhere.name, practice: elsewhere.practiceName, meant: owner.name)
+                throw StoreError.locationOfAnotherPractice(elsewhere.name, practice: elsewhere.practiceName, meant: owner.name,
+                                                           known: try locations(practice: owner.name).map(\.name))
             }
             throw StoreError.unknownLocation(Text.trim(name), known: try locations(practice: owner.name).map(\.name))
         }
