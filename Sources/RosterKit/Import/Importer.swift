@@ -252,6 +252,10 @@ public struct Importer {
                 if request.mode == .merge, added >= 10, added * 2 > readout.rows {
                     readout.warnings.append("\(ReadoutText.count(added, "row")) of \(ReadoutText.number(readout.rows)) \(request.dryRun ? "would add their contacts" : "added their contacts") to \(location.name) (they were in other locations only): if this file was exported from another location, \(request.dryRun ? "merge it into that location instead" : "undo this merge (`roster undo \(operation)`) and merge it into that location")")
                 }
+                if !run.welcomesOfChangedEmails.isEmpty {
+                    let ids = run.welcomesOfChangedEmails
+                    readout.warnings.append("\(ReadoutText.count(ids.count, "contact")) (\(Self.firstRows(ids))) \(ids.count == 1 ? "had its" : "had their") welcome email waiting unsent when \(request.dryRun ? "this merge would change" : "this merge changed") \(ids.count == 1 ? "its" : "their") email: \(ids.count == 1 ? "it is" : "they are") not sent to the old address, nor to the new one (it was queued for the old), and `roster outbox` lists \(ids.count == 1 ? "it" : "them") as dropped")
+                }
                 if !run.statusEditsNotApplied.isEmpty {
                     let rows = run.statusEditsNotApplied
                     let shown = Self.firstRows(rows.map { "\($0.row) (\($0.id): \($0.edits.joined(separator: "; ")))" })
@@ -362,6 +366,8 @@ private struct Run {
     var duplicatesMatched = 0
     /// Merge rows whose empty cells kept stored values (`--clear-empty` clears them).
     var rowsKeepingStoredValues: [Int] = []
+    /// Contacts whose email a merge row changed while their welcome email waited unsent.
+    var welcomesOfChangedEmails: [String] = []
     /// Merge rows whose Text Status or Email Status cells differ from the stored statuses.
     var statusEditsNotApplied: [(row: Int, id: String, edits: [String])] = []
     /// Merge rows with cells that are stored values with characters the file lost
@@ -600,6 +606,12 @@ private struct Run {
         if !parsed.keptStoredForLostCharacters.isEmpty { rowsWithLostCharacters.append((record.row, parsed.keptStoredForLostCharacters)) }
         if normaliser.header.hasStatusColumns { try noteStatusEdits(record, contact: number, id: id) }
         if !changed.isEmpty {
+            // A welcome email still waiting goes to the address it was queued for, or not
+            // at all (`outbox` drops it once the email changed): the readout says so.
+            if changed.contains(.email), let old = stored.values[.email], values[.email].map(Text.lowercased) != Text.lowercased(old),
+               try tx.hasWaitingWelcome(contact: number, to: old) {
+                welcomesOfChangedEmails.append(id)
+            }
             try tx.updateContact(number: number, values: values, at: at, operation: operation, before: stored.values)
             // Kept keys are in the index already; an index not read yet will read these.
             if let hashes { identity?.add(hashes, contact: number) }

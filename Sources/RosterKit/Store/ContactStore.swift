@@ -320,6 +320,9 @@ public protocol ContactTransaction: AnyObject {
     func laterChanges(operation: Int64, statusMark: Int64, contacts: [Int64]) throws -> [String]
     func deleteContact(number: Int64) throws
     func deleteUnsentWelcome(operation: Int64) throws -> Int
+    /// Whether a welcome email to `contact` at `address` waits, unsent and not dropped (one
+    /// to an address the contact no longer has is dropped when the outbox is read).
+    func hasWaitingWelcome(contact: Int64, to address: String) throws -> Bool
     /// The welcome emails `operation` queued that were sent, to contacts it created.
     func sentWelcomeToCreated(operation: Int64) throws -> Int
     func markUndone(_ operation: Int64, by undo: Int64) throws

@@ -901,6 +901,11 @@ final class SQLTransaction: ContactTransaction {
         return try db.run("DELETE FROM outbox WHERE operation_id = ? AND sent_at IS NULL", [.int(operation)])
     }
 
+    func hasWaitingWelcome(contact: Int64, to address: String) throws -> Bool {
+        try db.first("SELECT 1 FROM outbox WHERE contact_id = ? AND lower(to_address) = ? AND sent_at IS NULL AND drop_reason IS NULL LIMIT 1",
+                     [.int(contact), .text(Text.lowercased(address))]) { _ in true } ?? false
+    }
+
     func sentWelcomeToCreated(operation: Int64) throws -> Int {
         Int(try db.first("""
             SELECT count(*) FROM outbox o JOIN contact c ON c.id = o.contact_id

@@ -682,6 +682,20 @@ import Testing
         #expect(try f.contact(named: "Mary").values[.phase] == "Lead-New")
     }
 
+    /// A merge that changes the email of a contact whose welcome email waits says it will
+    /// not be sent (outbox drops it); one whose welcome was sent, or who had none, does not.
+    @Test func aChangedEmailWithAWaitingWelcomeIsSaid() throws {
+        let f = try Fixture()
+        try f.importCSV("First Name,Email\nLinh,linh@example.com\nBo,bo@example.com\n", consent: "email")
+        let linh = try f.contact(named: "Linh").id
+        let r = try merge(f, "Contact ID,Email\n\(linh),linh.nguyen@example.com\n")
+        let warning = try #require(r.warnings.first { $0.contains("welcome email waiting unsent") })
+        #expect(warning.hasPrefix("1 contact (\(linh)) had its welcome email waiting unsent when this merge changed its email"), "\(warning)")
+        #expect(try Outbox(store: f.store).messages().first { $0.contactID == linh }?.dropReason != nil)
+        let again = try merge(f, "Contact ID,Email\n\(linh),linh.n@example.com\n")
+        #expect(!again.warnings.contains { $0.contains("welcome email waiting") })   // already dropped
+    }
+
     /// A merge that adds most of its rows' contacts to the location says the file may be
     /// another location's export, and how to undo; a merge of the location's own does not.
     @Test func aMergeIntoTheWrongLocationIsSaid() throws {
