@@ -140,23 +140,24 @@ struct OutboxCommand: ParsableCommand {
 struct HistoryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "history",
-        abstract: "List past imports and merges (--all: copies, moves and undos too).",
+        abstract: "List past imports and merges, and their undos (--all: copies and moves too).",
         discussion: "Example:\n  roster history --location Nashua"
     )
     @Option(help: "Only this location.") var location: String?
     @Option(help: "Only this practice.") var practice: String?
-    @Flag(help: "Also list copies, moves and undos.") var all = false
+    @Flag(help: "Also list copies and moves.") var all = false
     @Flag(help: "Print a JSON list.") var json = false
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
         try runReporting(json: json) {
-            // SPEC 9: "history lists past imports and merges"; the rest is asked for by name.
+            // SPEC 9: "history lists past imports and merges"; issue 8 adds their undos (kind
+            // import, merge, undo). Copies and moves are asked for by name.
             let everything = try database.open(reading: true).history(practice: practice, location: location)
-            let records = all ? everything : everything.filter { $0.kind == "import" || $0.kind == "merge" }
+            let records = all ? everything : everything.filter { ["import", "merge", "undo"].contains($0.kind) }
             if json { return try printJSON(records) }
             if records.isEmpty {
-                print(everything.isEmpty ? "No imports or merges yet." : "No imports or merges yet (`roster history --all` lists the copies, moves and undos).")
+                print(everything.isEmpty ? "No imports or merges yet." : "No imports or merges yet (`roster history --all` lists the copies and moves).")
                 return
             }
             let undoneOf = Dictionary(everything.compactMap { r in r.undoneBy.map { ($0, r.id) } }, uniquingKeysWith: { a, _ in a })

@@ -31,6 +31,9 @@ import Testing
         #expect(contactID.status == 64 && contactID.stderr.contains("looks like a Contact ID"), "\(contactID.stderr)")
         let undone = try cli.ok(["undo", "#1"]).stdout
         #expect(undone.hasPrefix("Undid #1 (import): 1 contact it created removed, with their memberships.\n"), "\(undone)")
+        // Issue 8: an undo is itself in history (kinds import, merge, undo), without --all.
+        let kinds = (try JSONSerialization.jsonObject(with: Data(try cli.ok(["history", "--json"]).stdout.utf8)) as? [[String: Any]])?.map { $0["kind"] as? String }
+        #expect(kinds == ["import", "undo"])
     }
 
     @Test func theWholeWorkflow() throws {
@@ -146,7 +149,7 @@ import Testing
         }
         let all = try entries(["--all"])
         let importsAndMerges = try entries([])
-        #expect(importsAndMerges.map { $0["id"] as? Int } == all.filter { ["import", "merge"].contains($0["kind"] as? String) }.map { $0["id"] as? Int })
+        #expect(importsAndMerges.map { $0["id"] as? Int } == all.filter { ["import", "merge", "undo"].contains($0["kind"] as? String) }.map { $0["id"] as? Int })
         #expect(importsAndMerges.count == 4 && Set(importsAndMerges.map { $0["kind"] as? String }) == ["import", "merge"])
         #expect(all.count == 6)
         for entry in all {
