@@ -122,9 +122,7 @@ public struct Importer {
         } else if fingerprint.encoding == .windows1252 {
             readout.warnings.append("the file is not UTF-8, so it was read as Windows-1252 (what Excel saves as \"CSV\"): check accented names, or save as \"CSV UTF-8\" next time")
         }
-        if header.index[.textStatus] != nil || header.index[.emailStatus] != nil {
-            readout.warnings.append("the Text Status and Email Status columns are read-only and were not applied: statuses change only through --consent, copy and subscribe/unsubscribe")
-        }
+        if header.hasStatusColumns { readout.warnings.append(Self.statusColumnsWarning) }
 
         if let reportPath = request.reportPath, Self.sameFile(reportPath, request.path) {
             throw ImportError.invalidOption("--report \(reportPath) is the file being imported: writing the report would overwrite it. Choose another name, such as failed-rows.csv")
@@ -256,10 +254,12 @@ public struct Importer {
                     let ids = run.welcomesOfChangedEmails
                     readout.warnings.append("\(ReadoutText.count(ids.count, "contact")) (\(Self.firstRows(ids))) \(ids.count == 1 ? "had its" : "had their") welcome email waiting unsent when \(request.dryRun ? "this merge would change" : "this merge changed") \(ids.count == 1 ? "its" : "their") email: \(ids.count == 1 ? "it is" : "they are") not sent to the old address, nor to the new one (it was queued for the old), and `roster outbox` lists \(ids.count == 1 ? "it" : "them") as dropped")
                 }
-                if !run.statusEditsNotApplied.isEmpty {
+                // Issue 4: the status columns are said once, as one warning: the edited cells,
+                // when there are any, are named in it.
+                if !run.statusEditsNotApplied.isEmpty, let i = readout.warnings.firstIndex(of: Self.statusColumnsWarning) {
                     let rows = run.statusEditsNotApplied
                     let shown = Self.firstRows(rows.map { "\($0.row) (\($0.id): \($0.edits.joined(separator: "; ")))" })
-                    readout.warnings.append("\(rows.count == 1 ? "row" : "rows") \(shown): the status cells were edited, but statuses are not merged. If the person asked, set each by hand: `roster unsubscribe ID --location \(location.name) --channel text|email --opt-out` for an opt-out, `roster subscribe ID --location \(location.name) --channel text|email` for renewed consent")
+                    readout.warnings[i] += ". Edited here, in \(rows.count == 1 ? "row" : "rows") \(shown): if the person asked, set each by hand: `roster unsubscribe ID --location \(location.name) --channel text|email --opt-out` for an opt-out, `roster subscribe ID --location \(location.name) --channel text|email` for renewed consent"
                 }
                 if !run.rowsWithLostCharacters.isEmpty {
                     let rows = run.rowsWithLostCharacters
@@ -296,6 +296,8 @@ public struct Importer {
         guard stat(a, &sa) == 0, stat(b, &sb) == 0 else { return false }
         return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino
     }
+
+    static let statusColumnsWarning = "the Text Status and Email Status columns are read-only and were not applied: statuses change only through --consent, copy and subscribe/unsubscribe"
 
     /// The first ten rows a warning names, and how many more.
     static func firstRows(_ rows: [String]) -> String {
