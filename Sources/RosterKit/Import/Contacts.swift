@@ -117,7 +117,7 @@ public struct Contacts {
         let source = try store.location(named: from, practice: practice)
         let target = try store.location(named: to, practice: practice ?? source.practiceName)
         guard source.practiceID == target.practiceID else {
-            throw StoreError.unknownLocation(to, known: try store.locations(practice: source.practiceName).map(\.name))
+            throw StoreError.unknownLocation(to, known: try store.locations(practice: source.practiceName).map(\.name), practice: source.practiceName)
         }
         guard source.id != target.id else {
             throw ImportError.invalidOption("--from and --to name the same location (\(source.name)): name two locations")

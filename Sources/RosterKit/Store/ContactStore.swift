@@ -113,14 +113,13 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case unknownPractice(String, known: [String])
     case practiceRequired(location: String, practices: [String])
     case locationExists(String, practice: String)
-    case unknownLocation(String, known: [String])
+    /// `practice`: the practice it was looked for in, when one was (`--practice`, or a copy's
+    /// source). Whether another practice has a location of that name is never said (issue 5).
+    case unknownLocation(String, known: [String], practice: String? = nil)
     case noPractices
     /// `practice`: where it was looked for, when only one practice was (never where else
     /// it exists, SPEC 5).
     case contactNotFound(String, practice: String? = nil)
-    /// A location of another practice named where one of this practice was meant (`copy`
-    /// into it): contacts never cross practices. Place names are not PHI.
-    case locationOfAnotherPractice(String, practice: String, meant: String, known: [String])
     case notInLocation(contact: String, location: String)
     /// `subscribe` on a channel the contact has no phone (email) for.
     case cannotReach(contact: String, channel: Channel)
@@ -141,15 +140,14 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
             "more than one practice has a location named \"\(location)\": add --practice with one of: \(practices.joined(separator: ", "))"
         case .locationExists(let name, let practice):
             "\(practice) already has a location named \"\(name)\" (names are matched ignoring capitals): use that one, or choose another name"
-        case .unknownLocation(let name, let known):
-            "no location named \"\(name)\"" + Self.list("known locations", known) + Self.suggest(name, known)
+        case .unknownLocation(let name, let known, let practice):
+            "no location named \"\(name)\"" + (practice.map { " in \($0)" } ?? "")
+                + Self.list("known locations", known) + Self.suggest(name, known)
                 + (known.isEmpty ? "; add one with `roster location add NAME --practice P`" : "")
         case .noPractices:
             "there are no practices yet: add one with `roster practice add NAME --owner \"FULL NAME\"`"
         case .contactNotFound(let id, let practice):
             "Unknown Contact ID \(id): no contact \(practice.map { "of \($0) " } ?? "")has this ID; check it for a mistyped or missing character (`roster find` looks contacts up by name, email or phone)"
-        case .locationOfAnotherPractice(let name, let practice, let meant, let known):
-            "\(name) is a location of \(practice), not of \(meant): contacts never cross practices" + Self.list("known locations of \(meant)", known)
         case .notInLocation(let id, let location):
             "contact \(id) is not in \(location): `roster show \(id)` lists its locations"
         case .cannotReach(let id, let channel):

@@ -177,11 +177,7 @@ public class SQLStore: ContactStore {
                                         [.int(owner.id), .text(key)], readLocation) {
                 return found
             }
-            if let elsewhere = try db.first(Self.locationQuery + " WHERE l.name_key = ? ORDER BY p.name_key", [.text(key)], readLocation) {
-                throw StoreError.locationOfAnotherPractice(elsewhere.name, practice: elsewhere.practiceName, meant: owner.name,
-                                                           known: try locations(practice: owner.name).map(\.name))
-            }
-            throw StoreError.unknownLocation(Text.trim(name), known: try locations(practice: owner.name).map(\.name))
+            throw StoreError.unknownLocation(Text.trim(name), known: try locations(practice: owner.name).map(\.name), practice: owner.name)
         }
         let matches = try db.rows(Self.locationQuery + " WHERE l.name_key = ? ORDER BY p.name_key", [.text(key)], readLocation)
         if matches.count == 1 { return matches[0] }

@@ -44,7 +44,7 @@ import Testing
         #expect(throws: StoreError.practiceRequired(location: "A", practices: ["North PT", "South PT"])) { try store.location(named: "A", practice: nil) }
         #expect(try store.location(named: "b", practice: nil).name == "B")
         #expect(try store.location(named: "a", practice: "North PT") == a)
-        #expect(throws: StoreError.unknownLocation("C", known: ["A", "B"])) { try store.location(named: "C", practice: "North PT") }
+        #expect(throws: StoreError.unknownLocation("C", known: ["A", "B"], practice: "North PT")) { try store.location(named: "C", practice: "North PT") }
         #expect(try store.locations(practice: nil).map { "\($0.practiceName)/\($0.name)" } == ["North PT/A", "North PT/B", "South PT/A"])
         let updated = try store.updatePractice(name: "North PT", details: PracticeDetails(phone: "(603) 555-0100"))
         #expect(updated.phone == "(603) 555-0100" && updated.ownerFullName == "Ann Owner")
