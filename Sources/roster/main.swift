@@ -79,6 +79,8 @@ func movingDatabaseOptionLast(_ arguments: [String]) -> [String] {
             i += 1
         }
     }
+    // `roster help import --db x`: help opens no database, so the option is dropped.
+    if rest.first == "help" { return rest + arguments[end...] }
     return rest + moved + arguments[end...]
 }
 

@@ -516,6 +516,7 @@ import Testing
         #expect(list.status == 64 && list.stderr.contains("Did you mean \"list\"?"), "\(list.stderr)")
         try cli.ok(["outbox"])
         try cli.ok(["help", "import"])
+        #expect(try cli.ok(["help", "import", "--db", cli.path("h.sqlite")]).stdout.contains("roster import"))   // every command takes --db
         // An option a typo away from the command's own is named, with the one meant (the
         // parser would say `--consent` is missing).
         let option = try cli.run(["import", "x.csv", "--location", "Nashua", "--consnet", "email"])
