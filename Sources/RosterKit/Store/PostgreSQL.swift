@@ -7,7 +7,20 @@ import Foundation
 public struct PostgreSQLError: Error, Equatable, CustomStringConvertible {
     public let sqlState: String
     public let message: String
-    public var description: String { "database error \(sqlState): \(message)" }
+    public var description: String {
+        let raw = "database error \(sqlState): \(message.split(whereSeparator: \.isNewline).first.map(String.init) ?? message)"
+        if sqlState.hasPrefix("08") || (sqlState == "XX000" && message.contains("connection")) {
+            return "the connection to the database server was lost (\(raw)): nothing of this run was written, as a run is one transaction. Check the server and run the command again"
+        }
+        switch sqlState {
+        case "42501":
+            return "the database role lacks a permission roster needs (\(raw)): roster creates and changes its own tables, so the role needs CREATE on the schema and all rights on roster's tables"
+        case "42P07":
+            return "the database already holds a table of the name roster uses (\(raw)), from another program: give roster a database (or schema) of its own"
+        default:
+            return raw
+        }
+    }
 
     var isBusy: Bool { ["55P03", "40P01", "40001"].contains(sqlState) }
     var isFull: Bool { sqlState == "53100" }

@@ -20,6 +20,10 @@ struct DatabaseOptions: ParsableArguments {
             : "\(location), \(db?.isEmpty == false ? "from --db" : environment ? "from ROSTER_DB" : "the default, as neither --db nor ROSTER_DB is set")"
         let new = !DatabaseLocation.isPostgreSQL(location) && !FileManager.default.fileExists(atPath: location)
         let store = try DatabaseLocation.open(location)
+        // A server's URL as libpq read it, never with its password.
+        if let server = store as? PostgreSQLStore {
+            Self.opened = "\(server.displayURL), \(db?.isEmpty == false ? "from --db" : "from ROSTER_DB")"
+        }
         if reading && new {
             FileHandle.standardError.write(Data("roster: note: there was no database at \(Self.opened ?? location), so an empty one was created: if you meant another, check --db or ROSTER_DB\n".utf8))
         }

@@ -448,6 +448,8 @@ import Testing
         #expect(DatabaseLocation.resolve(explicit: nil, environment: ["XDG_DATA_HOME": "/x", "HOME": "/h"]) == "/x/roster/roster.sqlite")
         #expect(DatabaseLocation.resolve(explicit: nil, environment: ["HOME": "/h"]) == "/h/.local/share/roster/roster.sqlite")
         #expect(DatabaseLocation.isPostgreSQL("postgres://u@h/db"))
+        #expect(DatabaseLocation.isPostgreSQL("POSTGRESQL://u@h/db") && DatabaseLocation.isPostgreSQL("Postgres://u@h/db"))
+        #expect(!DatabaseLocation.isPostgreSQL("postgresql.sqlite") && !DatabaseLocation.isPostgreSQL("./postgres://x"))
     }
 
     @Test func aSecondWriterWaitsThenFailsClearly() throws {
@@ -667,5 +669,9 @@ import Testing
         #expect(readOnly.contains("read-only for this user") && readOnly.contains("--db"))
         #expect(SQLiteError(code: 26, message: "file is not a database").description.contains("not a roster database"))
         #expect(SQLiteError(code: 1, message: "SQL logic error").description == "database error 1: SQL logic error")
+        let lost = PostgreSQLError(sqlState: "XX000", message: "server closed the connection unexpectedly\n\tThis probably means…").description
+        #expect(lost.contains("nothing of this run was written") && !lost.contains("\n"))
+        #expect(PostgreSQLError(sqlState: "42501", message: "permission denied for schema public").description.contains("CREATE on the schema"))
+        #expect(PostgreSQLError(sqlState: "42P07", message: "relation \"contact\" already exists").description.contains("of its own"))
     }
 }
