@@ -360,7 +360,9 @@ enum LostCharacters {
     /// fit letters count only in a file read as Windows-1252, and only for characters that
     /// encoding cannot hold; U+FFFD counts in any file.
     static func isLossyCopy(_ cell: String, of stored: String, windows1252: Bool) -> Bool {
-        guard cell != stored else { return false }
+        // Every merge row's phone and date differ from the stored form: an ASCII stored value
+        // (nearly all) has nothing to lose, and is answered from its bytes.
+        guard stored.utf8.contains(where: { $0 >= 0x80 }), cell != stored else { return false }
         let lost = Array(cell.unicodeScalars), kept = Array(stored.unicodeScalars)
         var i = 0, substituted = false
         for s in kept {
