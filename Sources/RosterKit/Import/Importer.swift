@@ -370,6 +370,9 @@ private struct Run {
     var rowsKeepingStoredValues: [Int] = []
     /// Contacts whose email a merge row changed while their welcome email waited unsent.
     var welcomesOfChangedEmails: [String] = []
+    /// The location's statuses when the run began (`noteStatusEdits`), read at the first
+    /// row with a status cell.
+    var statusesAtStart: [Int64: (text: Status, email: Status)]?
     /// Merge rows whose Text Status or Email Status cells differ from the stored statuses.
     var statusEditsNotApplied: [(row: Int, id: String, edits: [String])] = []
     /// Merge rows with cells that are stored values with characters the file lost
@@ -671,10 +674,15 @@ private struct Run {
             let cell = Text.trim(normaliser.cell(record, column))
             return cell.isEmpty ? nil : (channel, column, cell)
         }
-        guard !cells.isEmpty, let here = try tx.memberships(contact: contact).first(where: { $0.locationID == location.id }) else { return }
+        guard !cells.isEmpty else { return }
+        // The location's statuses as the run began, read once: a contact's own row is the
+        // only one that changes its statuses here, and this runs before it does.
+        if statusesAtStart == nil { statusesAtStart = try tx.statuses(location: location.id) }
+        guard let here = statusesAtStart?[contact] else { return }
+        func stored(_ channel: Channel) -> Status { channel == .text ? here.text : here.email }
         // `Opted Out` and `OPTED-OUT` are the stored `opted-out`, not an edit.
-        let edits = cells.filter { channel, _, cell in HeaderAliases.key(cell) != HeaderAliases.key(here.status(channel).rawValue) }
-            .map { channel, column, cell in "\(column.header) \(cell), stored \(here.status(channel).rawValue)" }
+        let edits = cells.filter { channel, _, cell in HeaderAliases.key(cell) != HeaderAliases.key(stored(channel).rawValue) }
+            .map { channel, column, cell in "\(column.header) \(cell), stored \(stored(channel).rawValue)" }
         if !edits.isEmpty { statusEditsNotApplied.append((record.row, id, edits)) }
     }
 

@@ -289,6 +289,8 @@ public protocol ContactTransaction: AnyObject {
     func forEachContactBytes(location: Int64, _ body: (ContactBytes) throws -> Void) throws
     /// Contact numbers in a location, in a stable order.
     func contactNumbers(location: Int64) throws -> [Int64]
+    /// Every membership of a location: its text and email status, by contact number.
+    func statuses(location: Int64) throws -> [Int64: (text: Status, email: Status)]
     /// How many contacts the practice holds: the most rows a merge can update.
     func contactCount(practiceID: Int64) throws -> Int
     func location(id: Int64) throws -> Location?

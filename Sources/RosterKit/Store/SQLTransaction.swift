@@ -640,6 +640,16 @@ final class SQLTransaction: ContactTransaction {
         return try db.rows("SELECT contact_id FROM membership WHERE location_id = ? ORDER BY contact_id", [.int(location)]) { $0.int(0) }
     }
 
+    func statuses(location: Int64) throws -> [Int64: (text: Status, email: Status)] {
+        try willUse(location: location)
+        var found: [Int64: (text: Status, email: Status)] = [:]
+        for (number, text, email) in try db.rows("SELECT contact_id, text_status, email_status FROM membership WHERE location_id = ?",
+                                                  [.int(location)], { ($0.int(0), $0.string(1), $0.string(2)) }) {
+            found[number] = (Status(rawValue: text) ?? .unsubscribed, Status(rawValue: email) ?? .unsubscribed)
+        }
+        return found
+    }
+
     func contactCount(practiceID: Int64) throws -> Int {
         try willUse(practice: practiceID)
         return Int(try db.first("SELECT count(*) FROM contact WHERE practice_id = ?", [.int(practiceID)]) { $0.int(0) } ?? 0)
