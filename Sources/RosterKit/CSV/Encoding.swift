@@ -356,9 +356,10 @@ enum LostCharacters {
     }
 
     /// Whether `cell` is `stored` with one or more characters lost as above, and otherwise
-    /// the same: the stored value as a spreadsheet wrote it back, not an edit. `?` and best-
-    /// fit letters count only in a file read as Windows-1252, and only for characters that
-    /// encoding cannot hold; U+FFFD counts in any file.
+    /// the same: the stored value as a spreadsheet wrote it back, not an edit. `?` counts for
+    /// a character Windows-1252 cannot hold in any file (such a save, re-saved as UTF-8 or
+    /// carried into a report file, still has it); a bare best-fit letter only in a file read
+    /// as Windows-1252 (in UTF-8 it may be a real edit); U+FFFD in any file.
     static func isLossyCopy(_ cell: String, of stored: String, windows1252: Bool) -> Bool {
         // Every merge row's phone and date differ from the stored form: an ASCII stored value
         // (nearly all) has nothing to lose, and is answered from its bytes.
@@ -369,12 +370,12 @@ enum LostCharacters {
             guard i < lost.count else { return false }
             let c = lost[i]
             if c == s { i += 1; continue }
-            let unencodable = windows1252 && !isWindows1252(s)
+            let unencodable = !isWindows1252(s)
             if c == replacement || (unencodable && c == "?") {
                 i += 1
                 // One character outside the Basic Multilingual Plane is two UTF-16 halves.
                 if s.value > 0xFFFF, i < lost.count, lost[i] == c { i += 1 }
-            } else if unencodable, let base = bareLetter(s), c == base {
+            } else if windows1252, unencodable, let base = bareLetter(s), c == base {
                 i += 1
             } else {
                 return false

@@ -264,7 +264,7 @@ public struct Importer {
                 if !run.rowsWithLostCharacters.isEmpty {
                     let rows = run.rowsWithLostCharacters
                     let shown = Self.firstRows(rows.map { "\($0.row) (\($0.fields.joined(separator: ", ")))" })
-                    readout.warnings.append("\(rows.count == 1 ? "row" : "rows") \(shown): the stored value was kept, as the file has ? or \u{FFFD} where it has letters the file could not hold (Excel writes them so when it saves \"CSV\" rather than \"CSV UTF-8\"). To change such a value, save the file as \"CSV UTF-8\" and \(request.mode == .merge ? "merge" : "import") it again")
+                    readout.warnings.append("\(rows.count == 1 ? "row" : "rows") \(shown): the stored value was kept, as the file has ? or \u{FFFD} (or a bare letter) where the stored value has letters a save lost (Excel writes them so when it saves \"CSV\" rather than \"CSV UTF-8\"). To change such a value, export again, make the change there and save it as \"CSV UTF-8\"")
                 }
                 if !run.welcomedThoughDeceased.isEmpty {
                     let rows = run.welcomedThoughDeceased

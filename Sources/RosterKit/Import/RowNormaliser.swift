@@ -75,7 +75,7 @@ public struct RowNormaliser: Sendable {
             guard taken.rowLike > 0 else { continue }
             let name = position < header.headers.count && !Text.trim(header.headers[position]).isEmpty
                 ? Text.trim(header.headers[position]) : "column \(position + 1)"
-            result.problems.append(Problem(field: name, message: "\(name) opens a quote (\") that runs over \(taken.lines) lines, \(taken.rowLike) of which read like rows of this file: a quote at the start of the cell that was never closed took in the rows after it (they were not imported). Remove that quote, or close it where the cell ends, and try again"))
+            result.problems.append(Problem(field: name, message: "\(name) opens a quote (\") that runs over \(taken.lines) lines, \(taken.rowLike) of which read like rows of this file: a quote at the start of the cell that was never closed took in the rows after it (read as part of this cell, not as rows). Remove that quote, or close it where the cell ends, and try again"))
         }
 
         var values = base ?? ContactValues()
@@ -128,9 +128,13 @@ public struct RowNormaliser: Sendable {
                 result.keptStoredForLostCharacters.append(field.header)
                 continue
             }
-            // Edited as well, such a cell would store the edit without those letters.
-            if readAsWindows1252, let stored = base?[field], trimmed != stored, !LostCharacters.windows1252Holds(stored) {
-                result.problems.append(Problem(field: field.header, message: "\(field.header) was changed in a file saved as Windows-1252 (Excel's \"CSV\"), which cannot hold some letters of the stored value (such as Ł or an emoji): merged, they would be lost. Save the file as \"CSV UTF-8\" and merge it again, or empty the cell to keep the stored value"))
+            // Edited as well, such a cell would store the edit without those letters: in a
+            // Windows-1252 file any change, in another a change that holds a `?` (the same
+            // save carried on, as a report file or re-saved as UTF-8).
+            if let stored = base?[field], trimmed != stored, !LostCharacters.windows1252Holds(stored),
+               readAsWindows1252 || trimmed.utf8.contains(UInt8(ascii: "?")) {
+                let file = readAsWindows1252 ? "a file saved as Windows-1252 (Excel's \"CSV\"), which cannot hold" : "a file with ? where a Windows-1252 save (Excel's \"CSV\") lost"
+                result.problems.append(Problem(field: field.header, message: "\(field.header) was changed in \(file) some letters of the stored value (such as Ł or an emoji): merged, they would be lost. Export again, make the change there and save it as \"CSV UTF-8\", or empty the cell to keep the stored value"))
                 continue
             }
             if LostCharacters.hasReplacement(trimmed) && trimmed != base?[field] {

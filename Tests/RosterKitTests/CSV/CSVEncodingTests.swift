@@ -352,7 +352,9 @@ import Testing
         #expect(LostCharacters.isLossyCopy("Lodz", of: "Łódź", windows1252: true) == false)          // ó was writable
         #expect(LostCharacters.isLossyCopy("Lódz", of: "Łódź", windows1252: true))                   // Ł has no decomposition
         #expect(LostCharacters.isLossyCopy("\u{FFFD}ngela", of: "Ángela", windows1252: false))
-        #expect(!LostCharacters.isLossyCopy("?ukasz", of: "Łukasz", windows1252: false))            // a UTF-8 file's ? is typed
+        #expect(LostCharacters.isLossyCopy("?ukasz", of: "Łukasz", windows1252: false))             // a lossy save re-saved as UTF-8
+        #expect(!LostCharacters.isLossyCopy("Lukasz", of: "Łukasz", windows1252: false))             // in UTF-8 a bare letter may be meant
+        #expect(!LostCharacters.isLossyCopy("Jos?", of: "José", windows1252: false))                  // é survives Windows-1252: typed
         #expect(!LostCharacters.isLossyCopy("Łukasz", of: "Łukasz", windows1252: true))
         #expect(!LostCharacters.isLossyCopy("?ukasz!", of: "Łukasz", windows1252: true))
         #expect(!LostCharacters.isLossyCopy("?ukas", of: "Łukasz", windows1252: true))

@@ -94,6 +94,15 @@ import Testing
         #expect(after.count == before?.count)
         #expect(after.joined().contains("Łukasz") && after.joined().contains("😊") && after.joined().contains("Hudson"))
         #expect(!after.joined().contains("?"))
+
+        // The same save carried on in UTF-8 (a report file, or re-saved as "CSV UTF-8"): its
+        // `?` cells still keep the stored letters, and a changed cell holding `?` is refused.
+        let carried = exported.replacingOccurrences(of: "Łukasz", with: "?ukasz").replacingOccurrences(of: "12 Łódź St", with: "12 ?ód? St")
+            .replacingOccurrences(of: "Prefers texts → after 5pm 😊", with: "Prefers calls ? after 5pm ??")
+        let utf8 = try merge(f, carried) { $0.again = true }
+        #expect((utf8.failed, utf8.updated) == (1, 0), "\(utf8.failures)")
+        #expect(utf8.failures.first?.field == "Notes" && utf8.failures.first?.message.contains("Export again") == true)
+        #expect(try f.contact(named: "Łukasz").values[.address] == "12 Łódź St")
     }
 
     /// U+FFFD marks a character lost before roster read the file: a new value holding it is
