@@ -169,8 +169,11 @@ struct HistoryCommand: ParsableCommand {
                 var what = r.kind
                 if let undone = undoneOf[r.id] { what = "undo of #\(undone)" }
                 if r.undoneBy != nil { what += " (undone)" }
-                let counts = [("created", r.created), ("updated", r.updated), (r.kind == "move" ? "moved" : "copied", r.copied), ("unchanged", r.unchanged),
-                              ("skipped", r.skipped), ("failed", r.failed)].filter { $0.1 > 0 }.map { "\($0.1) \($0.0)" }
+                // An undo records the contacts it touched as its rows: its own readout has the
+                // detail, so history says what it did to them in one phrase.
+                let counts = r.kind == "undo" ? ["reverted for \(ReadoutText.count(r.rows, "contact"))"]
+                    : [("created", r.created), ("updated", r.updated), (r.kind == "move" ? "moved" : "copied", r.copied), ("unchanged", r.unchanged),
+                       ("skipped", r.skipped), ("failed", r.failed)].filter { $0.1 > 0 }.map { "\($0.1) \($0.0)" }
                 table.append(["#\(r.id)", Clock.local(r.at), what, r.file ?? "-",
                               r.from.map { "\($0) → \(place(r.location, r) ?? "-")" } ?? place(r.location, r) ?? "-", r.consent ?? "-", "\(r.rows)", counts.isEmpty ? "-" : counts.joined(separator: ", ")])
             }

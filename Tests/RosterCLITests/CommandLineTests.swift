@@ -34,6 +34,7 @@ import Testing
         // Issue 8: an undo is itself in history (kinds import, merge, undo), without --all.
         let kinds = (try JSONSerialization.jsonObject(with: Data(try cli.ok(["history", "--json"]).stdout.utf8)) as? [[String: Any]])?.map { $0["kind"] as? String }
         #expect(kinds == ["import", "undo"])
+        #expect(try cli.ok(["history"]).stdout.contains("reverted for 1 contact"))
     }
 
     @Test func theWholeWorkflow() throws {

@@ -149,7 +149,8 @@ public enum DateOfBirth {
 
     /// Whether `cell` is `m/d/yy` for the stored `yyyy-mm-dd` (how spreadsheets show dates).
     public static func isShortForm(_ cell: String, of stored: String) -> Bool {
-        let parts = fields(cell, "/")
+        // With slashes or with dashes, as spreadsheets show a short date (`11/26/09`, `11-26-09`).
+        let parts = fields(cell, cell.utf8.contains(UInt8(ascii: "-")) ? "-" : "/")
         guard parts.count == 3, parts[2].count == 2, let day = day(iso: stored),
               let m = Int(parts[0]), let d = Int(parts[1]), let yy = Int(parts[2]) else { return false }
         return m == day.month && d == day.day && yy == day.year % 100

@@ -144,7 +144,7 @@ import Testing
             return .accepted(parsed.iso)
         }
         func shortReference(_ cell: String, of stored: String) -> Bool {
-            let parts = cell.split(separator: "/", omittingEmptySubsequences: false)
+            let parts = cell.split(separator: cell.contains("-") ? "-" : "/", omittingEmptySubsequences: false)
             guard parts.count == 3, parts[2].count == 2, let day = DateOfBirth.day(iso: stored),
                   let m = Int(parts[0]), let d = Int(parts[1]), let yy = Int(parts[2]) else { return false }
             return m == day.month && d == day.day && yy == day.year % 100
@@ -157,7 +157,8 @@ import Testing
             #expect(DateOfBirth.normalise(cell, today: today) == reference(cell), "\(cell.debugDescription)")
             #expect(DateOfBirth.isShortForm(cell, of: "1962-03-01") == shortReference(cell, of: "1962-03-01"), "\(cell.debugDescription)")
         }
-        #expect(DateOfBirth.isShortForm("3/1/62", of: "1962-03-01"))
+        #expect(DateOfBirth.isShortForm("3/1/62", of: "1962-03-01") && DateOfBirth.isShortForm("03-01-62", of: "1962-03-01"))
+        #expect(!DateOfBirth.isShortForm("03-01-63", of: "1962-03-01"))
         // A stored date read back for export: split as bytes, as splitting Characters gave.
         func dayReference(_ iso: String) -> DateOfBirth.Day? {
             let p = iso.split(separator: "-")
