@@ -329,8 +329,7 @@ enum MixedEncoding {
     static func looksDecodedTwice(_ text: String) -> Bool {
         // Over the bytes themselves (a tight loop), not String's UTF-8 view one byte a call:
         // every cell of every row passes here, and nearly all are ASCII.
-        let ascii = text.utf8.withContiguousStorageIfAvailable { $0.allSatisfy { $0 < 0x80 } } ?? text.utf8.allSatisfy { $0 < 0x80 }
-        if ascii { return false }
+        if Text.isASCII(text) { return false }
         let scalars = Array(text.unicodeScalars)
         for i in scalars.indices {
             let v = scalars[i].value
@@ -351,8 +350,7 @@ enum LostCharacters {
 
     /// Whether `text` holds U+FFFD: a character already lost before roster read the file.
     static func hasReplacement(_ text: String) -> Bool {
-        let ascii = text.utf8.withContiguousStorageIfAvailable { $0.allSatisfy { $0 < 0x80 } } ?? text.utf8.allSatisfy { $0 < 0x80 }
-        return !ascii && text.unicodeScalars.contains(replacement)
+        !Text.isASCII(text) && text.unicodeScalars.contains(replacement)
     }
 
     /// Whether `cell` is `stored` with one or more characters lost as above, and otherwise
@@ -363,7 +361,7 @@ enum LostCharacters {
     static func isLossyCopy(_ cell: String, of stored: String, windows1252: Bool) -> Bool {
         // Every merge row's phone and date differ from the stored form: an ASCII stored value
         // (nearly all) has nothing to lose, and is answered from its bytes.
-        guard stored.utf8.contains(where: { $0 >= 0x80 }), cell != stored else { return false }
+        guard !Text.isASCII(stored), cell != stored else { return false }
         let lost = Array(cell.unicodeScalars), kept = Array(stored.unicodeScalars)
         var i = 0, substituted = false
         for s in kept {
@@ -394,7 +392,7 @@ enum LostCharacters {
     /// Whether a file read as Windows-1252 can hold `stored` at all: a cell edited there
     /// lost what it cannot (`Ł`, an emoji), whatever else the edit did.
     static func windows1252Holds(_ stored: String) -> Bool {
-        stored.unicodeScalars.allSatisfy(isWindows1252)
+        Text.isASCII(stored) || stored.unicodeScalars.allSatisfy(isWindows1252)
     }
 
     /// Letters Windows' best fit writes bare that have no canonical decomposition.

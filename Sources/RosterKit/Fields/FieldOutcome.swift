@@ -34,6 +34,12 @@ public enum CorrectionKind: String, Sendable, Codable, CaseIterable {
 
 /// Helpers every rule shares. All values are trimmed (SPEC 3).
 enum Text {
+    /// Whether every byte is ASCII, over the bytes at once where the storage allows: the
+    /// rules that look for non-ASCII text ask it of nearly every cell.
+    static func isASCII(_ text: String) -> Bool {
+        text.utf8.withContiguousStorageIfAvailable { $0.allSatisfy { $0 < 0x80 } } ?? text.utf8.allSatisfy { $0 < 0x80 }
+    }
+
     /// Pure Swift (Foundation's bridging trim cost a quarter of an import's time).
     static func trim(_ raw: String) -> String {
         let utf8 = raw.utf8

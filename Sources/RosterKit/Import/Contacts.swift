@@ -102,6 +102,11 @@ public struct Contacts {
     /// `practice` (the name of `practiceID`'s practice, where the database holds several) is
     /// named when an ID is not found: it tells a user who gave a location of another practice
     /// where the mistake is, and says nothing of other practices' contacts.
+    /// The practice's name for `numbers` to give, where the database holds more than one.
+    private func namedWhereSeveral(_ practice: String) throws -> String? {
+        try store.practices().count > 1 ? practice : nil
+    }
+
     private func numbers(_ ids: [String], practiceID: Int64, named practice: String?, _ tx: any ContactTransaction) throws -> [(String, Int64)] {
         try ids.map { id in
             guard let n = store.idCodec.decode(id), try tx.contact(number: n, practiceID: practiceID) != nil else {
@@ -122,7 +127,7 @@ public struct Contacts {
         guard source.id != target.id else {
             throw ImportError.invalidOption("--from and --to name the same location (\(source.name)): name two locations")
         }
-        let practiceNamed = try store.practices().count > 1 ? source.practiceName : nil
+        let practiceNamed = try namedWhereSeveral(source.practiceName)
         let at = Clock.timestamp(clock.now())
         return try store.write(commit: !dryRun) { tx in
             let operation = try tx.beginOperation(kind: move ? "move" : "copy", practiceID: source.practiceID, location: target.id,
@@ -188,7 +193,7 @@ public struct Contacts {
     /// thing that lifts an opt-out (SPEC 1).
     public func setStatus(_ id: String, location: String, practice: String?, channel: Channel, status: Status) throws -> StatusSetByHand {
         let loc = try store.location(named: location, practice: practice)
-        let practiceNamed = try store.practices().count > 1 ? loc.practiceName : nil
+        let practiceNamed = try namedWhereSeveral(loc.practiceName)
         let at = Clock.timestamp(clock.now())
         return try store.write(commit: true) { tx in
             let (canonical, number) = try numbers([id], practiceID: loc.practiceID, named: practiceNamed, tx)[0]

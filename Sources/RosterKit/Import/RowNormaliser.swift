@@ -131,8 +131,8 @@ public struct RowNormaliser: Sendable {
             // Edited as well, such a cell would store the edit without those letters: in a
             // Windows-1252 file any change, in another a change that holds a `?` (the same
             // save carried on, as a report file or re-saved as UTF-8).
-            if let stored = base?[field], trimmed != stored, !LostCharacters.windows1252Holds(stored),
-               readAsWindows1252 || trimmed.utf8.contains(UInt8(ascii: "?")) {
+            if let stored = base?[field], readAsWindows1252 || trimmed.utf8.contains(UInt8(ascii: "?")),
+               trimmed != stored, !LostCharacters.windows1252Holds(stored) {
                 let file = readAsWindows1252 ? "a file saved as Windows-1252 (Excel's \"CSV\"), which cannot hold" : "a file with ? where a Windows-1252 save (Excel's \"CSV\") lost"
                 result.problems.append(Problem(field: field.header, message: "\(field.header) was changed in \(file) some letters of the stored value (such as Ł or an emoji): merged, they would be lost. Export again, make the change there and save it as \"CSV UTF-8\", or empty the cell to keep the stored value"))
                 continue
