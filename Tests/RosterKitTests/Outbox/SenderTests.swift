@@ -15,7 +15,13 @@ import Testing
             if [ "$status" != 0 ]; then cat >/dev/null; echo "queue full for $(whoami)" >&2; exit "$status"; fi
             cat > "\(dir)/$(date +%s%N).eml"
             """
-        let path = scratch.file("sendmail", script)
+        // Written through a descriptor closed on exec: a process another test forks while
+        // this one writes must not hold the script open for writing, or running it fails
+        // with "Text file busy" (seen once in a full parallel run).
+        let path = scratch.path("sendmail")
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o755)
+        _ = Array(script.utf8).withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        close(fd)
         chmod(path, 0o755)
         return (path, dir)
     }
