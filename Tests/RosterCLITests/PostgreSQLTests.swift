@@ -229,4 +229,23 @@ func freshPostgreSQLDatabase() throws -> (url: String, drop: () -> Void) {
         #expect(!outcome.stderr.contains("Sup3rS3cret") && !outcome.stderr.contains("AlsoSecret"))
         #expect(!outcome.stdout.contains("Sup3rS3cret"))
     }
+
+    /// A server that answers but lacks the database or the user gets advice about the URL,
+    /// not "check that the server is running".
+    @Test(.enabled(if: postgresURL != nil, "needs ROSTER_TEST_POSTGRES_URL"))
+    func aMissingDatabaseOrUserIsNamedAsSuch() throws {
+        let cli = CLI()
+        let server = try #require(postgresURL)
+        var noDatabase = try #require(URLComponents(string: server))
+        noDatabase.path = "/roster_no_such_database"
+        var noUser = try #require(URLComponents(string: server))
+        noUser.user = "roster_no_such_user"
+        for (url, advice) in [(noDatabase, "has no such database"), (noUser, "has no such user")] {
+            let target = try #require(url.string)
+            let outcome = try cli.run(["practice", "list"], environment: ["ROSTER_DB": target])
+            #expect(outcome.status == 1)
+            #expect(outcome.stderr.contains("The server is running but \(advice)"), "\(outcome.stderr)")
+            #expect(!outcome.stderr.contains("Check that the server is running"))
+        }
+    }
 }

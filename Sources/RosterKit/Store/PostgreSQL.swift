@@ -65,7 +65,7 @@ final class PGConnection {
             PQfinish(connection)
             throw StoreError.unsupportedDatabase(
                 "cannot connect to PostgreSQL at \(display.url) (\(display.hostAndPort)): \(reason). "
-                + "Check that the server is running and reachable, and the URL (--db or ROSTER_DB)")
+                + PGConnection.connectionAdvice(reason))
         }
         handle = connection
         // Notices (e.g. "relation already exists, skipping") would go to stderr: drop them.
@@ -77,6 +77,25 @@ final class PGConnection {
         guard encoding == "UTF8" else {
             throw StoreError.unsupportedDatabase("the PostgreSQL database at \(display.url) stores text as \(encoding), which cannot hold every name: create it with ENCODING 'UTF8'")
         }
+    }
+
+    /// What to do about a failed connection. The server answered when it names a missing
+    /// database or role or a wrong password (English server messages; any other wording
+    /// gets the general advice): then it is running, and the URL or the server's setup
+    /// needs mending, not the network.
+    static func connectionAdvice(_ reason: String) -> String {
+        if reason.contains("FATAL"), reason.contains("database \""), reason.hasSuffix("does not exist") {
+            return "The server is running but has no such database: create it (`createdb NAME`, as a user who may), "
+                + "or correct the database name at the end of the URL (--db or ROSTER_DB)"
+        }
+        if reason.contains("FATAL"), reason.contains("role \""), reason.hasSuffix("does not exist") {
+            return "The server is running but has no such user: correct the user name before the @ in the URL "
+                + "(--db or ROSTER_DB), or have the server's administrator create it"
+        }
+        if reason.contains("password authentication failed") || reason.contains("no password supplied") {
+            return "The server is running but did not take the password: correct it in the URL (--db or ROSTER_DB) or in ~/.pgpass"
+        }
+        return "Check that the server is running and reachable, and the URL (--db or ROSTER_DB)"
     }
 
     /// libpq is opened at the first use of PostgreSQL (`CLibPQ.h`): every path to a
