@@ -139,6 +139,13 @@ public enum PersonName {
         return kind.map { .corrected(value, kind: $0) } ?? .accepted(value)
     }
 
+    /// Whether `capitalised`, a name capitalised from one in a single case, is `stored` but
+    /// for the case of its letters (`Mckenzie` for `McKenzie`): the cell lost the stored case.
+    static func hasLostCase(_ capitalised: String, of stored: String?) -> Bool {
+        guard let stored, stored != capitalised else { return false }
+        return stored.lowercased() == capitalised.lowercased()
+    }
+
     /// Characters that show as nothing and are no part of a name: a zero-width space, a
     /// word joiner, a byte order mark, a soft hyphen, and the marks that reorder the text
     /// around them (a right-to-left override in a first name turns the welcome email's

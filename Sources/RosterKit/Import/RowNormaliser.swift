@@ -181,6 +181,10 @@ public struct RowNormaliser: Sendable {
                 } else if trimmedRaw != raw, let value {
                     result.corrections.append(Correction(row: record.row, field: field.header, from: raw, to: value, kind: .trimmed))
                 }
+            case .corrected(let value?, .capitalised) where base.map { PersonName.hasLostCase(value, of: $0[field]) } ?? false:
+                // A name column a spreadsheet put in capitals (=UPPER(), or typed so) lost its
+                // case, not its letters: the stored McKenzie stays, not capitalised to Mckenzie.
+                values[field] = base?[field]
             case .corrected(let value, let kind):
                 values[field] = value
                 result.corrections.append(Correction(row: record.row, field: field.header, from: raw, to: value ?? "", kind: kind))

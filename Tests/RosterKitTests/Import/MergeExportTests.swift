@@ -47,6 +47,29 @@ import Testing
         #expect(try f.snapshot()["contact"] == before)
     }
 
+    /// A name column put in capitals (or lower case) in a spreadsheet lost its case, not
+    /// its letters: merged back, the stored McKenzie and VonRueden stay as they are (not
+    /// Mckenzie), while a real edit in capitals, and a new name in capitals, still apply.
+    @Test func aNameColumnInOneCaseKeepsTheStoredCase() throws {
+        let f = try Fixture()
+        try f.importCSV("First Name,Last Name,Email\nDeShawn,McKenzie,d@example.com\nAnn,VonRueden,a@example.com\nBo,Ray,b@example.com\n",
+                        consent: "none")
+        let exported = try export(f)
+        let lines = exported.split(separator: "\n").map(String.init)
+        let upper = ([lines[0]] + lines.dropFirst().map { line -> String in
+            var cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            cells[1] = cells[1].uppercased()
+            cells[2] = cells[2] == "Ray" ? "SMITH" : cells[2].lowercased()
+            return cells.joined(separator: ",")
+        }).joined(separator: "\n") + "\n"
+        #expect(upper.contains("DESHAWN,mckenzie") && upper.contains("BO,SMITH"))
+        let r = try merge(f, upper)
+        #expect((r.updated, r.unchanged, r.failed) == (1, 2, 0))
+        let names = try f.snapshot()["contact"]?.joined(separator: "\n") ?? ""
+        #expect(names.contains("DeShawn") && names.contains("McKenzie") && names.contains("VonRueden"))
+        #expect(names.contains("Smith") && !names.contains("Mckenzie") && !names.contains("Deshawn"))
+    }
+
     /// An export saved by Excel as "CSV" (Windows-1252) holds `?` for each letter that
     /// encoding lacks (`??` for an emoji): merged back, those cells keep the stored values
     /// and the readout names them, while the file's real edits apply.
