@@ -134,6 +134,13 @@ struct UnsubscribeCommand: ParsableCommand {
             } else {
                 print("\(what) is now \(status.rawValue) (was \(result.from.rawValue)).")
             }
+            if !result.subscribedElsewhere.isEmpty {
+                let what = options.channel == .text ? "texts" : "emails"
+                let commands = result.subscribedElsewhere.map {
+                    "`roster unsubscribe \(result.contactID) --location \(ReadoutText.shellWord($0)) --channel \(options.channel.rawValue) --opt-out`"
+                }
+                print("Note: they still get \(what) from \(ReadoutText.list(result.subscribedElsewhere)). If they asked the practice to stop, opt them out there too: \(commands.joined(separator: ", then "))")
+            }
             if !result.samePhoneTexted.isEmpty {
                 print("Note: \(ReadoutText.list(result.samePhoneTexted)) \(result.samePhoneTexted.count == 1 ? "has" : "have") the same mobile phone and still \(result.samePhoneTexted.count == 1 ? "gets" : "get") texts: if the phone's owner asked to stop them, opt \(result.samePhoneTexted.count == 1 ? "that contact" : "each") out too (`roster unsubscribe ID --location L --channel text --opt-out`).")
             }

@@ -111,6 +111,9 @@ import Testing
         // stays, and is named.
         let renewed = try cli.ok(["subscribe", id, "--location", "Hudson", "--channel", "email"]).stdout
         #expect(renewed.contains("Note: they opted out of emails at Nashua, which stays"), "\(renewed)")
+        // An opt-out says where the channel is still subscribed, with the command for each.
+        let again = try cli.ok(["unsubscribe", id, "--location", "Nashua", "--channel", "email", "--opt-out"]).stdout
+        #expect(again.contains("Note: they still get emails from Hudson. If they asked the practice to stop, opt them out there too: `roster unsubscribe \(id) --location Hudson --channel email --opt-out`"), "\(again)")
         try cli.ok(["unsubscribe", id, "--location", "Hudson", "--channel", "email"])
 
         // One practice in the database: --practice may be left out.

@@ -186,8 +186,11 @@ public struct Contacts {
     /// `samePhoneTexted`: for a text opt-out, the other contacts with this Phone (Mobile)
     /// who are still text-subscribed somewhere ("Owen Lee (C…) at Nashua"): a family's
     /// shared phone gets their texts too, which the person may have meant to stop.
+    /// `subscribedElsewhere`: for an opt-out, the other locations where this channel is
+    /// still subscribed. SPEC 1 keeps statuses per location, but a person who asks "stop
+    /// emailing me" usually means the practice: said, with what to run, never done unasked.
     public typealias StatusSetByHand = (from: Status, movedFrom: [String], optedOutElsewhere: [String], contactID: String, location: String,
-                                        samePhoneTexted: [String])
+                                        samePhoneTexted: [String], subscribedElsewhere: [String])
 
     /// Sets one status by hand. `subscribe` is the person's renewed consent: the only
     /// thing that lifts an opt-out (SPEC 1).
@@ -214,6 +217,9 @@ public struct Contacts {
             }
             let set = try TextRule.setStatus(tx, contact: number, location: loc, channel: channel, status: status,
                                              reason: reason, operation: nil, at: at)
+            let subscribedElsewhere = status == .optedOut
+                ? try tx.memberships(contact: number).filter { $0.locationID != loc.id && $0.status(channel) == .subscribed }.map(\.locationName)
+                : []
             var samePhoneTexted: [String] = []
             if channel == .text, status == .optedOut, let phone = try tx.contact(number: number, practiceID: loc.practiceID)?.values[.phone] {
                 for other in try tx.findContacts(practiceID: loc.practiceID, text: phone, phone: phone, limit: 50)
@@ -224,7 +230,7 @@ public struct Contacts {
                     samePhoneTexted.append("\(name) (\(store.idCodec.encode(other.number))) at \(texted.joined(separator: ", "))")
                 }
             }
-            return (set.from, set.movedFrom, set.optedOutElsewhere, canonical, loc.name, samePhoneTexted)
+            return (set.from, set.movedFrom, set.optedOutElsewhere, canonical, loc.name, samePhoneTexted, subscribedElsewhere)
         }
     }
 }

@@ -259,7 +259,7 @@ public struct Importer {
                 if !run.statusEditsNotApplied.isEmpty, let i = readout.warnings.firstIndex(of: Self.statusColumnsWarning) {
                     let rows = run.statusEditsNotApplied
                     let shown = Self.firstRows(rows.map { "\($0.row) (\($0.id): \($0.edits.joined(separator: "; ")))" })
-                    readout.warnings[i] += ". Edited here, in \(rows.count == 1 ? "row" : "rows") \(shown): if the person asked, set each by hand: `roster unsubscribe ID --location \(location.name) --channel text|email --opt-out` for an opt-out, `roster subscribe ID --location \(location.name) --channel text|email` for renewed consent"
+                    readout.warnings[i] += ". Edited here, in \(rows.count == 1 ? "row" : "rows") \(shown): if the person asked, set each by hand: `roster unsubscribe ID --location \(ReadoutText.shellWord(location.name)) --channel text|email --opt-out` for an opt-out, `roster subscribe ID --location \(ReadoutText.shellWord(location.name)) --channel text|email` for renewed consent"
                 }
                 if !run.rowsWithLostCharacters.isEmpty {
                     let rows = run.rowsWithLostCharacters
@@ -270,7 +270,7 @@ public struct Importer {
                     let rows = run.welcomedThoughDeceased
                     // Each row with its new Contact ID (none in a dry run), for `unsubscribe`.
                     let shown = Self.firstRows(rows.map { entry in entry.contact.map { "\(entry.row) (\($0))" } ?? String(entry.row) })
-                    readout.warnings.append("\(rows.count == 1 ? "row" : "rows") \(shown): Notes say the person died, yet a welcome email \(request.dryRun ? "would be" : "was") queued for \(rows.count == 1 ? "them" : "each"). Check before `roster outbox send`: `roster unsubscribe ID --location \(location.name) --channel email --opt-out` stops one; for many, undo this import now, before another run touches its contacts (`roster history` gives its number), then delete those rows and import again")
+                    readout.warnings.append("\(rows.count == 1 ? "row" : "rows") \(shown): Notes say the person died, yet a welcome email \(request.dryRun ? "would be" : "was") queued for \(rows.count == 1 ? "them" : "each"). Check before `roster outbox send`: `roster unsubscribe ID --location \(ReadoutText.shellWord(location.name)) --channel email --opt-out` stops one; for many, undo this import now, before another run touches its contacts (`roster history` gives its number), then delete those rows and import again")
                 }
                 if run.leftUnreachable > 0 {
                     let (n, one) = (run.leftUnreachable, run.leftUnreachable == 1)

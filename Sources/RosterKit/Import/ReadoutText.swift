@@ -63,6 +63,21 @@ public struct ReadoutText {
         items.count < 2 ? items.joined() : items.dropLast().joined(separator: ", ") + " and " + items.last!
     }
 
+    /// A name as one word of a command the user can paste into a shell: as it is when it
+    /// is plain (`Nashua`), else in double quotes (`"Main St"`).
+    public static func shellWord(_ name: String) -> String {
+        let plain = !name.isEmpty && name.utf8.allSatisfy { b in
+            (b >= 0x30 && b <= 0x39) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A) || b == 0x2D || b == 0x2E || b == 0x5F
+        }
+        if plain { return name }
+        var quoted = "\""
+        for c in name {
+            if c == "\"" || c == "$" || c == "`" || c == "\\" { quoted.append("\\") }
+            quoted.append(c)
+        }
+        return quoted + "\""
+    }
+
     static func oneLine(_ value: String) -> String {
         guard value.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D }) else { return value }
         return value.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })

@@ -165,4 +165,12 @@ import Testing
         #expect(coloured.contains("\u{1B}[31mUnknown Contact ID\u{1B}[0m"))
         #expect(!plain.contains("\u{1B}"))
     }
+
+    /// Names spliced into a suggested command paste into a shell as one word.
+    @Test func aNameInASuggestedCommandIsOneShellWord() {
+        #expect(ReadoutText.shellWord("Nashua") == "Nashua")
+        #expect(ReadoutText.shellWord("Main St") == "\"Main St\"")
+        #expect(ReadoutText.shellWord("Phil's $5 `x` \\ \"Q\"") == "\"Phil's \\$5 \\`x\\` \\\\ \\\"Q\\\"\"")
+        #expect(ReadoutText.shellWord("") == "\"\"")
+    }
 }
