@@ -46,7 +46,7 @@ public enum UndoError: Error, Equatable, CustomStringConvertible {
         case .alreadyUndone(let id, let by):
             "#\(id) was already undone by #\(by)"
         case .changedLater(let id, let contacts, let by):
-            "#\(id) cannot be undone: later changes (\(by.joined(separator: ", "))\(by.contains { $0.hasPrefix("#") } ? "; `roster history --all` lists them" : "")) touched \(contacts.count == 1 ? "1 of its contacts" : "\(contacts.count) of its contacts") (\(contacts.prefix(20).joined(separator: ", "))\(contacts.count > 20 ? ", …" : "")). Undo the later imports and merges first, newest first. A copy, a move or a status set by hand cannot be undone, and while one of them stands after this run, this run cannot be undone either: make the changes you need by hand instead (`roster show ID` lists what happened)"
+            "#\(id) cannot be undone: later changes (\(by.joined(separator: ", "))\(by.contains { $0.hasPrefix("#") } ? "; `roster history --all` lists them" : "")) touched \(contacts.count == 1 ? "1 of its contacts" : "\(contacts.count) of its contacts") (\(contacts.prefix(20).joined(separator: ", "))\(contacts.count > 20 ? ", …" : "")). Undo the later imports and merges first, newest first. A copy, a move or a status set by hand cannot be undone, and while one of them stands after this run, this run cannot be undone either: make the changes you need by hand instead (`roster show ID` lists what happened), or merge back an export taken before #\(id) to put back the values it changed"
         }
     }
 }
@@ -83,17 +83,26 @@ public struct Undoer {
             // A membership it added that a later move took away leaves only its first statuses
             // (kept in the membership, written out then): the contact is still one it touched.
             affected.formUnion(try tx.contactsWithFirstStatusesWrittenLater(by: id, statusMark: target.statusMark))
-            let changed = try tx.changedAfter(operation: id, statusMark: target.statusMark, contacts: affected.sorted())
+            let createdSet = Set(created)
+            let addedSet = Set(added.map { "\($0.contact)/\($0.location)" })
+            // A status set by hand stands in the way only where the undo would take it away:
+            // on a contact it removes, a membership it removes, or a status it puts back. An
+            // opt-out at another location stays as the person asked, and the undo goes on.
+            let restoredSet = Set(statuses.filter { $0.from != nil }.map { "\($0.contact)/\($0.location)/\($0.channel.rawValue)" })
+            let handChangeMatters: HandChangeFilter = { contact, location, channel in
+                createdSet.contains(contact) || addedSet.contains("\(contact)/\(location)")
+                    || restoredSet.contains("\(contact)/\(location)/\(channel.rawValue)")
+            }
+            let changed = try tx.changedAfter(operation: id, statusMark: target.statusMark, contacts: affected.sorted(),
+                                              handChangeMatters: handChangeMatters)
             if !changed.isEmpty {
-                let by = try tx.laterChanges(operation: id, statusMark: target.statusMark, contacts: changed)
+                let by = try tx.laterChanges(operation: id, statusMark: target.statusMark, contacts: changed, handChangeMatters: handChangeMatters)
                 throw UndoError.changedLater(id: id, contacts: changed.map(codec.encode), by: by)
             }
 
             let undo = try tx.beginOperation(kind: "undo", practiceID: target.practiceID, location: target.locationID,
                                              file: target.file, sha256: nil, consent: nil, at: at, from: nil)
             var readout = UndoReadout(undone: id, kind: target.kind, dryRun: dryRun)
-            let createdSet = Set(created)
-            let addedSet = Set(added.map { "\($0.contact)/\($0.location)" })
             // Statuses the operation changed on memberships it did not add: back, newest first.
             for change in statuses where change.from != nil && !createdSet.contains(change.contact)
                 && !addedSet.contains("\(change.contact)/\(change.location)") {

@@ -217,6 +217,10 @@ public protocol ContactStore: AnyObject {
     func read<T>(_ body: (any ContactTransaction) throws -> T) throws -> T
 }
 
+/// Whether a status set by hand, on this contact's membership at this location and
+/// channel, stands in the way of an undo.
+public typealias HandChangeFilter = (_ contact: Int64, _ location: Int64, _ channel: Channel) -> Bool
+
 /// What one operation may read and change, inside one transaction.
 public protocol ContactTransaction: AnyObject {
     func contact(number: Int64, practiceID: Int64) throws -> StoredContact?
@@ -314,10 +318,12 @@ public protocol ContactTransaction: AnyObject {
     /// it added (schemas 006, 012), written out when a later move or undo removed it.
     func contactsWithFirstStatusesWrittenLater(by operation: Int64, statusMark: Int64) throws -> [Int64]
     func statusChanges(by operation: Int64) throws -> [(contact: Int64, location: Int64, channel: Channel, from: Status?, to: Status)]
-    /// Of `contacts`, those changed by anything after `operation` (whose last status change is `statusMark`).
-    func changedAfter(operation: Int64, statusMark: Int64, contacts: [Int64]) throws -> [Int64]
+    /// Of `contacts`, those changed by anything after `operation` (whose last status change
+    /// is `statusMark`): a later operation, or a status set by hand where `handChangeMatters`
+    /// (the undo would remove or restore that status; elsewhere it stands beside the undo).
+    func changedAfter(operation: Int64, statusMark: Int64, contacts: [Int64], handChangeMatters: HandChangeFilter) throws -> [Int64]
     /// What changed `contacts` after `operation`: "#4 copy", "a status set by hand".
-    func laterChanges(operation: Int64, statusMark: Int64, contacts: [Int64]) throws -> [String]
+    func laterChanges(operation: Int64, statusMark: Int64, contacts: [Int64], handChangeMatters: HandChangeFilter) throws -> [String]
     func deleteContact(number: Int64) throws
     func deleteUnsentWelcome(operation: Int64) throws -> Int
     /// Whether a welcome email to `contact` at `address` waits, unsent and not dropped (one

@@ -857,7 +857,7 @@ final class SQLTransaction: ContactTransaction {
         }
     }
 
-    func changedAfter(operation: Int64, statusMark: Int64, contacts: [Int64]) throws -> [Int64] {
+    func changedAfter(operation: Int64, statusMark: Int64, contacts: [Int64], handChangeMatters: HandChangeFilter) throws -> [Int64] {
         var changed: [Int64] = []
         for contact in contacts {
             if try db.exists("SELECT 1 FROM contact_revision WHERE contact_id = ? AND operation_id > ? LIMIT 1", [.int(contact), .int(operation)])
@@ -867,17 +867,25 @@ final class SQLTransaction: ContactTransaction {
                 // membership (schemas 006, 012), written out when a later move removed it: it
                 // reads as written then, and the move itself changed nothing of this operation's.
                 || db.exists("""
-                    SELECT 1 FROM status_change s LEFT JOIN operation o ON o.id = s.operation_id
-                    WHERE s.contact_id = ? AND s.id > ? AND (o.id IS NULL OR (o.undone_by IS NULL AND o.kind != 'undo' AND o.id > ?))
+                    SELECT 1 FROM status_change s JOIN operation o ON o.id = s.operation_id
+                    WHERE s.contact_id = ? AND s.id > ? AND o.undone_by IS NULL AND o.kind != 'undo' AND o.id > ?
                     LIMIT 1
-                    """, [.int(contact), .int(statusMark), .int(operation)]) {
+                    """, [.int(contact), .int(statusMark), .int(operation)])
+                || hasHandChange(contact: contact, after: statusMark, matters: handChangeMatters) {
                 changed.append(contact)
             }
         }
         return changed
     }
 
-    func laterChanges(operation: Int64, statusMark: Int64, contacts: [Int64]) throws -> [String] {
+    /// Whether a status set by hand since `statusMark` is one `matters` names.
+    private func hasHandChange(contact: Int64, after statusMark: Int64, matters: HandChangeFilter) throws -> Bool {
+        try db.rows("SELECT location_id, channel FROM status_change WHERE contact_id = ? AND id > ? AND operation_id IS NULL",
+                    [.int(contact), .int(statusMark)]) { (location: $0.int(0), channel: Channel(rawValue: $0.string(1)) ?? .text) }
+            .contains { matters(contact, $0.location, $0.channel) }
+    }
+
+    func laterChanges(operation: Int64, statusMark: Int64, contacts: [Int64], handChangeMatters: HandChangeFilter) throws -> [String] {
         var seen: [String] = []
         for contact in contacts {
             let later = try db.rows("""
@@ -891,8 +899,7 @@ final class SQLTransaction: ContactTransaction {
                 let text = "#\(id) \(kind)"
                 if !seen.contains(text) { seen.append(text) }
             }
-            if try db.exists("SELECT 1 FROM status_change WHERE contact_id = ? AND id > ? AND operation_id IS NULL LIMIT 1",
-                             [.int(contact), .int(statusMark)]), !seen.contains("a status set by hand") {
+            if !seen.contains("a status set by hand"), try hasHandChange(contact: contact, after: statusMark, matters: handChangeMatters) {
                 seen.append("a status set by hand")
             }
         }

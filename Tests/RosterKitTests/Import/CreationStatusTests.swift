@@ -179,6 +179,9 @@ import Testing
             case .setStatus(let person, let location, let channel, let status):
                 guard let id = ids[person], try f.contacts.show(id).memberships.contains(where: { $0.locationName == location }) else { continue }
                 _ = try? f.contacts.setStatus(id, location: location, practice: nil, channel: channel, status: status)
+            case .undoLatest:
+                if let operation = latest { _ = try? Undoer(store: f.store, clock: fixedClock).undo(operation) }
+                latest = nil
             }
             if n % 5 == 4, let operation = latest {
                 _ = try? Undoer(store: f.store, clock: fixedClock).undo(operation)

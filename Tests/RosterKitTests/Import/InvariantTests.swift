@@ -21,6 +21,8 @@ import Testing
         case mergeAdd(location: String, person: Int, consent: String)
         case copy(from: String, to: String, person: Int?, move: Bool)
         case setStatus(person: Int, location: String, channel: Channel, status: Status)
+        /// Undo of the latest import or merge still standing (refused or not).
+        case undoLatest
 
         var description: String {
             switch self {
@@ -28,6 +30,7 @@ import Testing
             case .mergeAdd(let l, let p, let c): "merge person \(p) into \(l) consent \(c)"
             case .copy(let a, let b, let p, let m): "\(m ? "move" : "copy") \(p.map(String.init) ?? "all") \(a)→\(b)"
             case .setStatus(let p, let l, let c, let s): "set person \(p) \(l) \(c.rawValue) \(s.rawValue)"
+            case .undoLatest: "undo the latest import or merge"
             }
         }
     }
@@ -43,6 +46,7 @@ import Testing
                 return .importRows(location: location, people: chosen.isEmpty ? [person] : chosen, consent: consents.randomElement(using: &rng) ?? "none")
             case 3: return .mergeAdd(location: location, person: person, consent: consents.randomElement(using: &rng) ?? "none")
             case 4..<6: return .copy(from: location, to: other, person: Bool.random(using: &rng) ? person : nil, move: Int.random(in: 0..<4, using: &rng) == 0)
+            case 6: return .undoLatest
             default:
                 let status: Status = [.subscribed, .unsubscribed, .optedOut].randomElement(using: &rng) ?? .unsubscribed
                 return .setStatus(person: person, location: location, channel: Bool.random(using: &rng) ? .text : .email, status: status)
@@ -60,6 +64,7 @@ import Testing
     static func run(_ steps: [Step]) throws -> Violation? {
         let f = try Fixture()
         var ids: [Int: String] = [:]
+        var latest: [Int64] = []
         for (index, step) in steps.enumerated() {
             let before = try state(f)
             var subscribed: (person: Int, location: String, channel: Channel)?
@@ -69,12 +74,14 @@ import Testing
                     let p = people[$0]
                     return "\(p.first),\(p.last),\(p.email),\(p.phone)\n"
                 }.joined()
-                let r = try f.importCSV(csv, into: location, consent: consent)
+                let r = try f.importCSV(csv, into: location, consent: consent) { $0.again = true }
                 if !r.countsAddUp { return Violation(step: index, message: "counts do not add up") }
+                latest += r.historyID.map { [$0] } ?? []
             case .mergeAdd(let location, let person, let consent):
                 guard let id = ids[person] else { continue }
                 let r = try f.importCSV("Contact ID,First Name\n\(id),\(people[person].first)\n", into: location, consent: consent) { $0.mode = .merge }
                 if !r.countsAddUp || r.failed > 0 { return Violation(step: index, message: "merge failed: \(r.failures)") }
+                latest += r.historyID.map { [$0] } ?? []
             case .copy(let from, let to, let person, let move):
                 try copy(f, ids: ids, from: from, to: to, person: person, move: move)
             case .setStatus(let person, let location, let channel, let status):
@@ -89,6 +96,15 @@ import Testing
                     continue
                 }
                 if status == .subscribed { subscribed = (person, location, channel) }
+            case .undoLatest:
+                guard let operation = latest.popLast() else { continue }
+                do {
+                    _ = try Undoer(store: f.store, clock: fixedClock).undo(operation)
+                    // Contacts it removed are gone for good: a later import makes new ones.
+                    ids = ids.filter { (try? f.contacts.show($0.value)) != nil }
+                } catch UndoError.changedLater {
+                    if try state(f) != before { return Violation(step: index, message: "a refused undo changed something") }
+                }
             }
             // Learn IDs of people created by this step; IDs never change.
             for (i, p) in people.enumerated() {

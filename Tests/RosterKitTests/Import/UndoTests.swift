@@ -242,6 +242,51 @@ import Testing
         #expect(try f.count("contact") == 1)
     }
 
+    /// A status set by hand where the undo changes nothing (an opt-out of a contact whose
+    /// fields a merge changed) stands beside the undo: the fields come back, the opt-out stays.
+    /// One on a membership the undo would remove, or on a status it would put back, still
+    /// blocks it.
+    @Test func aStatusSetByHandBlocksTheUndoOnlyWhereTheUndoWouldChangeIt() throws {
+        let f = try Fixture()
+        try f.importCSV(header + "Mary,Smith,mary@example.com,(603) 555-0123\nAnn,Lee,ann@example.com,(603) 555-0124\n", consent: "email,text")
+        let mary = try f.contact(named: "Mary").id, ann = try f.contact(named: "Ann").id
+        let undoer = Undoer(store: f.store, clock: fixedClock)
+
+        let edit = try f.importCSV("Contact ID,Last Name\n\(mary),Jones\n") { $0.mode = .merge }
+        _ = try f.contacts.setStatus(mary, location: "Nashua", practice: nil, channel: .email, status: .optedOut)
+        let undone = try undoer.undo(try #require(edit.historyID))
+        #expect(undone.contactsRestored == 1)
+        #expect(try f.contact(named: "Mary").values[.lastName] == "Smith")
+        #expect(try f.membership("Mary", "Nashua")?.email == .optedOut)
+
+        // A merge into Hudson adds Ann there and takes her texts from Nashua.
+        let added = try f.importCSV("Contact ID,Notes\n\(ann),moved\n", into: "Hudson", consent: "email,text") { $0.mode = .merge }
+        #expect(try f.membership("Ann", "Nashua")?.text == .unsubscribed)
+        // Her email at Nashua is none of the merge's: the undo goes on.
+        _ = try f.contacts.setStatus(ann, location: "Nashua", practice: nil, channel: .email, status: .optedOut)
+        let before = try f.snapshot()
+        _ = try undoer.undo(try #require(added.historyID), dryRun: true)
+        #expect(try f.snapshot() == before)
+        // Her texts at Nashua, which the undo would turn back on, and her email at Hudson,
+        // which it would remove, block it.
+        for (location, channel) in [("Nashua", Channel.text), ("Hudson", .email)] {
+            let f = try Fixture()
+            try f.importCSV(header + "Ann,Lee,ann@example.com,(603) 555-0124\n", consent: "email,text")
+            let ann = try f.contact(named: "Ann").id
+            let added = try f.importCSV("Contact ID,Notes\n\(ann),moved\n", into: "Hudson", consent: "email,text") { $0.mode = .merge }
+            _ = try f.contacts.setStatus(ann, location: location, practice: nil, channel: channel, status: .optedOut)
+            #expect(throws: UndoError.changedLater(id: try #require(added.historyID), contacts: [ann], by: ["a status set by hand"])) {
+                try Undoer(store: f.store, clock: fixedClock).undo(try #require(added.historyID))
+            }
+        }
+        let back = try undoer.undo(try #require(added.historyID))
+        #expect((back.membershipsRemoved, back.statusesRestored) == (1, 1))
+        #expect(try f.contact(named: "Ann").memberships.map(\.locationName) == ["Nashua"])
+        #expect(try f.membership("Ann", "Nashua")?.text == .subscribed)
+        #expect(try f.membership("Ann", "Nashua")?.email == .optedOut)
+        try f.checkIntegrity()
+    }
+
     @Test func dryRunChangesNothingAndUnknownIDsAreClear() throws {
         let f = try Fixture()
         let r = try f.importCSV(header + "Mary,Smith,mary@example.com,(603) 555-0123\n")

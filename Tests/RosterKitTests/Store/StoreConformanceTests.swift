@@ -363,7 +363,7 @@ import Testing
             #expect(try tx.contactsCreated(by: operation) == [contact])
             #expect(try tx.membershipsAdded(by: operation).map { [$0.contact, $0.location] } == [[contact, a.id]])
             #expect(try tx.statusChanges(by: operation).count == 1)
-            #expect(try tx.changedAfter(operation: operation, statusMark: target.statusMark, contacts: [contact]).isEmpty)
+            #expect(try tx.changedAfter(operation: operation, statusMark: target.statusMark, contacts: [contact], handChangeMatters: { _, _, _ in true }).isEmpty)
         }
         // A later merge changes the contact: undo of the import sees it, and names it.
         let merge = try store.write(commit: true) { tx throws in
@@ -381,8 +381,8 @@ import Testing
             #expect(try tx.previousRun(location: a.id, sha256: "def")?.id == merge)
             #expect(try tx.previousRun(location: a.id, sha256: "abc")?.id == operation, "a finish without a hash keeps the one begun with")
             let target = try #require(try tx.operationForUndo(operation))
-            #expect(try tx.changedAfter(operation: operation, statusMark: target.statusMark, contacts: [contact]) == [contact])
-            #expect(try tx.laterChanges(operation: operation, statusMark: target.statusMark, contacts: [contact]) == ["#\(merge) merge"])
+            #expect(try tx.changedAfter(operation: operation, statusMark: target.statusMark, contacts: [contact], handChangeMatters: { _, _, _ in true }) == [contact])
+            #expect(try tx.laterChanges(operation: operation, statusMark: target.statusMark, contacts: [contact], handChangeMatters: { _, _, _ in true }) == ["#\(merge) merge"])
             // The fields the merge changed, and their values before (the city was empty).
             var before = ContactValues()
             before[.email] = "ann@example.com"
