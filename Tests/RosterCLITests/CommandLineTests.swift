@@ -223,6 +223,46 @@ import Testing
         #expect(!left.contains { $0.hasSuffix(".partial") }, "\(left)")
     }
 
+    /// A run refused at the file's level leaves a report already at --report (a person's
+    /// fixes in it) as it was; a run that completes replaces it. A path that is not a
+    /// regular file (/dev/null, a named pipe) is written to, never replaced by a file.
+    @Test func aRefusedRunLeavesItsReportAsItWasAndDevicesStayDevices() throws {
+        let cli = CLI()
+        try cli.setUpPractice()
+        let file = cli.file("d.csv", "First Name,Email\nBad1,x@example.com\nAnn,ann@example.com\n")
+        let report = cli.path("failed.csv")
+        try cli.ok(["import", file, "--location", "Nashua", "--consent", "none", "--report", report])
+        let written = try String(contentsOfFile: report, encoding: .utf8)
+        #expect(written.hasPrefix("First Name,Email,Reason\nBad1,"))
+        try (written + "my fixes\n").write(toFile: report, atomically: false, encoding: .utf8)
+        let again = try cli.run(["import", file, "--location", "Nashua", "--consent", "none", "--report", report])
+        #expect(again.status != 0 && again.stderr.contains("already imported"), "\(again.stderr)")
+        #expect(try String(contentsOfFile: report, encoding: .utf8) == written + "my fixes\n")
+        let tooMany = try cli.run(["import", file, "--location", "Hudson", "--consent", "none", "--report", report, "--max-rows", "1"])
+        #expect(tooMany.status != 0)
+        #expect(try String(contentsOfFile: report, encoding: .utf8) == written + "my fixes\n")
+        let left = try FileManager.default.contentsOfDirectory(atPath: (report as NSString).deletingLastPathComponent)
+        #expect(!left.contains { $0.hasSuffix(".partial") }, "\(left)")
+
+        try cli.ok(["export", "--location", "Nashua", "--out", "/dev/null"])
+        try cli.ok(["import", file, "--location", "Hudson", "--consent", "none", "--report", "/dev/null"])
+        var info = stat()
+        #expect(stat("/dev/null", &info) == 0 && info.st_mode & S_IFMT == S_IFCHR)
+
+        let pipe = cli.path("pipe")
+        #expect(mkfifo(pipe, 0o600) == 0)
+        let received = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var read = Data()
+        Thread.detachNewThread {
+            if let handle = FileHandle(forReadingAtPath: pipe) { read = handle.readDataToEndOfFile() }
+            received.signal()
+        }
+        try cli.ok(["export", "--location", "Nashua", "--out", pipe])
+        #expect(received.wait(timeout: .now() + 30) == .success)
+        #expect(String(decoding: read, as: UTF8.self).hasPrefix("Contact ID,First Name"))
+        #expect(stat(pipe, &info) == 0 && info.st_mode & S_IFMT == S_IFIFO)
+    }
+
     /// `show` writes values as an export does (phones national, dates mm/dd/yyyy), and a
     /// note over several lines stays under its field.
     @Test func showWritesValuesAsAnExportDoes() throws {

@@ -11,10 +11,13 @@ public final class CSVWriter {
     private var replaces: String?
 
     /// Creates (or truncates) `path` with mode 0600: the files hold PHI (SPEC 5).
+    /// Anything but a regular file (`/dev/null`, a named pipe, a terminal) is written as it
+    /// is, its mode untouched.
     public init(path: String) throws {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         if fd < 0 { throw FileError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
-        fchmod(fd, 0o600)
+        var info = stat()
+        if fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG { fchmod(fd, 0o600) }
         descriptor = fd
         ownsDescriptor = true
         self.path = path
@@ -32,10 +35,19 @@ public final class CSVWriter {
     /// which `commit` renames over it. A run that fails leaves `path` as it was (an export
     /// to the file a person is editing must not empty it). A symbolic link is followed, so
     /// the file it points to is the one replaced.
+    /// A path that is there and is not a regular file (`/dev/null`, a named pipe,
+    /// `/dev/stdout`) is written straight to: renamed over, it would be replaced by a file.
     public static func replacing(path: String) throws -> CSVWriter {
         let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: path)).map { link in
             link.hasPrefix("/") ? link : ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent(link)
         } ?? path
+        var info = stat()
+        if stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
+            if info.st_mode & S_IFMT == S_IFDIR {
+                throw FileError.cannotWrite(path: path, reason: "it is a folder; give a file name, such as \((path as NSString).appendingPathComponent("contacts.csv"))")
+            }
+            return try CSVWriter(path: path)
+        }
         let temporary = target + ".roster-\(getpid()).partial"
         let writer = try CSVWriter(path: temporary)
         writer.replaces = target
@@ -50,6 +62,12 @@ public final class CSVWriter {
             throw FileError.cannotWrite(path: replaces, reason: String(cString: strerror(errno)))
         }
         self.replaces = nil
+    }
+
+    /// The rows written are not wanted (`replacing`): the file is left as it was.
+    public func abandon() {
+        if replaces != nil, let path { unlink(path) }
+        replaces = nil
     }
 
     deinit {

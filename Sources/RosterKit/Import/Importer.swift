@@ -729,15 +729,15 @@ private struct Run {
 /// `--report FILE`: the failed rows with the file's own header and cells as given, plus a
 /// Reason column (one of the six reasons), so a person can fix and import it.
 final class ReportWriter {
+    /// Written beside the report's path and renamed over it when the run is whole: a run
+    /// refused at the file's level leaves a report already there (a person's fixes) as it was.
     private let writer: CSVWriter
-    private let path: String
     private let width: Int
     /// A report of a report keeps one Reason column, refreshed.
     private let reasonColumn: Int?
 
     init(path: String, header: [String]) throws {
-        self.path = path
-        writer = try CSVWriter(path: path)
+        writer = try CSVWriter.replacing(path: path)
         reasonColumn = header.firstIndex { HeaderAliases.column(for: $0) == .reason }
         width = header.count
         try writer.write(row: reasonColumn == nil ? header + ["Reason"] : header)
@@ -757,7 +757,7 @@ final class ReportWriter {
         try writer.write(row: cells + extra)
     }
 
-    func finish() throws { try writer.flush() }
+    func finish() throws { try writer.commit() }
 
-    func discard() { unlink(path) }
+    func discard() { writer.abandon() }
 }
