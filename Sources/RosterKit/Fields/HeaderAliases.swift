@@ -92,6 +92,11 @@ public enum HeaderAliases {
         let k = key(header.contains("#") ? header.replacingOccurrences(of: "#", with: "no") : header)
         // Byte for byte (`Text.contains`): Foundation's `contains` took a millisecond a file.
         if sensitiveExact.contains(k) || sensitiveParts.contains(where: { Text.contains(k, $0) }) { return true }
+        // `Insurance #`, `Payer No`, `Primary Insurance Number`, `Carrier ID`: the number on
+        // the patient's card, not the carrier's name, though the words before it name one.
+        for suffix in ["no", "number", "num", "nbr", "id"] where k.hasSuffix(suffix) && k.count > suffix.count {
+            if columnOfKey[String(k.dropLast(suffix.count))] == .field(.insuranceCarrier) { return true }
+        }
         guard sensitiveCodes.contains(where: { Text.contains(k, $0) }) else { return false }
         return words(header).contains { word in
             sensitiveCodes.contains { word.hasPrefix($0) || word.hasSuffix($0) }

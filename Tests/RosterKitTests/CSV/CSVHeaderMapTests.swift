@@ -245,7 +245,11 @@ import Testing
                                  // Found missing by an acceptance audit.
                                  "Member No", "Mbr ID", "Card #", "Card No.", "Social Sec #", "MR#", "Subscriber #",
                                  "Group #", "Account #", "Record Number", "Insurance Card", "DL Number",
-                                 "Health Insurance Claim Number", "PHN"]
+                                 "Health Insurance Claim Number", "PHN",
+                                 // Found missing by a hostile-input audit: the words before `#`
+                                 // name the carrier, the column holds the card's number.
+                                 "Insurance #", "Payer #", "Primary Insurance #", "Carrier #", "Payer ID",
+                                 "Insurance No.", "Primary Payer Number", "Ins Carrier Nbr"]
 
     @Test(arguments: sensitiveNames)
     func sensitiveColumnsAreRefusedUnderEveryOption(_ name: String) {
@@ -285,7 +289,8 @@ import Testing
     @Test(arguments: ["Business Name", "Combined Notes", "Symbiosis", "Address", "Insurance Carrier", "Home Phone",
                       "Email Status", "Notes", "Assistant", "Pinned", "Dlvry", "Class", "Chartreuse", "Business Phone",
                       "Access Notes", "Patient Name", "Patient First Name", "Ohio Phone", "Chicken",
-                      "Group", "Card", "Account", "Member", "Member Notes", "Account Manager", "Subscriber"])
+                      "Group", "Card", "Account", "Member", "Member Notes", "Account Manager", "Subscriber",
+                      "Insurance Notes", "Payer", "Primary Insurance", "Insurance Plan", "Carrier Name"])
     func ordinaryWordsAreNotSensitive(_ name: String) {
         // Short codes (SSN, MRN, MBI) count only as words of their own, not inside other words.
         #expect(!HeaderAliases.isSensitive(name))
