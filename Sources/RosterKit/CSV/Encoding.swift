@@ -324,8 +324,21 @@ enum MixedEncoding {
     /// What Windows-1252 reads UTF-8's continuation bytes (0x80–0xBF) as.
     private static let continuation: Set<UInt32> = Set((0x80...0xBF).map { b in b < 0xA0 ? Transcoder.cp1252[b - 0x80] : UInt32(b) })
 
+    /// The byte each of `continuation` stands for.
+    private static let continuationByte: [UInt32: UInt32] = {
+        var bytes: [UInt32: UInt32] = [:]
+        for b in 0x80...0xBF {
+            let seen: UInt32 = b < 0xA0 ? Transcoder.cp1252[b - 0x80] : UInt32(b)
+            bytes[seen] = UInt32(b)
+        }
+        return bytes
+    }()
+
     /// Whether `text` holds a UTF-8 lead byte read as a Windows-1252 letter (Â–ß, à–ï, ð–ô)
     /// followed by as many continuation bytes as it announces. No name or address has these.
+    /// A two-byte one counts only when the character it spelt is of a script people's names
+    /// and addresses are written in: an upper-case É, Í or ß before ’, » or “ (`RENÉ’S`,
+    /// `„Spaß“`) spells an IPA or N'Ko letter, and is the text as it was written.
     static func looksDecodedTwice(_ text: String) -> Bool {
         // Over the bytes themselves (a tight loop), not String's UTF-8 view one byte a call:
         // every cell of every row passes here, and nearly all are ASCII.
@@ -335,10 +348,20 @@ enum MixedEncoding {
             let v = scalars[i].value
             let needed = (0xC2...0xDF).contains(v) ? 1 : (0xE0...0xEF).contains(v) ? 2 : (0xF0...0xF4).contains(v) ? 3 : 0
             guard needed > 0, i + needed < scalars.count else { continue }
-            if (1...needed).allSatisfy({ continuation.contains(scalars[i + $0].value) }) { return true }
+            guard (1...needed).allSatisfy({ continuation.contains(scalars[i + $0].value) }) else { continue }
+            if needed > 1 { return true }
+            let spelt = ((v & 0x1F) << 6) | ((continuationByte[scalars[i + 1].value] ?? 0) & 0x3F)
+            if writtenScripts.contains(where: { $0.contains(spelt) }) { return true }
         }
         return false
     }
+
+    /// Latin (with Vietnamese and Romanian letters, and the modifier letters such as
+    /// Hawaiian's ʻokina), the common combining accents (text in decomposed form), Greek,
+    /// Cyrillic, Hebrew and Arabic. Left out: IPA, Armenian's, N'Ko's and others' letters.
+    private static let writtenScripts: [ClosedRange<UInt32>] = [
+        0x0080...0x023F, 0x02B0...0x02FF, 0x0300...0x031F, 0x0370...0x03FF, 0x0400...0x04BF, 0x05C0...0x05FF, 0x0600...0x06FF,
+    ]
 }
 
 /// Characters a conversion could not hold. Excel saving "CSV" (Windows-1252) writes `?` for

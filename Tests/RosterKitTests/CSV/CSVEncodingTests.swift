@@ -7,7 +7,8 @@ import Testing
     /// accented names, Windows-1252's own punctuation and other scripts are not.
     @Test func textDecodedTwiceIsRecognised() {
         let names = ["Renée", "José", "Juárez", "O’Brien", "Zoë", "Müller", "Łukasz", "Ñúñez", "SÃO PAULO", "Â", "à la", "Ünal",
-                     "ß", "Ðorðe", "Øyvind", "Ærø", "naïve café", "Ōtani", "김민준", "Straße 5", "“quoted”", "—", "€5 co-pay"]
+                     "ß", "Ðorðe", "Øyvind", "Ærø", "naïve café", "Ōtani", "김민준", "Straße 5", "“quoted”", "—", "€5 co-pay",
+                     "Дмитрий", "Олена ґ", "שרה", "محمد", "Ștefan", "Nguyễn Thị Lưu", "Νίκος", "Kaʻiulani", "Lǚ", "Jose\u{301}"]
         for name in names {
             #expect(!MixedEncoding.looksDecodedTwice(name), "\(name)")
             // The same name's UTF-8 bytes read as Windows-1252 is caught, when it had any
@@ -19,6 +20,10 @@ import Testing
         }
         #expect(MixedEncoding.looksDecodedTwice("ðŸ˜€ smile"))
         #expect(!MixedEncoding.looksDecodedTwice("Ã"))   // a lead letter at the end, alone
+        // Capitals and ß before Windows-1252's punctuation, as written (a hostile-input audit).
+        for text in ["RENÉ’S MOTHER CALLED", "Nickname «RENÉ»", "Said „Spaß“", "CAFÉ» ", "AQUÍ”", "LLAMÓ”", "MÜ’s", "ÉTÉ…"] {
+            #expect(!MixedEncoding.looksDecodedTwice(text), "\(text)")
+        }
     }
 
     /// No name, city or address in the third-party files reads as decoded twice.
