@@ -11,6 +11,14 @@ public enum Email {
         return .accepted(trimmed)
     }
 
+    /// Letters, digits and signs drawn as others are (full-width `ａ`, `＠`; small and
+    /// enclosed forms; mathematical letters): another address that reads the same.
+    static let lookAlikeForms: [ClosedRange<UInt32>] = [0xFF00...0xFFEF, 0xFE50...0xFE6F, 0x2460...0x24FF, 0x1D400...0x1D7FF]
+
+    static func isLookAlike(_ scalar: Unicode.Scalar) -> Bool {
+        lookAlikeForms.contains { (range: ClosedRange<UInt32>) in range.contains(scalar.value) }
+    }
+
     /// Why `address` is not a plausible email address, or nil.
     static func problem(_ address: String) -> String? {
         isPlainValid(address) ? nil : fullProblem(address)
@@ -19,6 +27,16 @@ public enum Email {
     /// The whole check, with the reason; `problem` skips it for plain valid addresses.
     static func fullProblem(_ address: String) -> String? {
         if Text.length(address) > maxLength { return "is longer than \(maxLength) characters; enter one address" }
+        // `ａｎｎ@example.com` reads as ann@example.com and is another address: a look-alike.
+        if !Text.isASCII(address), address.unicodeScalars.contains(where: isLookAlike) {
+            return "has full-width or look-alike characters (such as ａ for a, or ＠): retype it in plain letters"
+        }
+        // `brian.kelly@example,com`: one address, with a comma typed for a dot.
+        let at = address.utf8.firstIndex(of: UInt8(ascii: "@"))
+        if let at, address.utf8.filter({ $0 == UInt8(ascii: "@") }).count == 1, !address.contains(where: { $0.isWhitespace }),
+           address.utf8[at...].contains(UInt8(ascii: ",")), !address.utf8[..<at].contains(UInt8(ascii: ",")) {
+            return "has a comma after the @ (as in example,com): a comma typed for a dot? write a dot there"
+        }
         // `a@x.com; b@x.com` holds a space too: the two addresses are what to fix.
         if address.utf8.contains(UInt8(ascii: ",")) || address.utf8.contains(UInt8(ascii: ";"))
             || address.utf8.filter({ $0 == UInt8(ascii: "@") }).count > 1 && address.contains(where: { $0.isWhitespace }) {

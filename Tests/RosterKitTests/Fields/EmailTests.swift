@@ -47,6 +47,11 @@ import Testing
         ("mary@192.168.0.1", "number"),
         ("mary@example.123", "number"),
         ("mary<at>example.com", "@"),
+        // Found by a trial and a hostile-input audit.
+        ("brian.kelly@example,com", "comma typed for a dot"),
+        ("ａｎｎ@example.com", "full-width"),
+        ("ann@ｅｘａｍｐｌｅ.com", "full-width"),
+        ("ann＠example.com", "full-width"),
     ])
     func implausibleAddressIsInvalid(address: String, phrase: String) {
         fieldsExpectInvalid(Email.normalise(address), address, phrase)
