@@ -166,6 +166,7 @@ public enum Email {
     @inline(__always) static func isLetterOrDigit(_ scalar: Unicode.Scalar) -> Bool {
         let v = scalar.value
         if v < 0x80 { return (v >= 0x30 && v <= 0x39) || (v >= 0x41 && v <= 0x5A) || (v >= 0x61 && v <= 0x7A) }
-        return scalar.properties.isAlphabetic
+        // A combining accent is part of its letter: `é` written as e and ◌́ (decomposed form).
+        return scalar.properties.isAlphabetic || scalar.properties.generalCategory == .nonspacingMark
     }
 }

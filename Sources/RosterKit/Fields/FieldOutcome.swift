@@ -52,6 +52,22 @@ enum Text {
         return String(scalars[start...end])
     }
 
+    /// A name's or an email's identity key (SPEC 4 matches them case-insensitively):
+    /// lower-cased, with a typographic apostrophe (’ ‘ ʼ, what spreadsheets type) read as ',
+    /// in Unicode's composed form, so that `José` typed as e and a combining accent (as macOS
+    /// may save it) is the same name as `José`. ASCII, nearly every value, is only lowered.
+    static func identityKey(_ s: String) -> String {
+        let lowered = lowercased(s)
+        if isASCII(lowered) { return lowered }
+        var scalars = String.UnicodeScalarView()
+        for scalar in lowered.unicodeScalars {
+            scalars.append(apostrophes.contains(scalar.value) ? "'" : scalar)
+        }
+        return String(scalars).precomposedStringWithCanonicalMapping
+    }
+
+    static let apostrophes: Set<UInt32> = [0x2019, 0x2018, 0x02BC]
+
     /// `s.lowercased()`, without a new string when `s` is ASCII with no capital letter (an
     /// email, usually) and from the bytes when it is ASCII: identity keys are lower-cased
     /// several times a row, and `lowercased()` was 5 % of an import.

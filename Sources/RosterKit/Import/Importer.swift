@@ -613,7 +613,7 @@ private struct Run {
         if !changed.isEmpty {
             // A welcome email still waiting goes to the address it was queued for, or not
             // at all (`outbox` drops it once the email changed): the readout says so.
-            if changed.contains(.email), let old = stored.values[.email], values[.email].map(Text.lowercased) != Text.lowercased(old),
+            if changed.contains(.email), let old = stored.values[.email], values[.email].map(Text.identityKey) != Text.identityKey(old),
                try tx.hasWaitingWelcome(contact: number, to: old) {
                 welcomesOfChangedEmails.append(id)
             }

@@ -1,6 +1,7 @@
-/// A contact's identity keys (SPEC 4): its email, first and last name lower-cased, and its
-/// phone as stored. Worked out once per row (on the feed's thread for an import) and handed
-/// to the identity index and the store, which keeps them beside the values.
+/// A contact's identity keys (SPEC 4): its email, first and last name as `Text.identityKey`
+/// reads them (lower-cased, composed), and its phone as stored. Worked out once per row (on
+/// the feed's thread for an import) and handed to the identity index and the store, which
+/// keeps them beside the values.
 public struct IdentityKeys: Equatable, Sendable {
     public var email: String?
     public var first: String
@@ -11,9 +12,9 @@ public struct IdentityKeys: Equatable, Sendable {
     public static let fields: [TemplateField] = [.email, .firstName, .lastName, .phone]
 
     public init(_ values: ContactValues) {
-        email = values[.email].map(Text.lowercased)
-        first = Text.lowercased(values[.firstName] ?? "")
-        last = Text.lowercased(values[.lastName] ?? "")
+        email = values[.email].map(Text.identityKey)
+        first = Text.identityKey(values[.firstName] ?? "")
+        last = Text.identityKey(values[.lastName] ?? "")
         phone = values[.phone]
     }
 }

@@ -333,6 +333,15 @@ DROP TABLE status_change;
 ALTER TABLE status_change_new RENAME TO status_change;
 CREATE INDEX status_change_contact ON status_change (contact_id);
 """#),
+    (name: "014_identity_keys_composed.sql", sql: #"""
+-- roster schema, version 14: identity keys read a name or an email the same however its
+-- letters were encoded: a typographic apostrophe (’ ‘ ʼ) as ', and in Unicode's composed
+-- form (é, not e followed by a combining accent, as macOS may save it). SQL has no Unicode
+-- normalisation, so roster works the stored keys out again itself right after this file, in
+-- the same transaction (`Migrator.codeSteps`, `IdentityKeys`). The version also makes an
+-- older roster, which would work keys out the old way, refuse the database.
+SELECT 1;
+"""#),
 ]
 
 /// The migrations of `Schema/postgresql/`, in file-name order.
@@ -559,6 +568,15 @@ ALTER TABLE operation ADD COLUMN added_reason TEXT;
 -- roster schema, version 13: a status change's number is never handed out again. The
 -- SQLite table needed AUTOINCREMENT for it; here status_change.id is a BIGSERIAL, whose
 -- sequence never goes back, so nothing changes. The version is kept level with SQLite's.
+SELECT 1;
+"""#),
+    (name: "014_identity_keys_composed.sql", sql: #"""
+-- roster schema, version 14: identity keys read a name or an email the same however its
+-- letters were encoded: a typographic apostrophe (’ ‘ ʼ) as ', and in Unicode's composed
+-- form (é, not e followed by a combining accent, as macOS may save it). SQL has no Unicode
+-- normalisation, so roster works the stored keys out again itself right after this file, in
+-- the same transaction (`Migrator.codeSteps`, `IdentityKeys`). The version also makes an
+-- older roster, which would work keys out the old way, refuse the database.
 SELECT 1;
 """#),
 ]

@@ -256,7 +256,7 @@ final class SQLTransaction: ContactTransaction {
     }
 
     func findContacts(practiceID: Int64?, text: String, phone: String?, limit: Int) throws -> [StoredContact] {
-        let like = "%" + text.lowercased().replacingOccurrences(of: "\\", with: "\\\\")
+        let like = "%" + Text.identityKey(text).replacingOccurrences(of: "\\", with: "\\\\")
             .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
         // The end of a number (`0199`, `555-0199`): four digits or more, and nothing but
         // digits and the marks phones are written with.

@@ -158,6 +158,34 @@ public enum StorageFull: Error, Equatable, CustomStringConvertible {
 /// transaction that excludes other migrating processes (SQLite's `BEGIN IMMEDIATE`;
 /// PostgreSQL's `BEGIN` and an advisory lock).
 enum Migrator {
+    /// What a migration does that SQL cannot, run after its file in its transaction.
+    static let codeSteps: [String: @Sendable (any SQLExecutor) throws -> Void] = [
+        "014_identity_keys_composed.sql": rekeyContacts,
+    ]
+
+    /// Works every contact's identity keys out again as `IdentityKeys` does now, writing
+    /// those that differ (names and emails past ASCII: few). Read as a stream, so memory
+    /// stays flat on a large database; the changes are written after.
+    static func rekeyContacts(_ db: any SQLExecutor) throws {
+        var changed: [(id: Int64, keys: IdentityKeys)] = []
+        try db.stream("SELECT id, email, first_name, last_name, phone, email_key, first_key, last_key FROM contact", []) { row in
+            guard [1, 2, 3].contains(where: { row.text(Int32($0)).map { !Text.isASCII($0) } ?? false }) else { return }
+            var values = ContactValues()
+            values[.email] = row.text(1)
+            values[.firstName] = row.text(2)
+            values[.lastName] = row.text(3)
+            values[.phone] = row.text(4)
+            let keys = IdentityKeys(values)
+            if keys.email != row.text(5) || keys.first != row.string(6) || keys.last != row.string(7) {
+                changed.append((row.int(0), keys))
+            }
+        }
+        for (id, keys) in changed {
+            try db.run("UPDATE contact SET email_key = ?, first_key = ?, last_key = ? WHERE id = ?",
+                       [SQLValue(keys.email), .text(keys.first), .text(keys.last), .int(id)])
+        }
+    }
+
     static func migrate(_ db: any SQLExecutor, migrations: [(name: String, sql: String)] = embeddedMigrations,
                         begin: [String] = ["BEGIN IMMEDIATE"]) throws {
         try db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
@@ -175,6 +203,7 @@ enum Migrator {
                     continue
                 }
                 try db.execute(migration.sql)
+                try codeSteps[migration.name]?(db)
                 try db.run("INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)",
                            [.text(migration.name), .text(Clock.timestamp(Date()))])
                 try db.execute("COMMIT")

@@ -86,6 +86,32 @@ import Testing
         #expect(r.failures.allSatisfy { $0.field == "Phone (Mobile)" })
     }
 
+    /// A name saved in decomposed form (e and a combining accent, as macOS may save it) or
+    /// with Excel's curly apostrophe is the same name: the row is a true duplicate, copied
+    /// under the text rule with the opt-out it carries, not a second contact texted anew.
+    /// An email in decomposed form is the same email.
+    @Test func aNameSpeltInAnotherUnicodeFormIsTheSameName() throws {
+        let f = try Fixture()
+        try f.importCSV("First Name,Last Name,Phone (Mobile)\nJosé,Núñez,(603) 555-0123\nD'Andre,Lee,(603) 555-0124\n", consent: "text")
+        for first in ["José", "D'Andre"] {
+            _ = try f.contacts.setStatus(try f.contact(named: first).id, location: "Nashua", practice: nil, channel: .text, status: .optedOut)
+        }
+        let decomposed = "Jose\u{301},Nu\u{301}n\u{303}ez,(603) 555-0123\nD\u{2019}Andre,Lee,603-555-0124\n"
+        #expect(decomposed.unicodeScalars.count > "José,Núñez,(603) 555-0123\nD'Andre,Lee,603-555-0124\n".unicodeScalars.count)
+        let r = try f.importCSV("First Name,Last Name,Phone (Mobile)\n" + decomposed, into: "Hudson", consent: "text")
+        #expect((r.created, r.copied, r.failed) == (0, 2, 0), "\(r.failures)")
+        #expect(try f.count("contact") == 2)
+        #expect(try f.membership("José", "Hudson")?.text == .optedOut)
+        #expect(try f.membership("D'Andre", "Hudson")?.text == .optedOut)
+
+        try f.importCSV("First Name,Email\nRené,rené@example.com\n", consent: "email")
+        let again = try f.importCSV("First Name,Email\nRene\u{301},rene\u{301}@example.com\n", consent: "email")
+        #expect((again.created, again.skipped) == (0, 1))
+        // `find` reads its text the same way.
+        #expect(try f.contacts.find("D’Andre").count == 1)
+        #expect(try f.contacts.find("Nu\u{301}n\u{303}ez").count == 1)
+    }
+
     @Test func trueDuplicateIsSkippedInTheSameLocation() throws {
         let f = try Fixture()
         try f.importCSV(header + "Mary,Smith,mary@example.com,(603) 555-0123\n")

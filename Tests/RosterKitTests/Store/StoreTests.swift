@@ -67,6 +67,33 @@ import Testing
         #expect(try store.outbox().map(\.id).contains(3))
     }
 
+    /// Schema 014: keys stored before it, of names and emails in decomposed form or with a
+    /// curly apostrophe, are worked out again, so the same person in composed form is found.
+    @Test func keysStoredBeforeSchema14AreWorkedOutAgain() throws {
+        let scratch = Scratch()
+        let path = scratch.path("old.sqlite")
+        let old = embeddedMigrations.firstIndex { $0.name.hasPrefix("014") } ?? embeddedMigrations.count
+        do {
+            let db = try SQLiteConnection(path: path)
+            try Migrator.migrate(db, migrations: Array(embeddedMigrations.prefix(old)))
+            try db.execute("""
+                INSERT INTO practice (id, name, name_key, created_at) VALUES (1, 'Old PT', 'old pt', 't');
+                INSERT INTO location (id, practice_id, name, name_key, created_at) VALUES (1, 1, 'Main', 'main', 't');
+                """)
+            for (id, first, last, email) in [(1, "Jose\u{301}", "D\u{2019}Souza", "rene\u{301}@example.com"), (2, "Ann", "Lee", "ann@example.com")] {
+                try db.run("""
+                    INSERT INTO contact (id, practice_id, first_name, last_name, email, email_key, first_key, last_key, created_at, updated_at)
+                    VALUES (?, 1, ?, ?, ?, ?, ?, ?, 't', 't')
+                    """, [.int(Int64(id)), .text(first), .text(last), .text(email), .text(email.lowercased()), .text(first.lowercased()), .text(last.lowercased())])
+            }
+        }
+        let store = try SQLiteStore(path: path)
+        #expect(try store.appliedMigrations() == embeddedMigrations.map(\.name))
+        let keys = try store.dump("SELECT id, email_key, first_key, last_key FROM contact ORDER BY id", columns: 4)
+        #expect(keys == [["1", "ren\u{E9}@example.com", "jos\u{E9}", "d'souza"], ["2", "ann@example.com", "ann", "lee"]])
+        #expect(keys[0][2]?.unicodeScalars.count == 4)
+    }
+
     /// A new database has 16 KiB pages; one made with 4 KiB pages keeps them, and works.
     @Test func newDatabasesHaveSixteenKiBPagesAndOldOnesKeepTheirs() throws {
         let scratch = Scratch()
