@@ -190,6 +190,15 @@ public struct RowNormaliser: Sendable {
                 result.corrections.append(Correction(row: record.row, field: field.header, from: raw, to: value ?? "", kind: kind))
             }
         }
+        // A merge that changes Country leaves the stored State and Postal Code, unless the
+        // file gives them too: they must fit the new country as a cell would (SPEC 3).
+        if let base, let country = values[.country], base[.country] != country {
+            for field in [TemplateField.state, .postalCode] where !result.provided.contains(field) {
+                guard let stored = values[field], !result.problems.contains(where: { $0.field == field.header }),
+                      case .invalid = rule(field, stored, country: country) else { continue }
+                result.problems.append(Problem(field: field.header, message: "\(field.header) as stored does not fit Country \(country), which this row sets: give the \(field.header) that goes with it in the same row, or leave Country as it was"))
+            }
+        }
         if values[.phase] == nil { values[.phase] = Phase.none }
         if let code = values[.postalCode], let state = values[.state], !keepsStoredAddress(base, values, postalCode: code),
            let mismatch = PostalCode.provinceMismatch(code: code, state: state) {

@@ -47,6 +47,26 @@ import Testing
         #expect(try f.snapshot()["contact"] == before)
     }
 
+    /// A merge that changes Country checks the stored State and Postal Code against it (an
+    /// acceptance suite found a US contact made CA with NH and 03060 kept, whose own export
+    /// then failed to merge back); given in the same row, they are checked as cells.
+    @Test func aCountryChangeMustFitTheStoredStateAndPostalCode() throws {
+        let f = try Fixture()
+        try f.importCSV("First Name,Email,Country,State,Postal Code\nUs,us@example.com,US,NH,03060\nCa,ca@example.com,CA,ON,K1A 0B1\n", consent: "none")
+        let us = try f.contact(named: "Us").id, ca = try f.contact(named: "Ca").id
+        let before = try f.snapshot()["contact"]
+        let r = try merge(f, "Contact ID,Country\n\(us),CA\n\(ca),US\n")
+        #expect((r.failed, r.updated) == (2, 0))
+        #expect(r.failures.map(\.field) == ["State", "State"])
+        #expect(r.failures.allSatisfy { $0.message.contains("State as stored does not fit Country") && $0.message.contains("Postal Code as stored") },
+                "\(r.failures)")
+        #expect(try f.snapshot()["contact"] == before)
+        let moved = try merge(f, "Contact ID,Country,State,Postal Code\n\(us),CA,QC,H2X 1Y4\n")
+        #expect((moved.failed, moved.updated) == (0, 1), "\(moved.failures)")
+        let back = try merge(f, try export(f))
+        #expect((back.failed, back.unchanged) == (0, 2), "\(back.failures)")
+    }
+
     /// A name column put in capitals (or lower case) in a spreadsheet lost its case, not
     /// its letters: merged back, the stored McKenzie and VonRueden stay as they are (not
     /// Mckenzie), while a real edit in capitals, and a new name in capitals, still apply.
