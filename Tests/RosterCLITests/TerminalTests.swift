@@ -54,6 +54,21 @@ import Testing
         #expect(!(try onTerminal(cli, ["import", file, "--location", "Nashua", "--consent", "none", "--dry-run"], environment: ["NO_COLOR": "1"]).contains("\u{1B}[3")))
     }
 
+    /// Issue 8: on a terminal the failed rows stop after a screenful, --report or not, and
+    /// name the report; sent to a file, a run with --report lists every one with its fix.
+    @Test(.enabled(if: TerminalTests.scriptAvailable, "needs script(1) for a pseudo-terminal"))
+    func failedRowsStopAfterAScreenfulOnATerminal() throws {
+        let cli = CLI()
+        try cli.setUpPractice()
+        let file = cli.file("l.csv", "First Name,Email\n" + (1...120).map { "Bad\($0),b\($0)@example.com\n" }.joined())
+        let report = cli.path("rep.csv")
+        let shown = try onTerminal(cli, ["import", file, "--location", "Nashua", "--consent", "none", "--dry-run", "--report", report])
+        #expect(shown.contains("… 80 more: all 120 are in \(report)"), "\(shown.suffix(400))")
+        #expect(!shown.contains("Bad120"))
+        let toFile = try cli.ok(["import", file, "--location", "Nashua", "--consent", "none", "--dry-run", "--report", report]).stdout
+        #expect(toFile.contains("Bad120") && !toFile.contains("more:"))
+    }
+
     @Test func completionScriptsAreGenerated() throws {
         let cli = CLI()
         for shell in ["bash", "zsh", "fish"] {

@@ -10,11 +10,17 @@ public struct ReadoutText {
     public var maxChangedValues = 200
     public var colour = false
     public var reportPath: String?
+    /// On a terminal the failed rows stop after a screenful, with or without a report
+    /// (issue 8: "all N in --report FILE"). Written to a file or a pipe, with a report, every
+    /// one is listed (up to the thousand a readout keeps): the report's Reason column holds
+    /// only the reason, so what to fix in each is here.
+    public var toTerminal: Bool
 
-    public init(maxFailedRows: Int = 40, colour: Bool = false, reportPath: String? = nil) {
+    public init(maxFailedRows: Int = 40, colour: Bool = false, reportPath: String? = nil, toTerminal: Bool = false) {
         self.maxFailedRows = maxFailedRows
         self.colour = colour
         self.reportPath = reportPath
+        self.toTerminal = toTerminal
     }
 
     public static func number(_ n: Int) -> String {
@@ -145,9 +151,8 @@ public struct ReadoutText {
         if r.failed > 0 {
             lines.append("")
             lines.append(paint("Failed rows (\(Self.number(r.failed))):", "1"))
-            // With --report every failed row is listed (up to the thousand a readout keeps):
-            // the report's Reason column holds only the reason, so what to fix is here.
-            let shown = r.failures.prefix(reportPath == nil ? maxFailedRows : max(maxFailedRows, Readout.failuresKeptBrief)).map { failure in
+            let listsAll = reportPath != nil && !toTerminal
+            let shown = r.failures.prefix(listsAll ? max(maxFailedRows, Readout.failuresKeptBrief) : maxFailedRows).map { failure in
                 var safe = failure
                 safe.name = failure.name.map { Self.terminalSafe($0) }
                 return safe
@@ -183,7 +188,7 @@ public struct ReadoutText {
                 }
                 let rest = r.failed - shown.count
                 if let reportPath {
-                    lines.append("  … \(Self.number(rest)) more: all \(Self.number(r.failed)) are in \(reportPath), and `--json` says what to fix in each")
+                    lines.append("  … \(Self.number(rest)) more: all \(Self.number(r.failed)) are in \(reportPath); what to fix in each: `--json`, or this readout sent to a file (`> readout.txt`) lists them")
                 } else {
                     lines.append("  … \(Self.number(rest)) more: add --report FILE to write all \(Self.number(r.failed)) to a CSV you can fix and \(verb)")
                 }

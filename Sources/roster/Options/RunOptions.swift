@@ -44,7 +44,7 @@ struct RunOptions: ParsableArguments {
             if json {
                 try printJSON(readout)
             } else {
-                if !quiet { print(ReadoutText(colour: stdoutWantsColour, reportPath: report).render(readout), terminator: "") }
+                if !quiet { print(ReadoutText(colour: stdoutWantsColour, reportPath: report, toTerminal: isatty(STDOUT_FILENO) == 1).render(readout), terminator: "") }
                 if let plan = readout.plan {
                     print("\nPlan:")
                     for p in plan {

@@ -82,7 +82,7 @@ import Testing
     }
 
     /// With --report every failed row is listed with what to fix (the report's Reason column
-    /// holds only the reason); without, a screenful.
+    /// holds only the reason); without, or on a terminal, a screenful.
     @Test func aReportRunListsEveryFailedRow() {
         var r = sample()
         r.failures = (2...46).map { Failure(row: $0, reason: .invalid, field: "First Name", message: "First Name contains a digit \($0)", name: "X\($0)") }
@@ -91,6 +91,8 @@ import Testing
         #expect(withReport.contains("fix: First Name contains a digit 46\n") && !withReport.contains("more:"))
         let without = ReadoutText().render(r)
         #expect(!without.contains("digit 46") && without.contains("… 5 more: add --report FILE"))
+        let onTerminal = ReadoutText(reportPath: "failed.csv", toTerminal: true).render(r)
+        #expect(!onTerminal.contains("digit 46") && onTerminal.contains("… 5 more: all 45 are in failed.csv"))
     }
 
     /// The changed values shown stop at `maxChangedValues`; the heading counts them all.
