@@ -20,7 +20,7 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "The practice (needed only when two practices have a location of that name).") var practice: String?
     @Option(help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file")) var out: String?
     @Option(help: "Only contacts in these phases.") var phase: [String] = []
-    @Option(name: .customLong("insurance-carrier"), help: "Only contacts with these insurance carriers.") var insuranceCarrier: [String] = []
+    @Option(name: .customLong("insurance-carrier"), help: "Only contacts with these insurance carriers (commas separate them; a name with a comma, such as \"Blue Cross, Blue Shield\", matches as a whole too).") var insuranceCarrier: [String] = []
     @Option(name: .customLong("text-status"), help: "Only contacts with these text statuses here.") var textStatus: [String] = []
     @Option(name: .customLong("email-status"), help: "Only contacts with these email statuses here.") var emailStatus: [String] = []
     @Flag(name: .customLong("with-status"), help: "Add read-only Text Status and Email Status columns.") var withStatus = false
@@ -49,7 +49,8 @@ struct ExportCommand: ParsableCommand {
     func run() throws {
         var request = ExportRequest(location: location, practice: practice)
         request.phases = Self.split(phase)
-        request.insuranceCarriers = Self.split(insuranceCarrier)
+        // Carriers' names hold commas ("Blue Cross, Blue Shield"): the whole value counts too.
+        request.insuranceCarriers = insuranceCarrier + Self.split(insuranceCarrier)
         request.textStatuses = try Self.statuses(textStatus, option: "--text-status")
         request.emailStatuses = try Self.statuses(emailStatus, option: "--email-status")
         request.withStatus = withStatus

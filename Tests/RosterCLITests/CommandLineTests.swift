@@ -430,6 +430,15 @@ import Testing
         #expect(bad.stdout.isEmpty)
         let badPhase = try cli.run(["export", "--location", "Nashua", "--phase", "bogus"])
         #expect(badPhase.status == 64 && badPhase.stderr.contains("--phase bogus is not a phase"))
+        // A carrier's name with a comma matches as a whole; commas still separate names.
+        try cli.ok(["import", cli.file("c.csv", "First Name,Email,Insurance Carrier\nDi,di@example.com,\"Blue Cross, Blue Shield\"\nEd,ed@example.com,Aetna\n"),
+                    "--location", "Nashua", "--consent", "none"])
+        let blue = try cli.ok(["export", "--location", "Nashua", "--insurance-carrier", "Blue Cross, Blue Shield"]).stdout.split(separator: "\n")
+        #expect(blue.count == 2 && blue[1].contains("Di"))
+        let two = try cli.ok(["export", "--location", "Nashua", "--insurance-carrier", "aetna,Blue Cross, Blue Shield"]).stdout.split(separator: "\n")
+        #expect(two.count == 2 && two[1].contains("Ed"))
+        #expect(try cli.ok(["export", "--location", "Nashua", "--insurance-carrier", "Aetna", "--insurance-carrier", "Blue Cross, Blue Shield"]).stdout
+            .split(separator: "\n").count == 3)
         // --quiet drops the text readout, never what --json or --plan asks for.
         let file = cli.file("q.csv", "First Name,Email\nCy,cy@example.com\n")
         let quietJSON = try cli.ok(["import", file, "--location", "Nashua", "--consent", "email", "--quiet", "--json", "--dry-run"]).stdout
