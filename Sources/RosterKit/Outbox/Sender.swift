@@ -100,10 +100,10 @@ public struct Sender {
         for var entry in pending {
             let id = store.idCodec.encode(entry.contactNumber)
             // Read again just before the hand-off: an earlier message may have taken a while.
-            (entry.currentEmail, entry.optedOutOfEmail) = try store.read { tx -> (String?, Bool) in
+            (entry.currentEmail, entry.optedOutOfEmail, entry.subscribedToEmail) = try store.read { tx -> (String?, Bool, Bool) in
                 let contact = try tx.contact(number: entry.contactNumber, practiceID: entry.practice.id)
-                let optedOut = try tx.memberships(contact: entry.contactNumber).contains { $0.email == .optedOut }
-                return (contact?.values[.email], optedOut)
+                let memberships = try tx.memberships(contact: entry.contactNumber)
+                return (contact?.values[.email], memberships.contains { $0.email == .optedOut }, memberships.contains { $0.email == .subscribed })
             }
             if let dropReason = entry.reasonNotToSend {
                 readout.dropped.append(.init(id: entry.id, contactID: id, reason: dropReason))

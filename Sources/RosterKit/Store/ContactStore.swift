@@ -88,12 +88,17 @@ public struct OutboxEntry: Equatable, Sendable {
     /// message queued before either changed is not to be sent.
     public var currentEmail: String? = nil
     public var optedOutOfEmail = false
+    /// Whether email is subscribed at one location of theirs or more: a contact staff
+    /// unsubscribed everywhere since the message was queued is not sent a welcome either.
+    public var subscribedToEmail = true
 
     /// Why this unsent message must not go out now, or nil: the contact opted out of
-    /// email, or their email was removed or changed since it was queued. One rule for the
+    /// email, is subscribed to it nowhere, or their email was removed or changed since it
+    /// was queued. One rule for the
     /// listing (`outbox --json` feeds outside senders) and for `outbox send`.
     public var reasonNotToSend: String? {
         if optedOutOfEmail { return "the contact opted out of email" }
+        if !subscribedToEmail { return "the contact is not subscribed to email at any location now" }
         guard let currentEmail else { return "the contact's email was removed after the message was queued" }
         if currentEmail.lowercased() != to.lowercased() { return "the contact's email changed after the message was queued" }
         return nil

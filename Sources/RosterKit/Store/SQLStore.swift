@@ -221,6 +221,8 @@ public class SQLStore: ContactStore {
             SELECT o.id, o.contact_id, o.to_address, c.first_name, o.queued_at, o.sent_at, o.drop_reason, o.attempts, o.last_error,
                    p.id, p.name, p.owner_full_name, p.phone, p.address, p.email, p.preferences_url, c.email,
                    CASE WHEN EXISTS (SELECT 1 FROM membership m WHERE m.contact_id = c.id AND m.email_status = 'opted-out')
+                        THEN 1 ELSE 0 END,
+                   CASE WHEN EXISTS (SELECT 1 FROM membership m WHERE m.contact_id = c.id AND m.email_status = 'subscribed')
                         THEN 1 ELSE 0 END
             FROM outbox o JOIN contact c ON c.id = o.contact_id JOIN practice p ON p.id = c.practice_id
             ORDER BY o.id
@@ -229,7 +231,7 @@ public class SQLStore: ContactStore {
                         practice: Practice(id: r.int(9), name: r.string(10), ownerFullName: r.text(11), phone: r.text(12),
                                            address: r.text(13), email: r.text(14), preferencesURL: r.text(15)),
                         queuedAt: r.string(4), sentAt: r.text(5), dropReason: r.text(6), attempts: Int(r.int(7)), lastError: r.text(8),
-                        currentEmail: r.text(16), optedOutOfEmail: r.int(17) != 0)
+                        currentEmail: r.text(16), optedOutOfEmail: r.int(17) != 0, subscribedToEmail: r.int(18) != 0)
         }
     }
 

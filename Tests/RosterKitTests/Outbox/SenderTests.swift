@@ -124,24 +124,28 @@ import Testing
         #expect(try Self.messages(dir).count == 2)
     }
 
-    @Test func optOutsAndChangedEmailsAreDroppedWithAReason() throws {
+    @Test func optOutsUnsubscribesAndChangedEmailsAreDroppedWithAReason() throws {
         let f = try ready()
         let (sendmail, dir) = Self.fakeSendmail(f.scratch)
-        try f.importCSV("First Name,Email\nAnn,ann@example.com\nBo,bo@example.com\nCy,cy@example.com\n")
+        try f.importCSV("First Name,Email\nAnn,ann@example.com\nBo,bo@example.com\nCy,cy@example.com\nDi,di@example.com\n")
         _ = try f.contacts.setStatus(f.contact(named: "Ann").id, location: "Nashua", practice: nil, channel: .email, status: .optedOut)
         let bo = try f.contact(named: "Bo").id
         try f.importCSV("Contact ID,Email\n\(bo),robert@example.com\n") { $0.mode = .merge }
+        // Unsubscribed by hand wherever she is: staff stopped her emails, so no welcome.
+        _ = try f.contacts.setStatus(f.contact(named: "Di").id, location: "Nashua", practice: nil, channel: .email, status: .unsubscribed)
         // Before any send, the listing (what an outside sender reads) already says so.
         let before = try Outbox(store: f.store).messages()
         #expect(before.map(\.dropReason) == ["the contact opted out of email",
-                                              "the contact's email changed after the message was queued", nil])
+                                              "the contact's email changed after the message was queued", nil,
+                                              "the contact is not subscribed to email at any location now"])
         #expect(before.allSatisfy { !$0.sent })
         let r = try Sender(store: f.store, clock: fixedClock).send(sendmail: sendmail)
         #expect(r.sent == 1)
-        #expect(Set(r.dropped.map(\.reason)) == ["the contact opted out of email", "the contact's email changed after the message was queued"])
+        #expect(Set(r.dropped.map(\.reason)) == ["the contact opted out of email", "the contact's email changed after the message was queued",
+                                                 "the contact is not subscribed to email at any location now"])
         #expect(try Self.messages(dir).count == 1)
         let listed = try Outbox(store: f.store).messages()
-        #expect(listed.filter { $0.dropReason != nil }.count == 2)
+        #expect(listed.filter { $0.dropReason != nil }.count == 3)
         // A dropped message is never sent later, nor marked sent.
         #expect(try Sender(store: f.store, clock: fixedClock).send(sendmail: sendmail).sent == 0)
         try Outbox(store: f.store).markSent(ids: listed.map(\.id), clock: fixedClock)
