@@ -30,15 +30,41 @@ public struct HeaderMap: Equatable, Sendable {
     }
 
     /// A header cell that reads like a contact's value, not a column name: an email
-    /// address, a phone number (7 or more digits), or a date.
+    /// address, a phone number (7 or more digits), a date, a ZIP or Canadian postal code, or
+    /// a street address (`123 Main St`: a house number, then a word). Column names such as
+    /// `Address 2` or `2nd Phone` are none of these.
     static func looksLikeAValue(_ cell: String) -> Bool {
         if cell.contains("@") { return true }
-        let digits = cell.utf8.filter { $0 >= 0x30 && $0 <= 0x39 }.count
-        let phoneish = cell.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || " +-().".utf8.contains($0) }
+        let bytes = Array(cell.utf8)
+        let isDigit = { (b: UInt8) in b >= 0x30 && b <= 0x39 }
+        let isLetter = { (b: UInt8) in (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
+        let digits = bytes.filter(isDigit).count
+        let phoneish = bytes.allSatisfy { isDigit($0) || " +-().".utf8.contains($0) }
         if digits >= 7 && phoneish { return true }
         let parts = cell.split(whereSeparator: { $0 == "/" || $0 == "-" || $0 == "." })
-        return parts.count == 3 && parts.allSatisfy { !$0.isEmpty && $0.count <= 4 && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }
+        if parts.count == 3 && parts.allSatisfy({ !$0.isEmpty && $0.count <= 4 && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }) {
+            return true
+        }
+        // 03060, 03060-1234
+        if (bytes.count == 5 || (bytes.count == 10 && bytes[5] == UInt8(ascii: "-"))) && bytes.enumerated().allSatisfy({ $0.offset == 5 || isDigit($0.element) }) {
+            return true
+        }
+        // K1A 0B1, K1A0B1
+        let postal = bytes.filter { $0 != 0x20 }
+        if postal.count == 6 && bytes.count <= 7 && postal.enumerated().allSatisfy({ $0.offset % 2 == 0 ? isLetter($0.element) : isDigit($0.element) }) {
+            return true
+        }
+        // 123 Main St, 45B Elm Road (a number, then words, one of them a street's)
+        let number = bytes.prefix(while: isDigit).count
+        guard number >= 1 && number <= 6 else { return false }
+        let words = cell.lowercased().split(whereSeparator: { $0 == " " || $0 == "." || $0 == "," }).dropFirst()
+        return words.count >= 2 && words.contains { streetWords.contains(String($0)) }
     }
+
+    static let streetWords: Set<String> = ["st", "street", "ave", "avenue", "rd", "road", "dr", "drive", "ln", "lane", "blvd",
+                                           "boulevard", "way", "ct", "court", "pl", "place", "ter", "terrace", "cir", "circle",
+                                           "hwy", "highway", "pkwy", "parkway", "sq", "square", "trl", "trail", "apt", "suite", "unit",
+                                           "rue", "ch", "chemin", "route", "rte"]
 
     public init(header: [String], options: Options) throws {
         defer { fieldPositions = TemplateField.allCases.map { index[.field($0)] } }

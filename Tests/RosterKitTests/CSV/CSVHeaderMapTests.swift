@@ -425,9 +425,23 @@ import Testing
         }
     }
 
+    /// A first row of a person with one cell that is also a column name (`Mobile`, a town
+    /// in Alabama) still quotes none of it (a hostile-input audit).
+    @Test func aFirstRowOfValuesWithOneKnownNameQuotesNoneOfIt() {
+        #expect {
+            try HeaderMap(header: ["Mary", "Smith", "123 Main St", "Mobile", "AL", "36602"], options: HeaderMap.Options())
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("looks like a person") && !["Mary", "Smith", "Main", "AL"].contains { text.contains($0) }
+        }
+    }
+
     @Test(arguments: [("mary@example.com", true), ("603-555-0101", true), ("(603) 555 0101", true), ("+1 603 555 0101", true),
                       ("3/14/1962", true), ("1962-03-14", true), ("Column 100000", false), ("Address 2", false),
-                      ("Patient Name", false), ("Phone 1", false), ("2024 Visits", false)])
+                      ("Patient Name", false), ("Phone 1", false), ("2024 Visits", false),
+                      ("03060", true), ("03060-1234", true), ("K1A 0B1", true), ("k1a0b1", true), ("123 Main St", true),
+                      ("45B Elm Road", true), ("10 Rue Saint-Denis", true), ("2nd Phone", false), ("Zip 5", false),
+                      ("Address Line 2", false), ("3 Month Visits", false)])
     func valuesAreToldFromColumnNames(cell: String, isValue: Bool) {
         #expect(HeaderMap.looksLikeAValue(cell) == isValue)
     }
