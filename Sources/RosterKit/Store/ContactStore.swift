@@ -129,6 +129,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     /// `subscribe` on a channel the contact has no phone (email) for.
     case cannotReach(contact: String, channel: Channel)
     case emptyName(String)
+    /// A practice or location name with a control or invisible character, or far too long.
+    case invalidName(what: String, problem: String)
     case busy
     case diskFull
     case sameFile(at: String, location: String, file: String, history: Int64, kind: String)
@@ -159,6 +161,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
             "contact \(id) has no \(channel == .text ? "phone" : "email"), so there is nothing to subscribe to \(channel == .text ? "texts" : "emails") with: add \(channel == .text ? "a Phone (Mobile)" : "an Email") by a merge (`roster export`, fill it in, `roster merge`), then subscribe"
         case .emptyName(let what):
             "the \(what) name is empty: give a name"
+        case .invalidName(let what, let problem):
+            "the \(what) name \(problem)"
         case .invalidPracticeSetting(let option, let value, let problem):
             "\(option) \"\(value)\" \(problem)"
         case .busy:

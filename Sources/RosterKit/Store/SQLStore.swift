@@ -66,6 +66,7 @@ public class SQLStore: ContactStore {
     public func addPractice(name: String, details: PracticeDetails, at: String) throws -> Practice {
         let name = Text.trim(name)
         guard !name.isEmpty else { throw StoreError.emptyName("practice") }
+        if let problem = PlaceName.problem(name) { throw StoreError.invalidName(what: "practice", problem: problem) }
         try details.validate()
         return try writeSimple {
             // Names are unique ignoring case: the error names the practice as stored.
@@ -136,6 +137,7 @@ public class SQLStore: ContactStore {
     public func addLocation(name: String, practice practiceName: String, at: String) throws -> Location {
         let name = Text.trim(name)
         guard !name.isEmpty else { throw StoreError.emptyName("location") }
+        if let problem = PlaceName.problem(name) { throw StoreError.invalidName(what: "location", problem: problem) }
         return try writeSimple {
             let owner = try practice(named: practiceName)
             // Named as it is stored ("Nashua" for `NASHUA`): names differ only in case.

@@ -32,6 +32,29 @@ import Testing
         return (store, north, a, b, southA)
     }
 
+    /// A name or setting with a line break, an escape or an invisible character, or a name
+    /// far too long, is refused naming what to fix (a hostile-input audit: `Evil\e[2J\nName`
+    /// broke `location list`; an owner `Phil\nBcc: x` put a line of its own in every email).
+    @Test(arguments: Engine.available)
+    func placeNamesAndSettingsAreOneLineOfVisibleText(engine: Engine) throws {
+        let scratch = Scratch()
+        let (store, _, _, _, _) = try places(engine, scratch)
+        for bad in ["Evil\u{1B}[2J\nName", "Tab\tName", "B\u{200B}", "Main\u{2028}St", String(repeating: "x", count: 101)] {
+            #expect(throws: StoreError.self) { try store.addLocation(name: bad, practice: "North PT", at: Self.at) }
+            #expect(throws: StoreError.self) { try store.addPractice(name: bad, details: PracticeDetails(), at: Self.at) }
+        }
+        do {
+            _ = try store.addLocation(name: "B\u{200B}", practice: "North PT", at: Self.at)
+        } catch {
+            #expect("\(error)".contains("invisible character"))
+        }
+        #expect(throws: StoreError.invalidPracticeSetting(option: "--owner", value: "Phil Bcc: x", problem: "has a line break, a tab or another control character: give it on one line")) {
+            try store.updatePractice(name: "North PT", details: PracticeDetails(ownerFullName: "Phil\nBcc: x"))
+        }
+        #expect(try store.locations(practice: "North PT").map(\.name) == ["A", "B"])
+        #expect(try store.addLocation(name: "Main St – Suite 2 (Nashua)", practice: "North PT", at: Self.at).name == "Main St – Suite 2 (Nashua)")
+    }
+
     @Test(arguments: Engine.available)
     func placesAreNamedCaseInsensitivelyAndErrorsListTheKnownOnes(engine: Engine) throws {
         let scratch = Scratch()
