@@ -173,6 +173,16 @@ func binaryFormat(_ head: [UInt8]) -> String?? {
     // UTF-32 (its BOM starts as UTF-16 LE's does): text, but not one spreadsheets save as CSV.
     if head.starts(with: [0xFF, 0xFE, 0x00, 0x00]) || head.starts(with: [0x00, 0x00, 0xFE, 0xFF]) { return .some("UTF-32 text") }
     if head.starts(with: [0xFF, 0xFE]) || head.starts(with: [0xFE, 0xFF]) { return nil }   // UTF-16: NULs are normal
+    // UTF-16 without its byte order mark: every other byte NUL, beside ASCII.
+    if head.count >= 8 {
+        let pairs = head.count / 2
+        let asciiPair = { (text: UInt8, zero: UInt8) in zero == 0 && text >= 0x09 && text < 0x7F }
+        let little = (0..<pairs).filter { asciiPair(head[2 * $0], head[2 * $0 + 1]) }.count
+        let big = (0..<pairs).filter { asciiPair(head[2 * $0 + 1], head[2 * $0]) }.count
+        if max(little, big) * 10 >= pairs * 9 {
+            return .some("UTF-16 text without the byte order mark that says how to read it")
+        }
+    }
     // Text has no C0 control bytes but tab, CR, LF (and a stray NUL or form feed at most).
     let controls = head.filter { $0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }.count
     return controls * 20 > head.count ? .some(nil) : nil

@@ -342,6 +342,10 @@ import Testing
         let text = "First Name,Email\r\nZoë,zoe@example.com\r\n\"a\tb\",c\n"
         #expect(binaryFormat(Array(text.utf8)) == nil)
         #expect(binaryFormat([0xFF, 0xFE] + text.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }) == nil)
+        // Without its byte order mark, UTF-16 is named as such (either byte order).
+        let noMark = "First Name,Email\r\nMary,mary@example.com\r\n"
+        #expect(binaryFormat(noMark.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }) == .some("UTF-16 text without the byte order mark that says how to read it"))
+        #expect(binaryFormat(noMark.utf16.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }) == .some("UTF-16 text without the byte order mark that says how to read it"))
         #expect(binaryFormat(Array(("Mary,x\u{0}y," + String(repeating: "z", count: 60)).utf8)) == nil, "a stray NUL is a cell's problem")
     }
 
