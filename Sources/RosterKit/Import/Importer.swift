@@ -472,7 +472,9 @@ private struct Run {
         })?.first {
             let reason: FailureReason = phone == nil ? .alreadyExistsEmail : .duplicateEmail
             return try fail(record, parsed, reason, field: TemplateField.email.header,
-                            message: "Email is already used by \(try who(other)), who has another name: to update that contact, export the location and merge by Contact ID; for a different person, use their own email", into: &readout)
+                            message: "Email is already used by \(try who(other)), who has another name: to update that contact, export the location and merge by Contact ID; for a different person, use their own email"
+                                + (phone == nil ? ", or give them a phone and leave Email empty (family members may share a phone)"
+                                                : ", or leave Email empty: they are reached by their phone (family members may share one)"), into: &readout)
         }
         // 3. Phone in use by another contact with the same first name.
         if let phone, let other = try byNumber(identity.phoneUsers(hashes)).ask({
