@@ -64,6 +64,18 @@ public enum HeaderAliases {
 
     public static func column(for header: String) -> Column? { columnOfKey[key(header)] }
 
+    /// Headers that look like each patient's own consent or opt-out (`OK to Text`, `SMS Opt
+    /// In`, `Do Not Email`): roster takes consent for a whole file (`--consent`), so their
+    /// answers are never read, and the message says how to keep them (split the file).
+    public static func looksLikeConsent(_ header: String) -> Bool {
+        let k = key(header)
+        return consentParts.contains { Text.contains(k, $0) } || words(header).contains("dnc")
+    }
+
+    static let consentParts = ["consent", "optin", "optout", "okto", "textok", "emailok", "smsok", "oktext", "okemail", "oksms",
+                               "donottext", "donotemail", "donotcall", "donotcontact", "donotsms", "allowtext", "allowsms",
+                               "allowemail", "maytext", "mayemail", "permission", "unsubscribe"]
+
     /// Headers that look like data the tool never keeps (SPEC 2): named in the error and
     /// never stored, whatever the flags.
     static let sensitiveExact: Set<String> = ["ssn", "sin", "mrn", "ein", "itin", "tin", "dl", "drivers", "passport",

@@ -113,6 +113,10 @@ public struct HeaderMap: Equatable, Sendable {
         if !unknown.isEmpty {
             if !options.ignoreUnknownColumns { throw ImportError.unknownColumns(unknown) }
             warnings.append("ignored column(s) \(ImportError.quote(unknown)) (--ignore-unknown-columns): their data was dropped, not stored")
+            let consent = unknown.filter(HeaderAliases.looksLikeConsent)
+            if !consent.isEmpty {
+                warnings.append("ignored column(s) \(ImportError.quote(consent)) look like each patient's own consent, which roster does not read: every row was decided with --consent as given, whatever those cells said. If some patients said no, undo this run (`roster history` gives its number), split the file by those answers and import each part with the --consent it allows")
+            }
         }
         // A merge's file may carry only the columns being changed: its empty cells keep the
         // stored values, which already satisfy these rules (SPEC 5).

@@ -28,6 +28,7 @@ public enum ImportError: Error, Equatable, CustomStringConvertible {
             return "the file has column(s) \(Self.quote(names)) that look like sensitive data roster never stores (SSN, member, record, licence or card numbers): delete these columns from the file and try again" + also
         case .unknownColumns(let names):
             return "the file has column(s) roster does not know: \(Self.quote(names))\(Self.meant(names)). Rename them to template names (`roster template` prints them), delete them, or add --ignore-unknown-columns to drop their data"
+                + Self.consentAdvice(names)
         case .headerLooksLikeAContact(let columns):
             let shown = columns.prefix(5).map(String.init)
             let named = columns.count == 1 ? "column \(shown[0]) holds"
@@ -72,6 +73,14 @@ public enum ImportError: Error, Equatable, CustomStringConvertible {
             return "\"\(printable(name))\": did you mean \"\(best.0.column.header)\"?"
         }
         return guesses.isEmpty ? "" : " (" + guesses.prefix(5).joined(separator: "; ") + ")"
+    }
+
+    /// What to do with columns that hold each patient's consent: roster does not read them,
+    /// and dropped, every row would be subscribed as `--consent` says ("" when none).
+    static func consentAdvice(_ names: [String]) -> String {
+        let consent = names.filter(HeaderAliases.looksLikeConsent)
+        guard !consent.isEmpty else { return "" }
+        return ". \(Self.quote(consent)) \(consent.count == 1 ? "looks" : "look") like each patient's own consent: roster takes consent for a whole file (--consent), so split the file by those answers, import each part with the --consent it allows (--consent none for those who said no), and delete \(consent.count == 1 ? "that column" : "those columns"); dropped with --ignore-unknown-columns, every row would be subscribed as --consent says"
     }
 
     /// A file of a few columns and Contact IDs is a merge's file, which `import` (which may

@@ -260,6 +260,22 @@ import Testing
         }
     }
 
+    /// Columns of each patient's consent are named as such, with how to keep their answers
+    /// (split the file); dropped with --ignore-unknown-columns, a warning says what that did.
+    @Test func consentColumnsSayHowToKeepTheirAnswers() throws {
+        for name in ["OK to Text", "OK to Email", "SMS Opt In", "Email Opt-Out", "Text Consent", "Do Not Email", "DNC", "Allow SMS"] {
+            #expect(HeaderAliases.looksLikeConsent(name), "\(name)")
+        }
+        for name in ["Marketing Source", "Referral", "Okinawa Clinic", "Hobby", "Text Status", "Admin Contact"] {
+            #expect(!HeaderAliases.looksLikeConsent(name), "\(name)")
+        }
+        let message = ImportError.unknownColumns(["Hobby", "OK to Text"]).description
+        #expect(message.contains("\"OK to Text\" looks like each patient's own consent") && message.contains("split the file"))
+        #expect(!ImportError.unknownColumns(["Hobby"]).description.contains("consent"))
+        let map = try HeaderMap(header: ["First Name", "Email", "OK to Email"], options: HeaderMap.Options(ignoreUnknownColumns: true))
+        #expect(map.warnings.contains { $0.contains("\"OK to Email\" look like each patient's own consent") })
+    }
+
     /// An unknown column a letter or two off a known one is asked about; another word is not.
     @Test func unknownColumnsNameTheHeaderMeant() {
         let message = ImportError.unknownColumns(["Emial", "Shoe Size", "RACE", "Phoen (Mobile)", "Date Of Brith"]).description
