@@ -94,7 +94,41 @@ public struct Contacts {
                 name.map { Text.lowercased($0).split(whereSeparator: { $0 == " " || $0 == "-" }).contains { $0.hasPrefix(lowered) } } ?? false
             } || [v.values[.firstName], v.values[.lastName]].compactMap { $0 }.joined(separator: " ").lowercased().hasPrefix(lowered)
         }
-        return found.filter(startsAName) + found.filter { !startsAName($0) }
+        var ranked = found.filter(startsAName) + found.filter { !startsAName($0) }
+        // Nothing matched the text as typed: look again with accents, case, apostrophes and
+        // word order set aside (`siobhan` finds Siobhán, `Abbott, Jim` and `lopez maria` find
+        // Jim Abbott and Maria Lopez), every word somewhere in the name, nickname or email.
+        if ranked.isEmpty { ranked = try findByWords(query, practiceID: practiceID, practices: practices, limit: limit) }
+        // A Contact ID pasted into find is that contact, first.
+        if let number = store.idCodec.decode(query), !ranked.contains(where: { store.idCodec.decode($0.id) == number }),
+           let byID = try? show(query, practice: practice) {
+            ranked.insert(ContactView(id: byID.id, practice: byID.practice, values: byID.values, memberships: byID.memberships,
+                                      history: [], includesHistory: false), at: 0)
+        }
+        return ranked
+    }
+
+    /// `text` folded: lower case, no accents, typographic apostrophes as '.
+    static func folded(_ text: String) -> String {
+        Text.identityKey(text).folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil)
+    }
+
+    private func findByWords(_ query: String, practiceID: Int64?, practices: [Practice], limit: Int) throws -> [ContactView] {
+        let words = Self.folded(query).split(whereSeparator: { $0 == " " || $0 == "," || $0 == ";" }).map(String.init)
+        guard !words.isEmpty else { return [] }
+        return try store.read { tx in
+            var numbers: [(Int64, Int64)] = []
+            try tx.forEachSearchText(practiceID: practiceID) { number, practice, text in
+                guard numbers.count < limit else { return }
+                let haystack = Text.isASCII(text) ? text : Self.folded(text)
+                if words.allSatisfy({ Text.contains(haystack, $0) }) { numbers.append((number, practice)) }
+            }
+            return try numbers.compactMap { number, practiceID in
+                guard let c = try tx.contact(number: number, practiceID: practiceID) else { return nil }
+                return ContactView(id: store.idCodec.encode(number), practice: practices.first { $0.id == practiceID }?.name ?? "",
+                                   values: c.values, memberships: try tx.memberships(contact: number), history: [], includesHistory: false)
+            }
+        }
     }
 
     /// Resolves IDs to contact numbers of `practiceID`, refusing any other (never saying

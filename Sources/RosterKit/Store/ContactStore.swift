@@ -268,6 +268,9 @@ public protocol ContactTransaction: AnyObject {
     func deferIdentityIndexes(expectedNewContacts: Int) throws -> Bool
     /// Contacts matching a free-text search of name, email or phone.
     func findContacts(practiceID: Int64?, text: String, phone: String?, limit: Int) throws -> [StoredContact]
+    /// Every contact's number, practice and the text `find` looks through (names as keyed,
+    /// nickname, email as keyed), streamed: the search that folds accents and word order.
+    func forEachSearchText(practiceID: Int64?, _ body: (_ number: Int64, _ practiceID: Int64, _ text: String) throws -> Void) throws
 
     /// `keys` are `IdentityKeys(values)`, worked out by the caller (an import has them already).
     func insertContact(practiceID: Int64, values: ContactValues, keys: IdentityKeys, at: String, operation: Int64?) throws -> Int64

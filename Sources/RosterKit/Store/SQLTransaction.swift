@@ -255,6 +255,15 @@ final class SQLTransaction: ContactTransaction {
         try db.execute("PRAGMA cache_size = \(size)")
     }
 
+    func forEachSearchText(practiceID: Int64?, _ body: (Int64, Int64, String) throws -> Void) throws {
+        try db.stream("""
+            SELECT id, practice_id, first_key, last_key, coalesce(nickname, ''), coalesce(email_key, '') FROM contact
+            WHERE CAST(?1 AS BIGINT) IS NULL OR practice_id = ?1 ORDER BY last_key, first_key, id
+            """, [SQLValue(practiceID)]) { row in
+            try body(row.int(0), row.int(1), "\(row.string(2)) \(row.string(3)) \(row.string(4)) \(row.string(5))")
+        }
+    }
+
     func findContacts(practiceID: Int64?, text: String, phone: String?, limit: Int) throws -> [StoredContact] {
         let like = "%" + Text.identityKey(text).replacingOccurrences(of: "\\", with: "\\\\")
             .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
