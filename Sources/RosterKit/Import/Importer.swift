@@ -238,6 +238,12 @@ public struct Importer {
                     let (n, one) = (run.duplicatesMatched, run.duplicatesMatched == 1)
                     readout.warnings.append("\(ReadoutText.count(n, "row")) matched \(one ? "a contact" : "contacts") already stored or an earlier row of this file (same name, and same email or phone), so \(one ? "its" : "their") other cells were not applied: an import never changes a stored contact. If the list has newer details (a phone, an address, notes), export the location (`roster export`), edit that file and merge it back by Contact ID (`roster merge`)")
                 }
+                if !run.duplicatesDiffering.isEmpty {
+                    let differing = run.duplicatesDiffering
+                    let shown = differing.prefix(20).map { "row \($0.row) (\($0.id)): \($0.fields.joined(separator: ", "))" }
+                    let compared = run.duplicatesMatched > run.duplicatesCompared ? " (of the first \(ReadoutText.number(run.duplicatesCompared)) compared)" : ""
+                    readout.warnings.append("\(ReadoutText.number(differing.count)) of those rows\(compared) \(differing.count == 1 ? "has" : "have") cells that differ from the stored contact, not applied: \(shown.joined(separator: "; "))\(differing.count > 20 ? "; and \(differing.count - 20) more" : ""). To apply them, put those values in an export of the location, by Contact ID, and merge it")
+                }
                 if !run.rowsKeepingStoredValues.isEmpty {
                     let rows = run.rowsKeepingStoredValues
                     let (n, one) = (rows.count, rows.count == 1)
@@ -366,6 +372,11 @@ private struct Run {
     var seenIDs: [Int64: Int] = [:]
     /// Import rows that were true duplicates (skipped or copied): their other cells were not applied.
     var duplicatesMatched = 0
+    /// Of those, the first `duplicatesComparedLimit`, compared with the stored contact: the
+    /// rows with a cell that differs from it (a newer phone), and which fields, to name them.
+    var duplicatesCompared = 0
+    var duplicatesDiffering: [(row: Int, id: String, fields: [String])] = []
+    static let duplicatesComparedLimit = 10_000
     /// Merge rows whose empty cells kept stored values (`--clear-empty` clears them).
     var rowsKeepingStoredValues: [Int] = []
     /// Contacts whose email a merge row changed while their welcome email waited unsent.
@@ -448,6 +459,18 @@ private struct Run {
         })?.first {
             duplicatesMatched += 1
             let id = codec.encode(twin.number)
+            if duplicatesCompared < Self.duplicatesComparedLimit {
+                duplicatesCompared += 1
+                if let stored = try tx.contact(number: twin.number, practiceID: practice.id)?.values {
+                    // Names and email only as identity reads them: `MARY@…` is no news.
+                    let differing = TemplateField.allCases.filter { field in
+                        guard parsed.provided.contains(field), values[field] != stored[field] else { return false }
+                        return ![.firstName, .lastName, .email].contains(field)
+                            || values[field].map(Text.identityKey) != stored[field].map(Text.identityKey)
+                    }
+                    if !differing.isEmpty { duplicatesDiffering.append((record.row, id, differing.map(\.header))) }
+                }
+            }
             let memberships = try tx.memberships(contact: twin.number)
             if memberships.contains(where: { $0.locationID == location.id }) {
                 readout.skipped += 1
