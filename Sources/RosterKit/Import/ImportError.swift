@@ -14,6 +14,8 @@ public enum ImportError: Error, Equatable, CustomStringConvertible {
     case missingReachColumn(hasContactID: Bool)
     case missingTemplateColumns([String])
     case missingContactIDColumn
+    /// A column read as Contact ID (`Id`, `ID`) whose first value is no roster ID at all.
+    case foreignIDColumn(String)
     case tooManyRows(count: Int, limit: Int)
     /// The practice values the welcome email needs and the practice lacks, all of them.
     case practiceMissing(fields: [String], options: [String], practice: String)
@@ -46,6 +48,8 @@ public enum ImportError: Error, Equatable, CustomStringConvertible {
                 + (hasContactID ? Self.partialMergeHint : "")
         case .missingTemplateColumns(let names):
             return "--strict-template: the file lacks column(s) \(Self.quote(names)); add them (they may be empty) or leave out --strict-template"
+        case .foreignIDColumn(let column):
+            return "the file's \"\(Self.printable(column))\" column holds IDs that are not roster Contact IDs (those look like C7KM29PXQ4), so every row would be read as an update of a contact that does not exist: if it holds another system's IDs (an EMR's), delete or rename that column and try again"
         case .missingContactIDColumn:
             return "a merge needs a Contact ID column: export the location with `roster export`, edit that file and merge it back"
         case .tooManyRows(let count, let limit):

@@ -370,6 +370,8 @@ private struct Run {
     }
     /// Merge rows seen so far: Contact number → spreadsheet row.
     var seenIDs: [Int64: Int] = [:]
+    /// Whether a row with a Contact ID came before (`ImportError.foreignIDColumn`).
+    var sawContactIDRow = false
     /// Import rows that were true duplicates (skipped or copied): their other cells were not applied.
     var duplicatesMatched = 0
     /// Of those, the first `duplicatesComparedLimit`, compared with the stored contact: the
@@ -585,6 +587,14 @@ private struct Run {
             // Another practice's ID reads exactly like one that never existed.
             var parsed = RowNormaliser.Result(row: record.row)
             let looksLikeOurs = id.uppercased().hasPrefix("C") && id.filter { $0 != "-" && $0 != " " }.count == 10
+            // The first ID of the file not even shaped like roster's, in a column not named
+            // `Contact ID` (an EMR's `Id`): that column is another system's, and every row
+            // would fail alike. Said once, for the file, before anything is written.
+            let column = normaliser.header.index[.contactID].map { Text.trim(normaliser.header.headers[$0]) } ?? ""
+            if !looksLikeOurs, !sawContactIDRow, HeaderAliases.key(column) != HeaderAliases.key(Column.contactID.header) {
+                throw ImportError.foreignIDColumn(column)
+            }
+            sawContactIDRow = true
             let shown = id.count > 24 ? id.prefix(24) + "…" : id   // a cell of garbage is not quoted whole
             let message = looksLikeOurs
                 ? "Contact ID \(id) is not a contact of \(practice.name): check the ID, or export the location again for current IDs"
@@ -592,6 +602,7 @@ private struct Run {
             parsed.problems = [.init(field: Column.contactID.header, message: message)]
             return try fail(record, parsed, .unknownContactID, into: &readout)
         }
+        sawContactIDRow = true
         if let first = seenIDs[number] {
             var parsed = RowNormaliser.Result(row: record.row)
             parsed.problems = [.init(field: Column.contactID.header, message: "Contact ID \(id) is also in row \(first) of this file: keep one row per contact")]

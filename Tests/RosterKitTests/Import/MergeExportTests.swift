@@ -607,6 +607,25 @@ import Testing
         #expect(try f.contacts.show(foreign) == zedBefore)
     }
 
+    /// An EMR's own `Id` column (UUIDs) read as Contact ID is refused for the file, naming
+    /// the column, before anything is written; in a `Contact ID` column, or after an ID of
+    /// roster's shape, a stray value fails its row only.
+    @Test func anotherSystemsIDColumnIsRefusedForTheFile() throws {
+        let f = try Fixture()
+        try f.importCSV(header + seed)
+        let before = try f.snapshot()
+        for mode in [ImportRequest.Mode.importRows, .merge] {
+            #expect(throws: ImportError.foreignIDColumn("Id")) {
+                try f.importCSV("Id,First Name,Email\n1f0e8c1a-5b1d-4b2e-9a57-3c3a0f3f2a11,Ann,ann@x.com\n", consent: "none") { $0.mode = mode }
+            }
+        }
+        #expect(try f.snapshot() == before)
+        let mary = try f.contact(named: "Mary").id
+        let r = try merge(f, "ID,Notes\n\(mary),called\n1f0e8c1a,x\n")
+        #expect((r.updated, r.failed) == (1, 1))
+        #expect(try merge(f, "Contact ID,Notes\n1f0e8c1a,x\n").failed == 1)
+    }
+
     @Test func repeatedIDIsInvalid() throws {
         let f = try Fixture()
         try f.importCSV(header + seed)
