@@ -130,9 +130,15 @@ public struct HeaderMap: Equatable, Sendable {
         let missing = TemplateField.allCases.filter { index[.field($0)] == nil }.map(\.header)
         if !missing.isEmpty {
             if options.strictTemplate { throw ImportError.missingTemplateColumns(missing) }
-            warnings.append(mergeFile
-                ? "the file has no column(s) \(ImportError.quote(missing)); rows with a Contact ID keep their stored values there, rows without one read them as empty"
-                : "the file has no column(s) \(ImportError.quote(missing)); they were read as empty")
+            // A merge's file of a few columns is the common case: named by what it has.
+            let present = TemplateField.allCases.filter { index[.field($0)] != nil }.map(\.header)
+            if options.updatesOnly {
+                warnings.append("the file has \(present.count) of the \(TemplateField.allCases.count) template columns (\(ImportError.quote(present))): the others keep their stored values")
+            } else {
+                warnings.append(mergeFile
+                    ? "the file has no column(s) \(ImportError.quote(missing)); rows with a Contact ID keep their stored values there, rows without one read them as empty"
+                    : "the file has no column(s) \(ImportError.quote(missing)); they were read as empty")
+            }
         }
     }
 }

@@ -114,6 +114,11 @@ public struct Importer {
                               dryRun: request.dryRun)
         if request.plan { readout.plan = [] }
         readout.warnings = header.warnings
+        // Said once for the file, not as each row's Country problem.
+        if request.mode == .importRows, request.defaultCountry == nil,
+           header.position(of: .address) != nil, header.position(of: .country) == nil {
+            readout.warnings.append("the file has an Address column but no Country column, and a row with an Address needs its country: add --default-country US (or CA) and try again, or its rows with an Address fail")
+        }
         if let separator {
             readout.warnings.append("the file separates cells with \(separator.what), so it was read that way")
         }

@@ -62,7 +62,7 @@ public struct RowNormaliser: Sendable {
         let extra = record.fields.dropFirst(header.columns.count).filter { !Text.trim($0).isEmpty }.count
             + record.droppedNonEmptyFields
         if extra > 0 {
-            result.problems.append(Problem(field: nil, message: "has \(extra) more non-empty cell(s) than the header has columns: a comma inside an unquoted cell splits it; quote that cell or remove the extra cells"))
+            result.problems.append(Problem(field: nil, message: "has \(extra) more non-empty cell(s) than the header has columns: a comma inside an unquoted cell splits it, and moves the cells after it one column to the right (other problems named in this row may come from that); quote that cell or remove the extra cells"))
         }
         for position in header.unnamed.sorted() where position < record.fields.count && !Text.trim(record.fields[position]).isEmpty {
             result.problems.append(Problem(field: nil, message: "has a value in column \(position + 1), which has no header: name the column or clear it"))

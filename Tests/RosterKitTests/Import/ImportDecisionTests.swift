@@ -115,6 +115,19 @@ import Testing
         #expect(try f.contacts.find("Nu\u{301}n\u{303}ez").count == 1)
     }
 
+    /// A file with addresses and no Country column says so once, with the option that fixes
+    /// it; a row split by a comma in an unquoted address says its other problems may come
+    /// from the cells it moved (a trial's readout of 64 like failures and false ones).
+    @Test func aMissingCountryColumnAndAShiftedRowAreSaidPlainly() throws {
+        let f = try Fixture()
+        let r = try f.importCSV("First Name,Email,Address,City\nAnn,a@example.com,1 Main St, Apt 2,Nashua\nBo,b@example.com,2 Elm,Nashua\n", consent: "none")
+        #expect(r.failed == 2)
+        #expect(r.warnings.contains { $0.hasPrefix("the file has an Address column but no Country column") && $0.contains("--default-country US") })
+        #expect(r.failures[0].message.contains("moves the cells after it one column to the right"))
+        let given = try f.importCSV("First Name,Email,Address,City\nBo,b@example.com,2 Elm,Nashua\n", consent: "none") { $0.defaultCountry = .us }
+        #expect(given.created == 1 && !given.warnings.contains { $0.contains("no Country column") })
+    }
+
     @Test func trueDuplicateIsSkippedInTheSameLocation() throws {
         let f = try Fixture()
         try f.importCSV(header + "Mary,Smith,mary@example.com,(603) 555-0123\n")
