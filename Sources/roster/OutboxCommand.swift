@@ -127,11 +127,20 @@ struct OutboxCommand: ParsableCommand {
         func run() throws {
             try runReporting {
                 let outbox = try Outbox(store: database.open(reading: true))
+                let messages = try outbox.messages()
                 // --all: the waiting ones; a message to drop is never marked sent.
-                let chosen = all ? try outbox.messages().filter { !$0.sent && $0.dropReason == nil }.map(\.id) : ids
+                let chosen = all ? messages.filter { !$0.sent && $0.dropReason == nil }.map(\.id) : ids
+                // Why a number named is not marked: said for each, before marking.
+                let byID = Dictionary(messages.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+                let notMarked = chosen.compactMap { id -> String? in
+                    guard let message = byID[id] else { return "#\(id) is no message in the queue" }
+                    if message.sent { return "#\(id) was already sent" }
+                    if let reason = message.dropReason { return "#\(id) is not to be sent (\(reason))" }
+                    return nil
+                }
                 let marked = try outbox.markSent(ids: chosen)
                 print("Marked \(ReadoutText.count(marked, "message")) sent."
-                      + (marked < chosen.count ? " \(ReadoutText.count(chosen.count - marked, "number")) named no waiting message (`roster outbox` lists them)." : ""))
+                      + (notMarked.isEmpty ? "" : " Not marked: \(notMarked.prefix(20).joined(separator: "; "))\(notMarked.count > 20 ? "; and \(notMarked.count - 20) more" : "") (`roster outbox` lists the queue)."))
             }
         }
     }

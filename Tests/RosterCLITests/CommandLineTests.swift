@@ -483,9 +483,11 @@ import Testing
         #expect(copied["copied"] as? Int == 2)
         let third = try cli.json(["copy", "--from", "A", "--to", "B", "--contact", ids[2], "--contact", ids[0], "--json", "--db", db])
         #expect((third["copied"] as? Int, third["already_there"] as? Int) == (1, 1))
-        // mark-sent counts what it marked, not what it was given.
+        // mark-sent counts what it marked, and says why each other number was not.
         #expect(try cli.ok(["--db", db, "outbox", "mark-sent", "1", "99"]).stdout
-            == "Marked 1 message sent. 1 number named no waiting message (`roster outbox` lists them).\n")
+            == "Marked 1 message sent. Not marked: #99 is no message in the queue (`roster outbox` lists the queue).\n")
+        #expect(try cli.ok(["--db", db, "outbox", "mark-sent", "1"]).stdout
+            == "Marked 0 messages sent. Not marked: #1 was already sent (`roster outbox` lists the queue).\n")
     }
 
     /// `outbox --json --unsent` is what an outside sender mails: a message to someone who

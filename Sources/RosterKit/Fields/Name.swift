@@ -69,7 +69,7 @@ public enum PersonName {
     static let emptyMessage = "is empty; every contact needs a first name"
     static let controlMessage = "contains control characters (such as NUL bytes); retype the name"
     static let tooLongMessage = "is longer than \(FreeText.defaultLimit) characters; keep only the name and move the rest to Notes"
-    static let digitMessage = "contains a digit, so it reads like a note or an EMR code; keep only the name and move the rest to Notes"
+    static let digitMessage = "contains a digit, so it reads like a note or an EMR code: keep only the name (remove the digits; a note goes in Notes)"
     static func noteCharacterMessage(_ c: Character) -> String {
         "contains \"\(c)\", so it reads like a note; keep only the name and move the rest to Notes"
     }

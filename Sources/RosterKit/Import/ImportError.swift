@@ -27,7 +27,7 @@ public enum ImportError: Error, Equatable, CustomStringConvertible {
             return "the file has no header row: the first row must name the columns (`roster template` prints them)"
         case .sensitiveColumns(let names, let unknown):
             let also = unknown.isEmpty ? "" : ". It also has column(s) roster does not know: \(Self.quote(unknown)); rename them to template names (`roster template` prints them), delete them, or add --ignore-unknown-columns to drop their data"
-            return "the file has column(s) \(Self.quote(names)) that look like sensitive data roster never stores (SSN, member, record, licence or card numbers): delete these columns from the file and try again" + also
+            return "the file has column(s) \(Self.quote(names)) that look like sensitive data roster never stores (SSN; patient, member, record, licence or card numbers and IDs): delete these columns from the file and try again" + also
         case .unknownColumns(let names):
             return "the file has column(s) roster does not know: \(Self.quote(names))\(Self.meant(names)). Rename them to template names (`roster template` prints them), delete them, or add --ignore-unknown-columns to drop their data"
                 + Self.consentAdvice(names)
