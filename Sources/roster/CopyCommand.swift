@@ -63,6 +63,12 @@ struct CopyCommand: ParsableCommand {
                 print("\(people) \(get) texts from \(readout.to) only: a person gets texts from one location, so their texts from \(readout.from) \(dryRun ? "would be" : "were") turned off.")
             }
             if move && readout.moved > 0 { print("\(counted(readout.moved)) \(dryRun ? "would no longer be" : "no longer") in \(readout.from).") }
+            for channel in Channel.allCases {
+                guard let ended = readout.subscriptionsEnded[channel], !ended.isEmpty else { continue }
+                let what = channel == .text ? "texts" : "emails"
+                let shown = ended.prefix(20).joined(separator: ", ") + (ended.count > 20 ? " and \(ended.count - 20) more (`--json` lists all)" : "")
+                print("Note: \(counted(ended.count)) already in \(readout.to) with \(what) off there got \(what) from \(readout.from) only, and \(dryRun ? "would get" : "now get") them from no location (the move leaves their place in \(readout.to) as it was): \(shown). If they should get \(what) from \(readout.to), subscribe each: `roster subscribe ID --location \(ReadoutText.shellWord(readout.to)) --channel \(channel.rawValue)`.")
+            }
         }
     }
 }

@@ -35,6 +35,10 @@ public struct CopyReadout: Equatable, Sendable, Encodable {
     /// Contacts already in B whose opt-out at A a move carried into B (an opt-out is the
     /// person's choice: it must not vanish with A's membership).
     public var optOutsCarried = 0
+    /// Contacts already in B, not subscribed there, whose subscription at A a move took away
+    /// with A's membership, per channel: they get that channel from no location now. SPEC 6
+    /// leaves B's membership as it is, so this is said, with the command that subscribes.
+    public var subscriptionsEnded: [Channel: [String]] = [:]
     public var contacts: [String] = []
     public var dryRun = false
 
@@ -44,6 +48,23 @@ public struct CopyReadout: Equatable, Sendable, Encodable {
         case alreadyThere = "already_there"
         case textsMoved = "texts_moved"
         case optOutsCarried = "opt_outs_carried"
+        case textsEnded = "texts_ended"
+        case emailsEnded = "emails_ended"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(from, forKey: .from)
+        try c.encode(to, forKey: .to)
+        try c.encode(copied, forKey: .copied)
+        try c.encode(contacts, forKey: .contacts)
+        try c.encode(moved, forKey: .moved)
+        try c.encode(dryRun, forKey: .dryRun)
+        try c.encode(alreadyThere, forKey: .alreadyThere)
+        try c.encode(textsMoved, forKey: .textsMoved)
+        try c.encode(optOutsCarried, forKey: .optOutsCarried)
+        try c.encode(subscriptionsEnded[.text] ?? [], forKey: .textsEnded)
+        try c.encode(subscriptionsEnded[.email] ?? [], forKey: .emailsEnded)
     }
 }
 
@@ -204,6 +225,12 @@ public struct Contacts {
                                                       to: .optedOut, reason: "opted out at \(source.name), moved here", operation: operation, at: at)
                         }
                         if !carried.isEmpty { readout.optOutsCarried += 1 }
+                        // Subscribed at A only, and not at B: with A's membership gone, nowhere.
+                        let others = memberships.filter { $0.locationID != source.id && $0.locationID != target.id }
+                        for channel in Channel.allCases where inSource.status(channel) == .subscribed
+                            && (there.status(channel) == .unsubscribed) && !others.contains(where: { $0.status(channel) == .subscribed }) {
+                            readout.subscriptionsEnded[channel, default: []].append(id)
+                        }
                     }
                     try tx.deleteMembership(contact: number, location: source.id, reason: "moved to \(target.name)",
                                             operation: operation, at: at)

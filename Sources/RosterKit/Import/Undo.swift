@@ -41,17 +41,19 @@ public enum UndoError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .notFound(let id):
             "there is no #\(id) in the history: `roster history` lists what can be undone"
+        case .notUndoable(let id, let kind) where kind == "move":
+            "#\(id) is a move, which took memberships away; undo reverts imports, merges and copies. To take it back, copy the contacts back (`roster copy --from B --to A --all`, with the move's locations), and subscribe by hand where they should get texts again"
         case .notUndoable(let id, let kind):
-            "#\(id) is \(Self.article(kind)) \(kind); undo reverts imports and merges"
+            "#\(id) is \(Self.article(kind)) \(kind); undo reverts imports, merges and copies"
         case .alreadyUndone(let id, let by):
             "#\(id) was already undone by #\(by)"
         case .changedLater(let id, let contacts, let by):
-            "#\(id) cannot be undone: later changes (\(by.joined(separator: ", "))\(by.contains { $0.hasPrefix("#") } ? "; `roster history --all` lists them" : "")) touched \(contacts.count == 1 ? "1 of its contacts" : "\(contacts.count) of its contacts") (\(contacts.prefix(20).joined(separator: ", "))\(contacts.count > 20 ? ", …" : "")). Undo the later imports and merges first, newest first. A copy, a move or a status set by hand cannot be undone, and while one of them stands after this run, this run cannot be undone either: make the changes you need by hand instead (`roster show ID` lists what happened), or merge back an export taken before #\(id) to put back the values it changed"
+            "#\(id) cannot be undone: later changes (\(by.joined(separator: ", "))\(by.contains { $0.hasPrefix("#") } ? "; `roster history --all` lists them" : "")) touched \(contacts.count == 1 ? "1 of its contacts" : "\(contacts.count) of its contacts") (\(contacts.prefix(20).joined(separator: ", "))\(contacts.count > 20 ? ", …" : "")). Undo the later imports, merges and copies first, newest first. A move or a status set by hand cannot be undone, and while one of them stands after this run, this run cannot be undone either: make the changes you need by hand instead (`roster show ID` lists what happened), or merge back an export taken before #\(id) to put back the values it changed"
         }
     }
 }
 
-/// `roster undo ID` (issue 8): reverts one import or merge in one transaction. Removes
+/// `roster undo ID` (issue 8): reverts one import, merge or copy in one transaction. Removes
 /// the contacts it created and the memberships it added, restores the values it updated
 /// and the statuses it changed (texts move back), and removes its unsent welcome emails.
 /// It refuses, naming the contacts, when a later operation changed any of them.
@@ -69,7 +71,10 @@ public struct Undoer {
         let codec = store.idCodec
         return try store.write(commit: !dryRun) { tx in
             guard let target = try tx.operationForUndo(id) else { throw UndoError.notFound(id) }
-            guard target.kind == "import" || target.kind == "merge" else { throw UndoError.notUndoable(id: id, kind: target.kind) }
+            // A copy is the memberships it added and the texts it moved: undone as a merge's
+            // are. A move also took memberships away, which an undo cannot give back as they
+            // were; it is refused with the way back.
+            guard ["import", "merge", "copy"].contains(target.kind) else { throw UndoError.notUndoable(id: id, kind: target.kind) }
             if let by = target.undoneBy { throw UndoError.alreadyUndone(id: id, by: by) }
 
             let created = try tx.contactsCreated(by: id)

@@ -205,6 +205,25 @@ import Testing
         #expect(try first(jim.lowercased()) == ["Jim"])
     }
 
+    /// Copied to a new location and moved back (a trial's way to take a copy back): the
+    /// people are in A already with texts off, so SPEC 6 leaves A as it is, and the move
+    /// takes away the only place they got texts. The readout names them, per channel.
+    @Test func aMoveThatEndsSubscriptionsNamesThem() throws {
+        let f = try Fixture()
+        try f.importCSV(header + seed)
+        let subscribed = try ["Mary", "Ann", "Bo"].map { try f.contact(named: $0) }.filter { $0.memberships.first?.text == .subscribed }.map(\.id).sorted()
+        #expect(!subscribed.isEmpty)
+        _ = try f.contacts.copy(from: "Nashua", to: "Salem", practice: nil, ids: nil, move: false)
+        let back = try f.contacts.copy(from: "Salem", to: "Nashua", practice: nil, ids: nil, move: true, dryRun: true)
+        #expect((back.subscriptionsEnded[.text] ?? []).sorted() == subscribed)
+        #expect(back.subscriptionsEnded[.email] == nil)
+        let json = String(decoding: try JSONEncoder().encode(back), as: UTF8.self)
+        #expect(json.contains("\"texts_ended\":[") && json.contains("\"emails_ended\":[]"))
+        // Nothing ends when they get texts elsewhere, or were in A with texts on.
+        let plain = try f.contacts.copy(from: "Nashua", to: "Hudson", practice: nil, ids: nil, move: true, dryRun: true)
+        #expect(plain.subscriptionsEnded.isEmpty)
+    }
+
     @Test func showJSONHasTheSpecKeys() throws {
         let f = try Fixture()
         try f.importCSV(header + seed)

@@ -106,8 +106,38 @@ import Testing
         let u = try Undoer(store: f.store, clock: fixedClock).undo(try #require(r.historyID))
         let undoID = try #require(u.historyID)
         #expect(throws: UndoError.notUndoable(id: undoID, kind: "undo")) { try Undoer(store: f.store, clock: fixedClock).undo(undoID) }
-        #expect(UndoError.notUndoable(id: undoID, kind: "undo").description == "#\(undoID) is an undo; undo reverts imports and merges")
-        #expect(UndoError.notUndoable(id: 3, kind: "copy").description.hasPrefix("#3 is a copy;"))
+        #expect(UndoError.notUndoable(id: undoID, kind: "undo").description == "#\(undoID) is an undo; undo reverts imports, merges and copies")
+        #expect(UndoError.notUndoable(id: 3, kind: "move").description.hasPrefix("#3 is a move, which took memberships away"))
+    }
+
+    /// A copy is undone as a merge's added memberships are: the memberships it added go, the
+    /// texts it moved come back; one already there is left. A move is refused, with the way
+    /// back. A status set by hand on a membership the copy added keeps the copy.
+    @Test func aCopyIsUndoneAndAMoveIsNot() throws {
+        let f = try Fixture()
+        try f.importCSV(header + "Mary,Smith,mary@example.com,(603) 555-0123\nAnn,Lee,ann@example.com,(603) 555-0124\n", consent: "email,text")
+        let mary = try f.contact(named: "Mary").id, ann = try f.contact(named: "Ann").id
+        _ = try f.contacts.copy(from: "Nashua", to: "Hudson", practice: nil, ids: [ann], move: false)
+        let before = try f.snapshot()["membership"]
+        _ = try f.contacts.copy(from: "Nashua", to: "Salem", practice: nil, ids: nil, move: false)
+        #expect(try f.membership("Mary", "Nashua")?.text == .unsubscribed)
+        let copyID = try #require(try f.store.history(practice: nil, location: nil).map(\.id).max())
+        let undone = try Undoer(store: f.store, clock: fixedClock).undo(copyID)
+        #expect((undone.kind, undone.membershipsRemoved) == ("copy", 2))
+        #expect(try f.snapshot()["membership"] == before)
+        #expect(try f.membership("Mary", "Nashua")?.text == .subscribed)
+        #expect(try f.contact(named: "Mary").memberships.map(\.locationName) == ["Nashua"])
+        try f.checkIntegrity()
+
+        _ = try f.contacts.copy(from: "Nashua", to: "Salem", practice: nil, ids: [mary], move: false)
+        let again = try #require(try f.store.history(practice: nil, location: nil).map(\.id).max())
+        _ = try f.contacts.setStatus(mary, location: "Salem", practice: nil, channel: .email, status: .optedOut)
+        #expect(throws: UndoError.changedLater(id: again, contacts: [mary], by: ["a status set by hand"])) {
+            try Undoer(store: f.store, clock: fixedClock).undo(again)
+        }
+        _ = try f.contacts.copy(from: "Hudson", to: "Salem", practice: nil, ids: [ann], move: true)
+        let move = try #require(try f.store.history(practice: nil, location: nil).map(\.id).max())
+        #expect(throws: UndoError.notUndoable(id: move, kind: "move")) { try Undoer(store: f.store, clock: fixedClock).undo(move) }
     }
 
     /// Schema 007: undo finds what an operation made from where the contacts and the status
