@@ -261,6 +261,9 @@ public struct Importer {
                 if request.mode == .merge, added >= 10, added * 2 > readout.rows {
                     readout.warnings.append("\(ReadoutText.count(added, "row")) of \(ReadoutText.number(readout.rows)) \(request.dryRun ? "would add their contacts" : "added their contacts") to \(location.name) (they were in other locations only): if this file was exported from another location, \(request.dryRun ? "merge it into that location instead" : "undo this merge (`roster undo \(operation)`) and merge it into that location")")
                 }
+                for (field, rows) in run.valuesHandedOver() {
+                    readout.warnings.append("\(ReadoutText.count(rows.count, "row")) (\(Self.firstRows(rows.map(String.init)))) \(request.dryRun ? "would change" : "changed") \(field.header) to the value another row of this file held, as when one column of a spreadsheet is sorted apart from the others: check the file\(request.dryRun ? " before merging it" : "; if the values changed hands by mistake, `roster undo \(operation)` takes this merge back")")
+                }
                 if !run.welcomesOfChangedEmails.isEmpty {
                     let ids = run.welcomesOfChangedEmails
                     readout.warnings.append("\(ReadoutText.count(ids.count, "contact")) (\(Self.firstRows(ids))) \(ids.count == 1 ? "had its" : "had their") welcome email waiting unsent when \(request.dryRun ? "this merge would change" : "this merge changed") \(ids.count == 1 ? "its" : "their") email: \(ids.count == 1 ? "it is" : "they are") not sent to the old address, nor to the new one (it was queued for the old), and `roster outbox` lists \(ids.count == 1 ? "it" : "them") as dropped")
@@ -369,6 +372,23 @@ private struct Run {
     /// Lookups read the contacts the identity index names (see `Importer`).
     var readsContactsByNumber = true
 
+    /// Per field, the rows whose new value another contact of the file held before, when
+    /// they are three or more and a fifth or more of that field's changes: values that
+    /// changed hands, not edits.
+    func valuesHandedOver() -> [(TemplateField, [Int])] {
+        var rows: [TemplateField: [Int]] = [:], changes: [TemplateField: Int] = [:]
+        for change in valuesChanged {
+            changes[change.field, default: 0] += 1
+            if let holder = storedValuesSeen[change.field]?[change.value], holder != change.contact {
+                rows[change.field, default: []].append(change.row)
+            }
+        }
+        return Self.handOverFields.compactMap { field in
+            guard let handed = rows[field], handed.count >= 3, handed.count * 5 >= changes[field] ?? 0 else { return nil }
+            return (field, handed)
+        }
+    }
+
     /// A lookup as the store is to answer it: among the contacts named, or by the key.
     func byNumber(_ lookup: HashMultimap.Lookup) -> HashMultimap.Lookup {
         readsContactsByNumber ? lookup : .unknown
@@ -377,6 +397,14 @@ private struct Run {
     var seenIDs: [Int64: Int] = [:]
     /// Whether a row with a Contact ID came before (`ImportError.foreignIDColumn`).
     var sawContactIDRow = false
+    /// A column sorted on its own in a spreadsheet gives each row another row's value. For
+    /// the first `handOverRowsLimit` merge rows: each field's stored values (value → contact)
+    /// and the rows that changed it, to count the rows whose new value another row held.
+    var storedValuesSeen: [TemplateField: [String: Int64]] = [:]
+    var valuesChanged: [(row: Int, field: TemplateField, value: String, contact: Int64)] = []
+    var mergeRowsWatched = 0
+    static let handOverRowsLimit = 10_000
+    static let handOverFields: [TemplateField] = [.firstName, .lastName, .phone, .homePhone, .email, .dateOfBirth, .address]
     /// Import rows that were true duplicates (skipped or copied): their other cells were not applied.
     var duplicatesMatched = 0
     /// Of those, the first `duplicatesComparedLimit`, compared with the stored contact: the
@@ -651,6 +679,13 @@ private struct Run {
         if parsed.keptStoredForEmptyCell { rowsKeepingStoredValues.append(record.row) }
         if !parsed.keptStoredForLostCharacters.isEmpty { rowsWithLostCharacters.append((record.row, parsed.keptStoredForLostCharacters)) }
         if normaliser.header.hasStatusColumns { try noteStatusEdits(record, contact: number, id: id) }
+        if mergeRowsWatched < Self.handOverRowsLimit {
+            mergeRowsWatched += 1
+            for field in Self.handOverFields {
+                if let value = stored.values[field] { storedValuesSeen[field, default: [:]][value] = number }
+                if changed.contains(field), let value = values[field] { valuesChanged.append((record.row, field, value, number)) }
+            }
+        }
         if !changed.isEmpty {
             // A welcome email still waiting goes to the address it was queued for, or not
             // at all (`outbox` drops it once the email changed): the readout says so.

@@ -67,6 +67,28 @@ import Testing
         #expect((back.failed, back.unchanged) == (0, 2), "\(back.failures)")
     }
 
+    /// A phone column sorted on its own in a spreadsheet hands each row another's phone:
+    /// family members may share a phone, so no row fails, and the readout says what it
+    /// looks like, with the undo. One real phone change says nothing.
+    @Test func valuesThatChangedHandsAreNamed() throws {
+        let f = try Fixture()
+        let people = ["Ann", "Bo", "Cy", "Di", "Ed"]
+        try f.importCSV("First Name,Email,Phone (Mobile)\n" + people.enumerated().map { "\($1),\($1.lowercased())@example.com,(603) 555-01\(5 - $0)0\n" }.joined(),
+                        consent: "none")
+        let lines = try export(f).split(separator: "\n").map(String.init)
+        let phones = lines.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false)[5] }.sorted()
+        let sorted = ([lines[0]] + lines.dropFirst().enumerated().map { i, line in
+            var cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            cells[5] = String(phones[i])
+            return cells.joined(separator: ",")
+        }).joined(separator: "\n") + "\n"
+        let r = try merge(f, sorted) { $0.dryRun = true }
+        #expect(r.updated >= 3 && r.failed == 0)
+        #expect(r.warnings.contains { $0.contains("would change Phone (Mobile) to the value another row of this file held") }, "\(r.warnings)")
+        let one = try merge(f, "Contact ID,Phone (Mobile)\n\(try f.contact(named: "Ann").id),(603) 555-0999\n")
+        #expect(one.updated == 1 && !one.warnings.contains { $0.contains("another row") })
+    }
+
     /// A name column put in capitals (or lower case) in a spreadsheet lost its case, not
     /// its letters: merged back, the stored McKenzie and VonRueden stay as they are (not
     /// Mckenzie), while a real edit in capitals, and a new name in capitals, still apply.
