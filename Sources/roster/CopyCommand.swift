@@ -140,6 +140,10 @@ struct UnsubscribeCommand: ParsableCommand {
             } else {
                 print("\(what) is now \(status.rawValue) (was \(result.from.rawValue)).")
             }
+            if result.subscribedNowhere {
+                let what = options.channel == .text ? "texts" : "emails"
+                print("Note: they now get \(what) from no location of the practice. If that was not meant (a subscribe elsewhere moves texts here first), `roster show \(result.contactID)` lists where they had them, and `roster subscribe \(result.contactID) --location L --channel \(options.channel.rawValue)` turns them back on.")
+            }
             if !result.subscribedElsewhere.isEmpty {
                 let what = options.channel == .text ? "texts" : "emails"
                 let commands = result.subscribedElsewhere.map {

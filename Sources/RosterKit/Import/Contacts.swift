@@ -247,11 +247,12 @@ public struct Contacts {
     /// `samePhoneTexted`: for a text opt-out, the other contacts with this Phone (Mobile)
     /// who are still text-subscribed somewhere ("Owen Lee (C…) at Nashua"): a family's
     /// shared phone gets their texts too, which the person may have meant to stop.
+    /// `subscribedNowhere`: a plain unsubscribe left this channel subscribed at no location.
     /// `subscribedElsewhere`: for an opt-out, the other locations where this channel is
     /// still subscribed. SPEC 1 keeps statuses per location, but a person who asks "stop
     /// emailing me" usually means the practice: said, with what to run, never done unasked.
     public typealias StatusSetByHand = (from: Status, movedFrom: [String], optedOutElsewhere: [String], contactID: String, location: String,
-                                        samePhoneTexted: [String], subscribedElsewhere: [String])
+                                        samePhoneTexted: [String], subscribedElsewhere: [String], subscribedNowhere: Bool)
 
     /// Sets one status by hand. `subscribe` is the person's renewed consent: the only
     /// thing that lifts an opt-out (SPEC 1).
@@ -291,7 +292,11 @@ public struct Contacts {
                     samePhoneTexted.append("\(name) (\(store.idCodec.encode(other.number))) at \(texted.joined(separator: ", "))")
                 }
             }
-            return (set.from, set.movedFrom, set.optedOutElsewhere, canonical, loc.name, samePhoneTexted, subscribedElsewhere)
+            // A plain unsubscribe that leaves the channel subscribed nowhere (a subscribe at the
+            // wrong location moved the texts here first): said, so it is not left unnoticed.
+            let subscribedNowhere = try status == .unsubscribed && set.from == .subscribed
+                && !tx.memberships(contact: number).contains { $0.status(channel) == .subscribed }
+            return (set.from, set.movedFrom, set.optedOutElsewhere, canonical, loc.name, samePhoneTexted, subscribedElsewhere, subscribedNowhere)
         }
     }
 }
