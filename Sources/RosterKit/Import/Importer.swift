@@ -283,8 +283,14 @@ public struct Importer {
                 if !run.welcomedThoughDeceased.isEmpty {
                     let rows = run.welcomedThoughDeceased
                     // Each row with its new Contact ID (none in a dry run), for `unsubscribe`.
-                    let shown = Self.firstRows(rows.map { entry in entry.contact.map { "\(entry.row) (\($0))" } ?? String(entry.row) })
-                    readout.warnings.append("\(rows.count == 1 ? "row" : "rows") \(shown): Notes say the person died, yet a welcome email \(request.dryRun ? "would be" : "was") queued for \(rows.count == 1 ? "them" : "each"). Check before `roster outbox send`: `roster unsubscribe ID --location \(ReadoutText.shellWord(location.name)) --channel email --opt-out` stops one; for many, undo this import now, before another run touches its contacts (`roster history` gives its number), then delete those rows and import again")
+                    let shown = Self.firstRows(rows.map { entry in
+                        "\(entry.row) (\(entry.contact.map { "\($0): " } ?? "")\(entry.reached.joined(separator: " and ")))"
+                    })
+                    let email = rows.contains { $0.reached.contains("a welcome email") }, texts = rows.contains { $0.reached.contains("texts") }
+                    let channel = email && texts ? "email|text" : email ? "email" : "text"
+                    let what = [email ? "a welcome email \(request.dryRun ? "would be" : "was") queued" : nil,
+                                texts ? "texts \(request.dryRun ? "would be" : "were") subscribed" : nil].compactMap { $0 }.joined(separator: " and ")
+                    readout.warnings.append("\(rows.count == 1 ? "row" : "rows") \(shown): Notes say the person died, yet \(what). \(request.dryRun ? "Before importing, delete those rows from the file, or import them apart with --consent none" : "Check before `roster outbox send` or any texting: `roster unsubscribe ID --location \(ReadoutText.shellWord(location.name)) --channel \(channel) --opt-out` stops one; for many, undo this import now, before another run touches its contacts (`roster history` gives its number), then delete those rows and import again")")
                 }
                 if run.leftUnreachable > 0 {
                     let (n, one) = (run.leftUnreachable, run.leftUnreachable == 1)
@@ -427,9 +433,10 @@ private struct Run {
     /// Contacts a merge row left without a phone or an email that had a status subscribed
     /// on that channel (`TextRule.unsubscribeUnreachable`): the readout says how many.
     var leftUnreachable = 0
-    /// Rows of new contacts welcomed (an email queued) whose Notes say the person died, as
-    /// EMR exports note it ("Deceased 2019-04-02"): the readout names the rows to check.
-    var welcomedThoughDeceased: [(row: Int, contact: String?)] = []
+    /// Rows of new contacts welcomed (an email queued) or subscribed to texts whose Notes
+    /// say the person died, as EMR exports note it ("Deceased 2019-04-02"): the readout
+    /// names the rows to check, and what reaches them.
+    var welcomedThoughDeceased: [(row: Int, contact: String?, reached: [String])] = []
     /// The reason a merge's new memberships record (the same for every row; the readout's
     /// kind and file name).
     lazy var mergeReason = "\(request.mode.rawValue) of \((request.path as NSString).lastPathComponent), consent \(request.consent)"
@@ -562,9 +569,10 @@ private struct Run {
         if wantsWelcome, let email = values[.email] {
             try tx.queueWelcome(contact: number, to: email, operation: operation, at: at)
             readout.welcomeEmailsQueued += 1
-            if let notes = values[.notes], NoteWords.saysDeceased(notes) {
-                welcomedThoughDeceased.append((record.row, request.dryRun ? nil : codec.encode(number)))
-            }
+        }
+        if wantsWelcome || statuses.text == .subscribed, let notes = values[.notes], NoteWords.saysDeceased(notes) {
+            let reached = (wantsWelcome ? ["a welcome email"] : []) + (statuses.text == .subscribed ? ["texts"] : [])
+            welcomedThoughDeceased.append((record.row, request.dryRun ? nil : codec.encode(number), reached))
         }
         readout.created += 1
         readout.add(parsed.corrections, keepingEach: request.keepsEveryDetail)

@@ -371,8 +371,8 @@ import Testing
         #expect(reports[0] == reports[1] && reports[0].split(separator: "\n").count == full.failed + 1)
     }
 
-    /// A new contact welcomed though its Notes say the person died is named in a warning,
-    /// with how to stop the email; without email consent nothing is queued, nor warned.
+    /// A new contact welcomed, or subscribed to texts, though its Notes say the person died
+    /// is named in a warning with how to stop it; without consent nothing is, nor warned.
     @Test func aWelcomeQueuedForSomeoneWhoDiedIsNamed() throws {
         let f = try Fixture()
         let csv = "First Name,Email,Notes\nAnn,ann@example.com,Deceased 2019-04-02\nBo,bo@example.com,Prefers mornings\n"
@@ -380,13 +380,18 @@ import Testing
         #expect(r.welcomeEmailsQueued == 2)
         // The row, and the new Contact ID to unsubscribe.
         let ann = try f.contact(named: "Ann").id
-        #expect(r.warnings.contains { $0.hasPrefix("row 2 (\(ann)): Notes say the person died") && $0.contains("--opt-out") })
+        #expect(r.warnings.contains { $0.hasPrefix("row 2 (\(ann): a welcome email): Notes say the person died, yet a welcome email was queued") && $0.contains("--channel email --opt-out") })
         var dry = ImportRequest(path: f.scratch.file("again.csv", csv.replacingOccurrences(of: "ann@", with: "ann2@")), location: "Salem",
                                 consent: Consent(email: true, text: false))
         dry.dryRun = true
-        #expect(try f.importer.run(dry).warnings.contains { $0.hasPrefix("row 2: Notes say the person died") })
+        #expect(try f.importer.run(dry).warnings.contains { $0.hasPrefix("row 2 (a welcome email): Notes say the person died") })
         let quiet = try f.importCSV(csv, into: "Hudson", consent: "text")
         #expect(!quiet.warnings.contains { $0.contains("died") })
+        // Texts too: a phone subscribed to texts is named the same way.
+        let texted = try f.importCSV("First Name,Phone (Mobile),Notes\nCy,(603) 555-0188,DECEASED\n", into: "Hudson", consent: "text")
+        let cy = try f.contact(named: "Cy").id
+        #expect(texted.warnings.contains { $0.hasPrefix("row 2 (\(cy): texts): Notes say the person died, yet texts were subscribed") && $0.contains("--channel text --opt-out") },
+                "\(texted.warnings)")
     }
 
     /// A dry run's plan shows no Contact ID for a contact it would create: that number is
