@@ -224,6 +224,19 @@ import Testing
         #expect(!left.contains { $0.hasSuffix(".partial") }, "\(left)")
     }
 
+    /// The unknown-columns refusal offers --ignore-unknown-columns; merge takes it too.
+    @Test func mergeTakesTheOptionItsRefusalOffers() throws {
+        let cli = CLI()
+        try cli.setUpPractice()
+        try cli.ok(["import", cli.file("l.csv", list), "--location", "Nashua", "--consent", "email"])
+        let id = try #require(try cli.ok(["export", "--location", "Nashua"]).stdout.split(separator: "\n").dropFirst().first?.split(separator: ",").first)
+        let file = cli.file("m.csv", "Contact ID,Notes,Visit Count\n\(id),called,3\n")
+        let refused = try cli.run(["merge", file, "--location", "Nashua", "--consent", "none"])
+        #expect(refused.status != 0 && refused.stderr.contains("--ignore-unknown-columns"))
+        let merged = try cli.json(["merge", file, "--location", "Nashua", "--consent", "none", "--ignore-unknown-columns", "--json"])
+        #expect(merged["updated"] as? Int == 1)
+    }
+
     /// A run refused at the file's level leaves a report already at --report (a person's
     /// fixes in it) as it was; a run that completes replaces it. A path that is not a
     /// regular file (/dev/null, a named pipe) is written to, never replaced by a file.

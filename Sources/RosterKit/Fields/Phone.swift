@@ -41,7 +41,7 @@ public enum Phone {
             return .failure(Problem(message: "was turned into a number by a spreadsheet (scientific notation); format the column as text, retype the number and export again"))
         }
         if upper.utf8.contains(UInt8(ascii: "X")) || upper.utf8.contains(UInt8(ascii: "#")) {
-            return .failure(Problem(message: "has an extension; enter a 10-digit mobile number without it"))
+            return .failure(Problem(message: "has an extension; enter the 10-digit number without it (an extension can go in Notes)"))
         }
         var digits: [UInt8] = []
         for (offset, scalar) in text.unicodeScalars.enumerated() {

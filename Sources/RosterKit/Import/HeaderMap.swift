@@ -120,7 +120,9 @@ public struct HeaderMap: Equatable, Sendable {
         }
         // A merge's file may carry only the columns being changed: its empty cells keep the
         // stored values, which already satisfy these rules (SPEC 5).
-        let mergeFile = index[.contactID] != nil
+        // `Id` alone is as often an EMR's own record ID: only a column named for roster's
+        // IDs makes the refusals below point to `roster merge`.
+        let mergeFile = index[.contactID].map { ["contactid", "rosterid"].contains(HeaderAliases.key(header[$0])) } ?? false
         if !options.updatesOnly {
             guard index[.field(.firstName)] != nil else { throw ImportError.missingFirstNameColumn(hasContactID: mergeFile) }
             guard [TemplateField.email, .phone, .homePhone].contains(where: { index[.field($0)] != nil }) else {

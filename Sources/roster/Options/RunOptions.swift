@@ -117,6 +117,8 @@ struct MergeCommand: ParsableCommand {
             help: "Refuse files with more data rows than this (default: 10,000, or the practice's number of contacts when that is more).")
     var maxRows: Int?
     @Flag(help: "Say nothing of an earlier merge of the same file (a merge is never refused for it).") var again = false
+    @Flag(name: .customLong("ignore-unknown-columns"), help: "Drop the data of columns roster does not know, instead of refusing the file.")
+    var ignoreUnknownColumns = false
 
     func validate() throws {
         if let maxRows, maxRows <= 0 { throw ValidationError("--max-rows must be a positive number of rows") }
@@ -125,6 +127,8 @@ struct MergeCommand: ParsableCommand {
 
     func run() throws {
         var request = try options.request(mode: .merge)
+        // The unknown-columns refusal offers this option, for merges too.
+        request.headerOptions = HeaderMap.Options(ignoreUnknownColumns: ignoreUnknownColumns)
         request.clearEmpty = clearEmpty
         request.maxRows = maxRows ?? 10_000
         request.maxRowsAtLeastThePracticesContacts = maxRows == nil
