@@ -66,6 +66,13 @@ enum Text {
         return String(scalars).precomposedStringWithCanonicalMapping
     }
 
+    /// An email's identity key: lower-cased and composed, as a name's, but with every
+    /// character kept: in an address `ʼ` is a letter, and `oʼbrien@` is not `o'brien@`.
+    static func emailKey(_ s: String) -> String {
+        let lowered = lowercased(s)
+        return isASCII(lowered) ? lowered : lowered.precomposedStringWithCanonicalMapping
+    }
+
     static let apostrophes: Set<UInt32> = [0x2019, 0x2018, 0x02BC]
 
     /// `s.lowercased()`, without a new string when `s` is ASCII with no capital letter (an

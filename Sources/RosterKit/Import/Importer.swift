@@ -507,8 +507,8 @@ private struct Run {
                     // Names and email only as identity reads them: `MARY@…` is no news.
                     let differing = TemplateField.allCases.filter { field in
                         guard parsed.provided.contains(field), values[field] != stored[field] else { return false }
-                        return ![.firstName, .lastName, .email].contains(field)
-                            || values[field].map(Text.identityKey) != stored[field].map(Text.identityKey)
+                        let key = field == .email ? Text.emailKey : Text.identityKey
+                        return ![.firstName, .lastName, .email].contains(field) || values[field].map(key) != stored[field].map(key)
                     }
                     if !differing.isEmpty { duplicatesDiffering.append((record.row, id, differing.map(\.header))) }
                 }
@@ -697,7 +697,7 @@ private struct Run {
         if !changed.isEmpty {
             // A welcome email still waiting goes to the address it was queued for, or not
             // at all (`outbox` drops it once the email changed): the readout says so.
-            if changed.contains(.email), let old = stored.values[.email], values[.email].map(Text.identityKey) != Text.identityKey(old),
+            if changed.contains(.email), let old = stored.values[.email], values[.email].map(Text.emailKey) != Text.emailKey(old),
                try tx.hasWaitingWelcome(contact: number, to: old) {
                 welcomesOfChangedEmails.append(id)
             }

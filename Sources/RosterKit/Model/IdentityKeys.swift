@@ -12,7 +12,7 @@ public struct IdentityKeys: Equatable, Sendable {
     public static let fields: [TemplateField] = [.email, .firstName, .lastName, .phone]
 
     public init(_ values: ContactValues) {
-        email = values[.email].map(Text.identityKey)
+        email = values[.email].map(Text.emailKey)
         first = Text.identityKey(values[.firstName] ?? "")
         last = Text.identityKey(values[.lastName] ?? "")
         phone = values[.phone]

@@ -100,7 +100,7 @@ public struct OutboxEntry: Equatable, Sendable {
         if optedOutOfEmail { return "the contact opted out of email" }
         if !subscribedToEmail { return "the contact is not subscribed to email at any location now" }
         guard let currentEmail else { return "the contact's email was removed after the message was queued" }
-        if currentEmail.lowercased() != to.lowercased() { return "the contact's email changed after the message was queued" }
+        if Text.emailKey(currentEmail) != Text.emailKey(to) { return "the contact's email changed after the message was queued" }
         return nil
     }
 }

@@ -70,14 +70,14 @@ public class SQLStore: ContactStore {
         try details.validate()
         return try writeSimple {
             // Names are unique ignoring case: the error names the practice as stored.
-            if let stored = try db.first("SELECT name FROM practice WHERE name_key = ?", [.text(name.lowercased())], { $0.string(0) }) {
+            if let stored = try db.first("SELECT name FROM practice WHERE name_key = ?", [.text(Text.identityKey(name))], { $0.string(0) }) {
                 throw StoreError.practiceExists(stored)
             }
             do {
                 try db.run("""
                     INSERT INTO practice (name, name_key, owner_full_name, phone, address, email, preferences_url, created_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """, [.text(name), .text(name.lowercased()), SQLValue(details.ownerFullName), SQLValue(details.phone),
+                    """, [.text(name), .text(Text.identityKey(name)), SQLValue(details.ownerFullName), SQLValue(details.phone),
                           SQLValue(details.address), SQLValue(details.email), SQLValue(details.preferencesURL), .text(at)])
             } catch where Self.isUniqueViolation(error) {
                 throw StoreError.practiceExists(name)   // added by another process a moment ago
@@ -125,7 +125,7 @@ public class SQLStore: ContactStore {
     }
 
     public func practice(named name: String) throws -> Practice {
-        let key = Text.trim(name).lowercased()
+        let key = Text.identityKey(Text.trim(name))
         if let found = try db.first("SELECT \(Self.practiceColumns) FROM practice WHERE name_key = ?", [.text(key)], readPractice) {
             return found
         }
@@ -142,13 +142,13 @@ public class SQLStore: ContactStore {
             let owner = try practice(named: practiceName)
             // Named as it is stored ("Nashua" for `NASHUA`): names differ only in case.
             if let existing = try db.first("SELECT name FROM location WHERE practice_id = ? AND name_key = ?",
-                                           [.int(owner.id), .text(name.lowercased())], { $0.string(0) }) {
+                                           [.int(owner.id), .text(Text.identityKey(name))], { $0.string(0) }) {
                 throw StoreError.locationExists(existing, practice: owner.name)
             }
             let id: Int64
             do {
                 id = try db.insert("INSERT INTO location (practice_id, name, name_key, created_at) VALUES (?, ?, ?, ?)",
-                                   [.int(owner.id), .text(name), .text(name.lowercased()), .text(at)])
+                                   [.int(owner.id), .text(name), .text(Text.identityKey(name)), .text(at)])
             } catch where Self.isUniqueViolation(error) {
                 throw StoreError.locationExists(name, practice: owner.name)   // added by another process a moment ago
             }
@@ -172,7 +172,7 @@ public class SQLStore: ContactStore {
     }
 
     public func location(named name: String, practice practiceName: String?) throws -> Location {
-        let key = Text.trim(name).lowercased()
+        let key = Text.identityKey(Text.trim(name))
         if let practiceName {
             let owner = try practice(named: practiceName)
             if let found = try db.first(Self.locationQuery + " WHERE l.practice_id = ? AND l.name_key = ?",
@@ -185,7 +185,7 @@ public class SQLStore: ContactStore {
         if matches.count == 1 { return matches[0] }
         if matches.count > 1 { throw StoreError.practiceRequired(location: Text.trim(name), practices: matches.map(\.practiceName)) }
         let all = try locations(practice: nil)
-        let names = all.map { loc in all.filter { $0.name.lowercased() == loc.name.lowercased() }.count > 1
+        let names = all.map { loc in all.filter { Text.identityKey($0.name) == Text.identityKey(loc.name) }.count > 1
             ? "\(loc.name) (\(loc.practiceName))" : loc.name }
         throw StoreError.unknownLocation(Text.trim(name), known: names)
     }

@@ -928,8 +928,11 @@ final class SQLTransaction: ContactTransaction {
     }
 
     func hasWaitingWelcome(contact: Int64, to address: String) throws -> Bool {
-        try db.first("SELECT 1 FROM outbox WHERE contact_id = ? AND lower(to_address) = ? AND sent_at IS NULL AND drop_reason IS NULL LIMIT 1",
-                     [.int(contact), .text(Text.lowercased(address))]) { _ in true } ?? false
+        // Compared as emails are everywhere (`Text.emailKey`), in Swift: SQL's lower() differs by engine.
+        let key = Text.emailKey(address)
+        return try db.rows("SELECT to_address FROM outbox WHERE contact_id = ? AND sent_at IS NULL AND drop_reason IS NULL",
+                           [.int(contact)]) { $0.string(0) }
+            .contains { Text.emailKey($0).utf8.elementsEqual(key.utf8) }
     }
 
     func sentWelcomeToCreated(operation: Int64) throws -> Int {

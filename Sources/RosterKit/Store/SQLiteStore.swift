@@ -167,6 +167,12 @@ enum Migrator {
     /// those that differ (names and emails past ASCII: few). Read as a stream, so memory
     /// stays flat on a large database; the changes are written after.
     static func rekeyContacts(_ db: any SQLExecutor) throws {
+        // Compared as bytes, as the store compares keys: Swift's `==` holds é and e + ◌́
+        // equal, and would leave the very keys this is for as they were.
+        let differ = { (a: String?, b: String?) in
+            guard let a, let b else { return (a == nil) != (b == nil) }
+            return !a.utf8.elementsEqual(b.utf8)
+        }
         var changed: [(id: Int64, keys: IdentityKeys)] = []
         try db.stream("SELECT id, email, first_name, last_name, phone, email_key, first_key, last_key FROM contact", []) { row in
             guard [1, 2, 3].contains(where: { row.text(Int32($0)).map { !Text.isASCII($0) } ?? false }) else { return }
@@ -176,13 +182,20 @@ enum Migrator {
             values[.lastName] = row.text(3)
             values[.phone] = row.text(4)
             let keys = IdentityKeys(values)
-            if keys.email != row.text(5) || keys.first != row.string(6) || keys.last != row.string(7) {
+            if differ(keys.email, row.text(5)) || differ(keys.first, row.string(6)) || differ(keys.last, row.string(7)) {
                 changed.append((row.int(0), keys))
             }
         }
         for (id, keys) in changed {
             try db.run("UPDATE contact SET email_key = ?, first_key = ?, last_key = ? WHERE id = ?",
                        [SQLValue(keys.email), .text(keys.first), .text(keys.last), .int(id)])
+        }
+        // Practice and location names are looked up by the same kind of key.
+        for table in ["practice", "location"] {
+            let names = try db.rows("SELECT id, name, name_key FROM \(table)", []) { (id: $0.int(0), name: $0.string(1), key: $0.string(2)) }
+            for entry in names where differ(Text.identityKey(entry.name), entry.key) {
+                try db.run("UPDATE \(table) SET name_key = ? WHERE id = ?", [.text(Text.identityKey(entry.name)), .int(entry.id)])
+            }
         }
     }
 
