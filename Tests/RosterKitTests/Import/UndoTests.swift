@@ -299,9 +299,12 @@ import Testing
         #expect(try f.snapshot() == before)
         // Her texts at Nashua, which the undo would turn back on, and her email at Hudson,
         // which it would remove, block it.
-        for (location, channel) in [("Nashua", Channel.text), ("Hudson", .email)] {
+        // An opt-out of texts at a third location, which the undo would turn back on
+        // at Nashua, blocks it too: the person's later word.
+        for (location, channel) in [("Nashua", Channel.text), ("Hudson", .email), ("Salem", .text)] {
             let f = try Fixture()
             try f.importCSV(header + "Ann,Lee,ann@example.com,(603) 555-0124\n", consent: "email,text")
+            try f.importCSV(header + "Ann,Lee,ann@example.com,(603) 555-0124\n", into: "Salem", consent: "email")
             let ann = try f.contact(named: "Ann").id
             let added = try f.importCSV("Contact ID,Notes\n\(ann),moved\n", into: "Hudson", consent: "email,text") { $0.mode = .merge }
             _ = try f.contacts.setStatus(ann, location: location, practice: nil, channel: channel, status: .optedOut)
@@ -315,6 +318,24 @@ import Testing
         #expect(try f.membership("Ann", "Nashua")?.text == .subscribed)
         #expect(try f.membership("Ann", "Nashua")?.email == .optedOut)
         try f.checkIntegrity()
+    }
+
+    /// An email a merge changed away from, taken since by a new contact, is not put back:
+    /// two contacts would hold it (a hostile-input audit). Once the new one lets it go, the
+    /// undo goes on.
+    @Test func anUndoDoesNotGiveBackAnEmailAnotherContactHoldsNow() throws {
+        let f = try Fixture()
+        try f.importCSV(header + "Ann,Lee,ann@example.com,\n", consent: "email")
+        let ann = try f.contact(named: "Ann").id
+        let merge = try f.importCSV("Contact ID,Email\n\(ann),ann2@example.com\n") { $0.mode = .merge }
+        try f.importCSV(header + "Bob,Smith,ann@example.com,\n", into: "Hudson", consent: "email")
+        let bob = try f.contact(named: "Bob").id
+        let before = try f.snapshot()
+        #expect(throws: UndoError.identityClash(id: try #require(merge.historyID), contact: ann, other: bob, field: "Email")) {
+            try Undoer(store: f.store, clock: fixedClock).undo(try #require(merge.historyID))
+        }
+        #expect(try f.snapshot() == before)
+        #expect(UndoError.identityClash(id: 2, contact: ann, other: bob, field: "Email").description.contains("Change one of them by a merge first"))
     }
 
     @Test func dryRunChangesNothingAndUnknownIDsAreClear() throws {
