@@ -258,6 +258,14 @@ import Testing
         let left = try FileManager.default.contentsOfDirectory(atPath: (report as NSString).deletingLastPathComponent)
         #expect(!left.contains { $0.hasSuffix(".partial") }, "\(left)")
 
+        // A report that cannot be written fails the run before it commits: nothing is written.
+        var full = stat()
+        if stat("/dev/full", &full) == 0, full.st_mode & S_IFMT == S_IFCHR {
+            let other = cli.file("o.csv", "First Name,Email\nBad2,y@example.com\nCy,cy@example.com\n")
+            let failed = try cli.run(["import", other, "--location", "Nashua", "--consent", "none", "--report", "/dev/full"])
+            #expect(failed.status != 0 && failed.stderr.contains("/dev/full"), "\(failed.stderr)")
+            #expect(try cli.run(["find", "cy@example.com"]).stdout.contains("No contact matches"))
+        }
         try cli.ok(["export", "--location", "Nashua", "--out", "/dev/null"])
         try cli.ok(["import", file, "--location", "Hudson", "--consent", "none", "--report", "/dev/null"])
         var info = stat()

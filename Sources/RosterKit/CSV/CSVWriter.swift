@@ -13,9 +13,32 @@ public final class CSVWriter {
     /// Creates (or truncates) `path` with mode 0600: the files hold PHI (SPEC 5).
     /// Anything but a regular file (`/dev/null`, a named pipe, a terminal) is written as it
     /// is, its mode untouched.
-    public init(path: String) throws {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    public convenience init(path: String) throws {
+        try self.init(path: path, opening: .create)
+    }
+
+    private enum Opening {
+        /// Created, or truncated, as a file the user named.
+        case create
+        /// A new file of roster's own, never one already there (nor a link planted in its
+        /// name): `replacing`'s file beside the target.
+        case exclusive
+        /// A device or a named pipe already there, opened as it is (not created, not
+        /// truncated); a pipe with no reader is an error, not a wait forever.
+        case special
+    }
+
+    private init(path: String, opening: Opening) throws {
+        let fd = switch opening {
+        case .create: open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        case .exclusive: open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600)
+        case .special: open(path, O_WRONLY | O_NONBLOCK)
+        }
+        if fd < 0 && opening == .special && errno == ENXIO {
+            throw FileError.cannotWrite(path: path, reason: "it is a named pipe that no program is reading; start the reader first")
+        }
         if fd < 0 { throw FileError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
+        if opening == .special { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) }
         var info = stat()
         if fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG { fchmod(fd, 0o600) }
         descriptor = fd
@@ -33,24 +56,34 @@ public final class CSVWriter {
 
     /// Writes `path` whole or not at all: the rows go to a new file beside it (mode 0600),
     /// which `commit` renames over it. A run that fails leaves `path` as it was (an export
-    /// to the file a person is editing must not empty it). A symbolic link is followed, so
-    /// the file it points to is the one replaced.
-    /// A path that is there and is not a regular file (`/dev/null`, a named pipe,
-    /// `/dev/stdout`) is written straight to: renamed over, it would be replaced by a file.
+    /// to the file a person is editing must not empty it). Links are followed to the file
+    /// they end at, which is the one replaced. A path that is there and is not a regular
+    /// file (`/dev/null`, a named pipe, `/dev/stdout`) is written straight to: renamed
+    /// over, it would be replaced by a file.
     public static func replacing(path: String) throws -> CSVWriter {
-        let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: path)).map { link in
-            link.hasPrefix("/") ? link : ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent(link)
-        } ?? path
         var info = stat()
         if stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
             if info.st_mode & S_IFMT == S_IFDIR {
                 throw FileError.cannotWrite(path: path, reason: "it is a folder; give a file name, such as \((path as NSString).appendingPathComponent("contacts.csv"))")
             }
-            return try CSVWriter(path: path)
+            // A pipe whose reader went away answers EPIPE, an error the run reports (and
+            // rolls back for), instead of SIGPIPE ending the process without a word.
+            signal(SIGPIPE, SIG_IGN)
+            return try CSVWriter(path: path, opening: .special)
         }
-        let temporary = target + ".roster-\(getpid()).partial"
-        let writer = try CSVWriter(path: temporary)
+        let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        // As writing it in place would: a read-only file is not replaced.
+        if access(target, F_OK) == 0 && access(target, W_OK) != 0 {
+            throw FileError.cannotWrite(path: path, reason: "it is read-only; make it writable, or name another file")
+        }
+        let folder = (target as NSString).deletingLastPathComponent
+        if access(folder.isEmpty ? "." : folder, W_OK) != 0 {
+            throw FileError.cannotWrite(path: path, reason: "roster writes the new file beside it and then renames it into place, so its folder must be writable; name a file in a folder you may write to")
+        }
+        let temporary = target + ".roster-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).partial"
+        let writer = try CSVWriter(path: temporary, opening: .exclusive)
         writer.replaces = target
+        PartialFile.removeOnInterrupt(temporary)
         return writer
     }
 
@@ -58,22 +91,30 @@ public final class CSVWriter {
     public func commit() throws {
         guard let replaces, let path else { return try flush() }
         try flush()
+        // On disk before it takes the target's name: a crash then leaves the old file or
+        // the whole new one, never a short one.
+        fsync(descriptor)
         if rename(path, replaces) != 0 {
             throw FileError.cannotWrite(path: replaces, reason: String(cString: strerror(errno)))
         }
         self.replaces = nil
+        PartialFile.removeOnInterrupt(nil)
     }
 
     /// The rows written are not wanted (`replacing`): the file is left as it was.
     public func abandon() {
         if replaces != nil, let path { unlink(path) }
         replaces = nil
+        PartialFile.removeOnInterrupt(nil)
     }
 
     deinit {
         try? flush()
         if ownsDescriptor { close(descriptor) }
-        if replaces != nil, let path { unlink(path) }   // never committed: the partial file goes
+        if replaces != nil, let path {   // never committed: the partial file goes
+            unlink(path)
+            PartialFile.removeOnInterrupt(nil)
+        }
     }
 
     public func write(row: [String]) throws {
@@ -167,5 +208,28 @@ public enum FormulaGuard {
     public static func unescape(_ cell: String) -> String {
         guard cell.utf8.first == UInt8(ascii: "'"), startsLikeAFormula(cell.utf8) else { return cell }
         return String(cell.dropFirst())
+    }
+}
+
+/// The file `CSVWriter.replacing` is writing, removed if the process is interrupted
+/// (Ctrl-C, `kill`): it holds the contacts written so far, and must not be left behind.
+/// One at a time (a run writes one such file); the handler only unlinks and re-raises.
+enum PartialFile {
+    nonisolated(unsafe) private static var path: UnsafeMutablePointer<CChar>?
+    nonisolated(unsafe) private static var installed = false
+
+    static func removeOnInterrupt(_ newPath: String?) {
+        let old = path
+        path = newPath.map { strdup($0) }
+        free(old)
+        guard newPath != nil, !installed else { return }
+        installed = true
+        for sig in [SIGINT, SIGTERM, SIGHUP] {
+            signal(sig) { received in
+                if let partial = PartialFile.path { unlink(partial) }
+                signal(received, SIG_DFL)
+                raise(received)
+            }
+        }
     }
 }

@@ -301,8 +301,11 @@ public struct Importer {
                 }
                 try tx.finishOperation(operation, counts: readout.counts, sha256: try hash.wait())
                 if !request.dryRun { readout.historyID = operation }
+                // The report is put in place before the run commits: a report that cannot be
+                // written (a full disk, a pipe closed) fails the run, which then writes
+                // nothing, rather than leave an import done and said to have failed.
+                try report?.finish()
             }
-            try report?.finish()
         } catch {
             report?.discard()
             throw error
