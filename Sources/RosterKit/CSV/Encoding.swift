@@ -331,10 +331,8 @@ struct Transcoder {
 /// saved is read as Windows-1252 whole (SPEC 2), with the same result. The rule that
 /// catches it keeps a merge from storing it over every accented name (`RowNormaliser`).
 enum MixedEncoding {
-    /// What Windows-1252 reads UTF-8's continuation bytes (0x80–0xBF) as.
-    private static let continuation: Set<UInt32> = Set((0x80...0xBF).map { b in b < 0xA0 ? Transcoder.cp1252[b - 0x80] : UInt32(b) })
-
-    /// The byte each of `continuation` stands for.
+    /// What Windows-1252 reads each of UTF-8's continuation bytes (0x80–0xBF) as, and the
+    /// byte it stands for.
     private static let continuationByte: [UInt32: UInt32] = {
         var bytes: [UInt32: UInt32] = [:]
         for b in 0x80...0xBF {
@@ -358,7 +356,7 @@ enum MixedEncoding {
             let v = scalars[i].value
             let needed = (0xC2...0xDF).contains(v) ? 1 : (0xE0...0xEF).contains(v) ? 2 : (0xF0...0xF4).contains(v) ? 3 : 0
             guard needed > 0, i + needed < scalars.count else { continue }
-            guard (1...needed).allSatisfy({ continuation.contains(scalars[i + $0].value) }) else { continue }
+            guard (1...needed).allSatisfy({ continuationByte[scalars[i + $0].value] != nil }) else { continue }
             if needed > 1 { return true }
             let spelt = ((v & 0x1F) << 6) | ((continuationByte[scalars[i + 1].value] ?? 0) & 0x3F)
             if writtenScripts.contains(where: { $0.contains(spelt) }) { return true }
